@@ -1,0 +1,42 @@
+// core.wasm's exports, and nothing else: docs/core-interface.md is the contract. Every parameter
+// and result is an i32; strings are static AssemblyScript strings (UTF-16LE, byte length at p-4).
+// The module has no imports: nothing here can abort, allocate or reach the host.
+
+import { acceptAdmit, backlogEffective } from "./backlog";
+import { codeCount, codeName, errnoFromCode, p2FromCode, SCRATCH, SCRATCH_SIZE } from "./codes";
+import { Errno, errnoFromLinux, errnoMessage, errnoName, errnoToLinux, errnoToP2 } from "./errno";
+import { checkAcceptFlags, checkFdflags, checkRiflags, checkSiflags, shutdownOp } from "./flags";
+import { ErrorCode, p2Name } from "./p2";
+import { tcpStep } from "./tcp";
+
+// Errors
+export function errno_count(): i32 { return Errno.COUNT; }
+export function errno_name(e: i32): usize { return errnoName(e); }
+export function errno_message(e: i32): usize { return errnoMessage(e); }
+export function errno_from_linux(n: i32): i32 { return errnoFromLinux(n); }
+export function errno_to_linux(e: i32): i32 { return errnoToLinux(e); }
+export function errno_to_p2(e: i32): i32 { return errnoToP2(e); }
+export function p2_count(): i32 { return ErrorCode.COUNT; }
+export function p2_name(code: i32): usize { return p2Name(code); }
+
+// Host error codes
+export function scratch_ptr(): usize { return SCRATCH; }
+export function scratch_size(): i32 { return SCRATCH_SIZE; }
+export function errno_from_code(len: i32): i32 { return errnoFromCode(len); }
+export function p2_from_code(len: i32): i32 { return p2FromCode(len); }
+export function code_count(): i32 { return codeCount(); }
+export function code_name(i: i32): usize { return codeName(i); }
+
+// TCP state machine
+export function tcp_step(abi: i32, word: i32, op: i32): i32 { return tcpStep(abi, word, op); }
+
+// Backlog
+export function backlog_effective(requested: i32, somaxconn: i32): i32 { return backlogEffective(requested, somaxconn); }
+export function accept_admit(queued: i32, backlog: i32): i32 { return acceptAdmit(queued, backlog); }
+
+// Arguments
+export function check_accept_flags(abi: i32, fdflags: i32): i32 { return checkAcceptFlags(abi, fdflags); }
+export function check_riflags(abi: i32, flags: i32): i32 { return checkRiflags(abi, flags); }
+export function check_siflags(abi: i32, flags: i32): i32 { return checkSiflags(abi, flags); }
+export function shutdown_op(abi: i32, how: i32): i32 { return shutdownOp(abi, how); }
+export function check_fdflags(abi: i32, fdflags: i32): i32 { return checkFdflags(abi, fdflags); }

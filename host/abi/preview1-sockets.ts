@@ -1,0 +1,91 @@
+import { Abi, Errno } from "../core/enums.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../memory.js";
+import type { SocketEntry } from "../wasi/fd-table.js";
+import { guard, type GuestContext } from "../wasi/context.js";
+import { Fdflags, Riflags } from "../wasi/types.js";
+import { after, type Sync } from "../util/sync.js";
+
+/**
+ * WASI preview1 sockets: sock_accept, sock_recv, sock_send, sock_shutdown. Each import only
+ * translates guest memory ⇄ kernel calls; precedence is EBADF/ENOTSOCK (fd), then EINVAL
+ * (flags), then EFAULT (pointers), then the operation's own errno.
+ */
+
+/** Receive into checked iovecs: writes the byte count at `retLen`. Shared with fd_read. */
+export function recvInto(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], flags: number, retLen: number, retFlags: number): Sync<number> {
+  const max = GuestMemory.total(iovs);
+  const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0;
+  const r = ctx.kernel.recv(s.handle, max, (flags & Riflags.RECV_PEEK) !== 0, (flags & Riflags.RECV_WAITALL) !== 0, nonblock);
+  return after(r, (data) => {
+    if (typeof data === "number") return -data;
+    const n = ctx.mem.scatter(iovs, data);
+    ctx.mem.setU32(retLen, n);
+    if (retFlags >= 0) ctx.mem.setU16(retFlags, 0);
+    return Errno.SUCCESS;
+  });
+}
+
+/** Send gathered iovecs: writes the byte count at `retLen`. Shared with fd_write. */
+export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number): Sync<number> {
+  const data = ctx.mem.gather(iovs);
+  const r = ctx.kernel.send(s.handle, data, (s.flags & Fdflags.NONBLOCK) !== 0);
+  return after(r, (n) => {
+    if (n < 0) return -n;
+    ctx.mem.setU32(retLen, n);
+    return Errno.SUCCESS;
+  });
+}
+
+export function preview1Sockets(ctx: GuestContext) {
+  const { mem, fds, core, kernel } = ctx;
+  const abi = Abi.LINUX;
+
+  return {
+    sock_accept: guard((fd: number, flags: number, retFd: number): Sync<number> => {
+      const s = fds.socket(fd);
+      if (typeof s === "number") return s;
+      const bad = core.checkAcceptFlags(abi, flags);
+      if (bad !== 0) return bad;
+      mem.check(retFd, 4);
+      const newFd = fds.nextFree();
+      if (newFd < 0) return Errno.MFILE;
+      return after(kernel.accept(s.handle, (s.flags & Fdflags.NONBLOCK) !== 0, newFd), (h) => {
+        if (h < 0) return -h;
+        const at = fds.insert({ kind: "socket", handle: h, flags: flags & Fdflags.NONBLOCK });
+        mem.setU32(retFd, at);
+        return Errno.SUCCESS;
+      });
+    }),
+
+    sock_recv: guard((fd: number, riData: number, riLen: number, riFlags: number, retLen: number, retFlags: number): Sync<number> => {
+      const s = fds.socket(fd);
+      if (typeof s === "number") return s;
+      const bad = core.checkRiflags(abi, riFlags);
+      if (bad !== 0) return bad;
+      if (riLen >>> 0 > IOV_MAX) return Errno.INVAL;
+      const iovs = mem.iovecs(riData, riLen);
+      mem.check(retLen, 4);
+      mem.check(retFlags, 2);
+      return recvInto(ctx, s, iovs, riFlags, retLen, retFlags);
+    }),
+
+    sock_send: guard((fd: number, siData: number, siLen: number, siFlags: number, retLen: number): Sync<number> => {
+      const s = fds.socket(fd);
+      if (typeof s === "number") return s;
+      const bad = core.checkSiflags(abi, siFlags);
+      if (bad !== 0) return bad;
+      if (siLen >>> 0 > IOV_MAX) return Errno.INVAL;
+      const iovs = mem.iovecs(siData, siLen);
+      mem.check(retLen, 4);
+      return sendFrom(ctx, s, iovs, retLen);
+    }),
+
+    sock_shutdown: guard((fd: number, how: number): number => {
+      const s = fds.socket(fd);
+      if (typeof s === "number") return s;
+      const op = core.shutdownOp(abi, how);
+      if (op < 0) return -op;
+      return -kernel.shutdown(s.handle, op);
+    }),
+  };
+}

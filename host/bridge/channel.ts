@@ -1,0 +1,28 @@
+/**
+ * The worker bridge's wire: one SharedArrayBuffer per guest thread. The guest (worker) writes a
+ * request and blocks in Atomics.wait; the host (main thread) serves it with Atomics.waitAsync, so
+ * its event loop never stops, and notifies the answer.
+ */
+
+export const Op = {
+  ACCEPT: 1, RECV: 2, SEND: 3, SHUTDOWN: 4, CLOSE: 5, POLL: 6, WRITE_STDIO: 7, READ_STDIN: 8,
+} as const;
+
+export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
+
+/** Int32 slots of the header. */
+export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9 } as const;
+
+export const HEADER_BYTES = 64;
+/** Largest payload of one call; bigger sends are split, bigger receives are capped. */
+export const DATA_BYTES = 1 << 20;
+
+export class Channel {
+  readonly i32: Int32Array;
+  readonly data: Uint8Array;
+
+  constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES)) {
+    this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
+    this.data = new Uint8Array(sab, HEADER_BYTES);
+  }
+}

@@ -1,0 +1,34 @@
+import { BLOCKING_IMPORTS, preview1 } from "../wasi/preview1.js";
+import { ProcExit, type GuestContext } from "../wasi/context.js";
+import { linkImports, startExport } from "./link.js";
+
+/** JSPI is there when the engine has WebAssembly.Suspending/promising (Node ≥ 24.20, Deno ≥ 2.3.2, Bun ≥ 1.3.10). */
+export function hasJspi(): boolean {
+  const W = WebAssembly as unknown as { Suspending?: unknown; promising?: unknown };
+  return typeof W.Suspending === "function" && typeof W.promising === "function";
+}
+
+interface Jspi {
+  Suspending: new (fn: (...a: never[]) => unknown) => unknown;
+  promising: (fn: unknown) => (...a: unknown[]) => Promise<unknown>;
+}
+
+/**
+ * Run a guest on this thread. Imports that may wait are `Suspending`: when one returns a promise
+ * the guest's stack is parked and the event loop runs on; when it returns a value the call
+ * completes synchronously with no suspension.
+ */
+export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<number> {
+  const W = WebAssembly as unknown as Jspi;
+  const wasi: Record<string, unknown> = preview1(ctx);
+  for (const name of BLOCKING_IMPORTS) wasi[name] = new W.Suspending(wasi[name] as (...a: never[]) => unknown);
+  const instance = await WebAssembly.instantiate(module, linkImports(module, { wasi_snapshot_preview1: wasi }));
+  const start = startExport(instance, ctx);
+  try {
+    await W.promising(start)();
+    return 0;
+  } catch (e) {
+    if (e instanceof ProcExit) return e.code;
+    throw e;
+  }
+}

@@ -1,0 +1,96 @@
+import type { Kernel } from "../sockets/kernel.js";
+import { Channel, DATA_BYTES, HEADER_BYTES, Op, Slot, State } from "./channel.js";
+
+/**
+ * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
+ * (Atomics.wait until answered). Never returns a promise.
+ */
+export class RemoteKernel implements Kernel {
+  private readonly ch: Channel;
+  private readonly nap = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(sab: SharedArrayBuffer) {
+    this.ch = new Channel(sab);
+  }
+
+  private call(op: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, len = 0): number {
+    const i = this.ch.i32;
+    i[Slot.OP] = op;
+    i[Slot.A0] = a0;
+    i[Slot.A1] = a1;
+    i[Slot.A2] = a2;
+    i[Slot.A3] = a3;
+    i[Slot.A4] = a4;
+    i[Slot.LEN] = len;
+    Atomics.store(i, Slot.STATE, State.REQUEST);
+    Atomics.notify(i, Slot.STATE);
+    for (;;) {
+      const s = Atomics.load(i, Slot.STATE);
+      if (s === State.RESPONSE) break;
+      if (s === State.CLOSED) throw new Error("wasock: host closed the guest's channel");
+      Atomics.wait(i, Slot.STATE, s);
+    }
+    const r = i[Slot.RESULT]!;
+    Atomics.store(i, Slot.STATE, State.IDLE);
+    return r;
+  }
+
+  accept(h: number, nonblock: boolean, fd: number): number {
+    return this.call(Op.ACCEPT, h, nonblock ? 1 : 0, fd);
+  }
+
+  recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
+    const r = this.call(Op.RECV, h, Math.min(max, DATA_BYTES), peek ? 1 : 0, waitall ? 1 : 0, nonblock ? 1 : 0);
+    return r < 0 ? r : this.ch.data.slice(0, r);
+  }
+
+  send(h: number, data: Uint8Array, nonblock: boolean): number {
+    let sent = 0;
+    do {
+      const n = Math.min(data.length - sent, DATA_BYTES);
+      this.ch.data.set(data.subarray(sent, sent + n));
+      const r = this.call(Op.SEND, h, nonblock ? 1 : 0, 0, 0, 0, n);
+      if (r < 0) return sent > 0 ? sent : r;
+      sent += r;
+      if (r < n || nonblock) break;
+    } while (sent < data.length);
+    return sent;
+  }
+
+  shutdown(h: number, op: number): number {
+    return this.call(Op.SHUTDOWN, h, op);
+  }
+
+  close(h: number): number {
+    return this.call(Op.CLOSE, h);
+  }
+
+  poll(handles: number[], interests: number[], timeoutMs: number): number[] {
+    const words = new Int32Array(this.ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
+    const n = Math.min(handles.length, Math.floor(words.length / 3));
+    for (let k = 0; k < n; k++) {
+      words[2 * k] = handles[k]!;
+      words[2 * k + 1] = interests[k]!;
+    }
+    const count = this.call(Op.POLL, n, timeoutMs);
+    return Array.from(words.subarray(0, count * 3));
+  }
+
+  sleep(ms: number): void {
+    if (ms > 0) Atomics.wait(this.nap, 0, 0, ms);
+  }
+
+  writeStdio(fd: number, data: Uint8Array): void {
+    for (let o = 0; o < data.length || o === 0; o += DATA_BYTES) {
+      const n = Math.min(data.length - o, DATA_BYTES);
+      this.ch.data.set(data.subarray(o, o + n));
+      this.call(Op.WRITE_STDIO, fd, 0, 0, 0, 0, n);
+      if (data.length === 0) break;
+    }
+  }
+
+  readStdin(max: number): Uint8Array {
+    const r = this.call(Op.READ_STDIN, Math.min(max, DATA_BYTES));
+    return this.ch.data.slice(0, Math.max(0, r));
+  }
+}

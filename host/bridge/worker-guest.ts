@@ -1,0 +1,28 @@
+/** Entry point of a guest worker thread (the worker bridge): the guest runs here and blocks here. */
+import { parentPort, workerData } from "node:worker_threads";
+import { Core } from "../core/core.js";
+import { GuestContext, ProcExit } from "../wasi/context.js";
+import { preview1 } from "../wasi/preview1.js";
+import type { WorkerInit, WorkerReport } from "./worker-host.js";
+import { GuestError, linkImports, startExport } from "./link.js";
+import { RemoteKernel } from "./remote-kernel.js";
+
+const init = workerData as WorkerInit;
+
+function report(r: WorkerReport): void {
+  parentPort!.postMessage(r);
+}
+
+try {
+  const ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env);
+  for (const handle of init.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+  const instance = new WebAssembly.Instance(init.module, linkImports(init.module, { wasi_snapshot_preview1: preview1(ctx) }));
+  startExport(instance, ctx)();
+  report({ type: "exit", code: 0 });
+} catch (e) {
+  if (e instanceof ProcExit) report({ type: "exit", code: e.code });
+  else if (e instanceof GuestError) report({ type: "guest-error", message: e.message });
+  else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) report({ type: "trap", message: String(e) });
+  else if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) report({ type: "guest-error", message: String(e) });
+  else report({ type: "host-error", message: String(e), stack: (e as Error)?.stack });
+}

@@ -1,0 +1,116 @@
+import { Worker } from "node:worker_threads";
+import type { LocalKernel } from "../sockets/kernel.js";
+import { after, type Sync } from "../util/sync.js";
+import { Channel, HEADER_BYTES, DATA_BYTES, Op, Slot, State } from "./channel.js";
+import { GuestError } from "./link.js";
+
+/** What the guest worker posts back when it stops. */
+export type WorkerReport =
+  | { type: "exit"; code: number }
+  | { type: "guest-error"; message: string }
+  | { type: "trap"; message: string }
+  | { type: "host-error"; message: string; stack?: string };
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  args: string[];
+  env: string[];
+  preopens: number[];
+  sab: SharedArrayBuffer;
+}
+
+/** A guest trapped (unreachable, out-of-bounds, stack overflow…): the guest's fault, reported as such. */
+export class GuestTrap extends Error {}
+
+/**
+ * Run a guest in a worker thread; serve its kernel calls here, on the main thread, without
+ * blocking the event loop (Atomics.waitAsync).
+ */
+export async function runWorker(module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[]): Promise<number> {
+  const ch = new Channel();
+  const init: WorkerInit = { module, args, env, preopens, sab: ch.sab };
+  const worker = new Worker(new URL("./worker-guest.js", import.meta.url), { workerData: init });
+  let done = false;
+  const served = serve(ch, kernel, () => done);
+  try {
+    const report = await new Promise<WorkerReport>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => resolve({ type: "host-error", message: `guest worker ended without a report (exit ${code})` }));
+    });
+    switch (report.type) {
+      case "exit": return report.code;
+      case "guest-error": throw new GuestError(report.message);
+      case "trap": throw new GuestTrap(report.message);
+      default: throw new Error(`${report.message}\n${report.stack ?? ""}`);
+    }
+  } finally {
+    done = true;
+    Atomics.store(ch.i32, Slot.STATE, State.CLOSED);
+    Atomics.notify(ch.i32, Slot.STATE);
+    await served;
+    await worker.terminate();
+  }
+}
+
+async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean): Promise<void> {
+  const i = ch.i32;
+  while (!stopped()) {
+    const s = Atomics.load(i, Slot.STATE);
+    if (s === State.CLOSED) return;
+    if (s !== State.REQUEST) {
+      const w = Atomics.waitAsync(i, Slot.STATE, s);
+      if (w.async) await w.value;
+      continue;
+    }
+    const r = handle(ch, kernel);
+    const result = r instanceof Promise ? await r : r;
+    if (Atomics.load(i, Slot.STATE) === State.CLOSED) return;
+    i[Slot.RESULT] = result;
+    Atomics.store(i, Slot.STATE, State.RESPONSE);
+    Atomics.notify(i, Slot.STATE);
+  }
+}
+
+function handle(ch: Channel, k: LocalKernel): Sync<number> {
+  const i = ch.i32;
+  const a0 = i[Slot.A0]!, a1 = i[Slot.A1]!, a2 = i[Slot.A2]!, a3 = i[Slot.A3]!, a4 = i[Slot.A4]!;
+  switch (i[Slot.OP]) {
+    case Op.ACCEPT:
+      return k.accept(a0, a1 !== 0, a2);
+    case Op.RECV:
+      return after(k.recv(a0, a1, a2 !== 0, a3 !== 0, a4 !== 0), (d) => {
+        if (typeof d === "number") return d;
+        ch.data.set(d);
+        return d.length;
+      });
+    case Op.SEND:
+      return k.send(a0, ch.data.slice(0, i[Slot.LEN]!), a1 !== 0);
+    case Op.SHUTDOWN:
+      return k.shutdown(a0, a1);
+    case Op.CLOSE:
+      return k.close(a0);
+    case Op.POLL: {
+      const words = new Int32Array(ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
+      const handles: number[] = [], interests: number[] = [];
+      for (let n = 0; n < a0; n++) {
+        handles.push(words[2 * n]!);
+        interests.push(words[2 * n + 1]!);
+      }
+      return after(k.poll(handles, interests, a1), (r) => {
+        words.set(r);
+        return r.length / 3;
+      });
+    }
+    case Op.WRITE_STDIO:
+      k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!));
+      return 0;
+    case Op.READ_STDIN:
+      return after(k.readStdin(a0), (d) => {
+        ch.data.set(d);
+        return d.length;
+      });
+    default:
+      return -52; // ENOSYS: an op this host does not know
+  }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** The `wasock` command. */
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { runCommand, type RunFlags } from "./run.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 0x7fffffff) throw new InvalidArgumentError("expected a whole number.");
+  return Number(value);
+}
+
+function bridgeName(value: string): string {
+  if (!["auto", "jspi", "worker"].includes(value)) throw new InvalidArgumentError("expected auto, jspi or worker.");
+  return value;
+}
+
+const program = new Command("wasock")
+  .description("Run WebAssembly/WASI guests with real TCP sockets.")
+  .version(pkg.version)
+  .configureOutput({ outputError: (str, write) => write(`wasock: ${str.replace(/^error: /, "")}`) })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+  .command("run")
+  .description("run a WASI command module")
+  .argument("<module>", "the .wasm file")
+  .argument("[guest-args...]", "arguments for the guest, after --")
+  .option("--listen <host:port>", "pre-open a TCP listener as fd 3, 4, … (repeatable; port 0 = any)", collect, [])
+  .option("--env <K=V>", "set a guest environment variable (repeatable)", collect, [])
+  .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
+  .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
+  .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
+  .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
+    process.exit(await runCommand(module, guestArgs, flags));
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { AddressError } from "../addr.js";
+import { Core } from "../core/core.js";
+import { GuestError, GuestTrap, ListenError, Runtime, type BridgeName } from "../node.js";
+
+export interface RunFlags {
+  listen: string[];
+  env: string[];
+  somaxconn?: number;
+  backlog?: number;
+  bridge: BridgeName;
+}
+
+/** Exit status for a guest that trapped (128 + SIGABRT, as wasmtime reports it). */
+const TRAP_EXIT = 134;
+
+function fail(message: string, code = 1): number {
+  process.stderr.write(`wasock: ${message}\n`);
+  return code;
+}
+
+/** Load and validate the module: one clear line for a missing, unreadable or non-WASM file. */
+function load(path: string): WebAssembly.Module | string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return `${path}: no such file`;
+    if (code === "EISDIR") return `${path}: is a directory, not a .wasm file`;
+    return `${path}: cannot read (${code ?? String(e)})`;
+  }
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    return `${path}: not a WebAssembly file (no \\0asm header)`;
+  if (bytes[6] === 0x01 && bytes[7] === 0x00 && bytes[4] !== 0x01)
+    return `${path}: is a WebAssembly component; components are not supported by this version of wasock`;
+  try {
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
+  }
+}
+
+export async function runCommand(path: string, guestArgs: string[], flags: RunFlags): Promise<number> {
+  for (const kv of flags.env) if (!/^[^=]+=/.test(kv)) return fail(`--env ${kv}: expected KEY=VALUE`, 2);
+  const module = load(path);
+  if (typeof module === "string") return fail(module);
+
+  const rt = new Runtime({
+    args: [path, ...guestArgs],
+    env: flags.env,
+    listen: flags.listen,
+    backlog: flags.backlog,
+    somaxconn: flags.somaxconn,
+    bridge: flags.bridge,
+    stdin: process.stdin.isTTY ? undefined : process.stdin,
+  });
+
+  try {
+    for (const l of await rt.start()) {
+      const host = l.host.includes(":") ? `[${l.host}]` : l.host;
+      process.stderr.write(`wasock: fd ${l.fd} listening on tcp://${host}:${l.port}\n`);
+    }
+  } catch (e) {
+    rt.stop();
+    if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
+    if (e instanceof ListenError) {
+      const core = Core.load();
+      const reason = core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");
+      return fail(`--listen ${e.spec}: ${reason} (${e.code})`);
+    }
+    throw e;
+  }
+
+  const stop = (signal: NodeJS.Signals, code: number): void => {
+    process.stderr.write(`wasock: ${signal}, closing sockets\n`);
+    rt.stop();
+    process.exit(code);
+  };
+  process.once("SIGINT", () => stop("SIGINT", 130));
+  process.once("SIGTERM", () => stop("SIGTERM", 143));
+
+  try {
+    const { exitCode } = await rt.run(module);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof GuestTrap) return fail(`guest trapped: ${e.message}`, TRAP_EXIT);
+    if (e instanceof GuestError) return fail(`${path}: ${e.message}`);
+    return fail(`internal error: ${(e as Error)?.stack ?? String(e)}`, 70);
+  }
+}

@@ -1,0 +1,253 @@
+import { coreWasmBytes } from "./core-wasm.js";
+import { Errno, ErrorCode } from "./enums.js";
+
+/**
+ * The part of the WebAssembly JS API the core needs, typed here so that neither this module nor
+ * its .d.ts depends on a TypeScript lib declaring `WebAssembly` (ES2022 + @types/node 20 does not).
+ */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => CoreInstance;
+}
+
+/** What `Core` needs of an instance of core.wasm. */
+export interface CoreInstance {
+  readonly exports: object;
+}
+
+/** core.wasm's exports (docs/core-interface.md): every parameter and result is an i32. */
+interface CoreExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  errno_count(): number;
+  errno_name(e: number): number;
+  errno_message(e: number): number;
+  errno_from_linux(n: number): number;
+  errno_to_linux(e: number): number;
+  errno_to_p2(e: number): number;
+  p2_count(): number;
+  p2_name(code: number): number;
+  scratch_ptr(): number;
+  scratch_size(): number;
+  errno_from_code(len: number): number;
+  p2_from_code(len: number): number;
+  code_count(): number;
+  code_name(i: number): number;
+  tcp_step(abi: number, word: number, op: number): number;
+  backlog_effective(requested: number, somaxconn: number): number;
+  accept_admit(queued: number, backlog: number): number;
+  check_accept_flags(abi: number, fdflags: number): number;
+  check_riflags(abi: number, flags: number): number;
+  check_siflags(abi: number, flags: number): number;
+  shutdown_op(abi: number, how: number): number;
+  check_fdflags(abi: number, fdflags: number): number;
+}
+
+/** errno of a `tcpStep` result (0 = allowed). */
+export function stepErrno(r: number): number {
+  return r >>> 8;
+}
+
+/** The state word after a `tcpStep` (unchanged when the step failed, except where the ABI says). */
+export function stepWord(r: number): number {
+  return r & 0xff;
+}
+
+/** Host error codes repeat; this many distinct ones are remembered before the cache starts over. */
+const CODE_CACHE_LIMIT = 512;
+/** A code the core's table does not know (p2_from_code's answer for it). */
+const NOT_IN_TABLE = -1;
+
+let shared: Core | undefined;
+
+/**
+ * The core's decisions, typed. One instance per JS realm (process, worker, isolate): `Core.load()`
+ * compiles the embedded bytes synchronously the first time and returns the same object after.
+ * Numbers come straight from core.wasm; strings are read from its memory once and remembered.
+ */
+export class Core {
+  /** The core for this realm, instantiated on first use. */
+  static load(): Core {
+    if (shared === undefined) {
+      const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+      shared = new Core(new wasm.Instance(new wasm.Module(coreWasmBytes()), {}));
+    }
+    return shared;
+  }
+
+  private readonly wasm: CoreExports;
+  private readonly step: CoreExports["tcp_step"];
+  private readonly scratch: number;
+  private readonly scratchSize: number;
+  private readonly names: string[] = [];
+  private readonly messages: string[] = [];
+  private readonly p2Names: string[] = [];
+  /** code → p2 << 8 | errno (p2 + 1 in the high bits, so "not in table" packs as 0). */
+  private readonly codes = new Map<string, number>();
+
+  /** Prefer `Core.load()`; this wraps an instance of core.wasm the caller made. */
+  constructor(instance: CoreInstance) {
+    this.wasm = instance.exports as unknown as CoreExports;
+    this.step = this.wasm.tcp_step;
+    this.scratch = this.wasm.scratch_ptr();
+    this.scratchSize = this.wasm.scratch_size();
+  }
+
+  /** How many WASI errnos there are (77). */
+  get errnoCount(): number {
+    return this.wasm.errno_count();
+  }
+
+  /** One step of the TCP state machine: `(errno << 8) | newWord`; see `stepErrno`, `stepWord`. */
+  tcpStep(abi: number, word: number, op: number): number {
+    return this.step(abi, word, op);
+  }
+
+  /** "EADDRINUSE"-style name of a WASI errno ("SUCCESS" for 0, "EUNKNOWN" out of range). */
+  errnoName(e: number): string {
+    const i = this.slot(e);
+    return (this.names[i] ??= this.read(this.wasm.errno_name(i)));
+  }
+
+  /** The WASI message of an errno ("Address in use."); "Unknown error." out of range. */
+  strerror(e: number): string {
+    const i = this.slot(e);
+    return (this.messages[i] ??= this.read(this.wasm.errno_message(i)));
+  }
+
+  /** Linux errno (a negative one is read as -n, like libuv's err.errno) → WASI errno; unknown → EIO. */
+  errnoFromLinux(n: number): number {
+    return this.wasm.errno_from_linux(n);
+  }
+
+  /** WASI errno → Linux errno; 0 → 0; none of the same name → -1. */
+  errnoToLinux(e: number): number {
+    return this.wasm.errno_to_linux(e);
+  }
+
+  /** WASI errno → wasi:sockets error-code; SUCCESS → -1. */
+  errnoToP2(e: number): number {
+    return this.wasm.errno_to_p2(e);
+  }
+
+  /** WIT name of a wasi:sockets error-code ("invalid-state"); out of range "unknown". */
+  p2Name(code: number): string {
+    const i = code >>> 0 <= ErrorCode.PERMANENT_RESOLVER_FAILURE ? code : ErrorCode.UNKNOWN;
+    return (this.p2Names[i] ??= this.read(this.wasm.p2_name(i)));
+  }
+
+  /** A host error code (Node `err.code`, c-ares, Deno class name) → WASI errno; unknown → EIO. */
+  errnoFromCode(code: string): number {
+    return this.lookup(code) & 0xff;
+  }
+
+  /** A host error code → wasi:sockets error-code; unknown → `unknown`. */
+  p2FromCode(code: string): number {
+    const p2 = (this.lookup(code) >> 8) - 1;
+    return p2 === NOT_IN_TABLE ? ErrorCode.UNKNOWN : p2;
+  }
+
+  /** Whether the core's table has a row for this host error code. */
+  knowsCode(code: string): boolean {
+    return this.lookup(code) >> 8 !== 0;
+  }
+
+  /** An error a backend threw or emitted → WASI errno: its `code` if the table knows it, else its
+   *  `name` (Deno's error classes), else EIO. */
+  errnoFromError(err: unknown): number {
+    const key = this.errorKey(err);
+    return key === undefined ? Errno.IO : this.errnoFromCode(key);
+  }
+
+  /** An error a backend threw or emitted → wasi:sockets error-code (`unknown` when nothing matches). */
+  p2FromError(err: unknown): number {
+    const key = this.errorKey(err);
+    return key === undefined ? ErrorCode.UNKNOWN : this.p2FromCode(key);
+  }
+
+  /** The backlog a listen() gets: Linux caps (unsigned) `requested` at somaxconn. */
+  backlogEffective(requested: number, somaxconn: number): number {
+    return this.wasm.backlog_effective(requested, somaxconn);
+  }
+
+  /** Whether a connection fits an accept queue holding `queued` (Linux: while queued <= backlog). */
+  acceptAdmit(queued: number, backlog: number): boolean {
+    return this.wasm.accept_admit(queued, backlog) !== 0;
+  }
+
+  /** sock_accept's new-fd flags: 0 or EINVAL. */
+  checkAcceptFlags(abi: number, fdflags: number): number {
+    return this.wasm.check_accept_flags(abi, fdflags);
+  }
+
+  /** sock_recv's riflags for this ABI: 0 or EINVAL. */
+  checkRiflags(abi: number, flags: number): number {
+    return this.wasm.check_riflags(abi, flags);
+  }
+
+  /** sock_send's siflags: 0 or EINVAL. */
+  checkSiflags(abi: number, flags: number): number {
+    return this.wasm.check_siflags(abi, flags);
+  }
+
+  /** The TcpOp (SHUT_RD/SHUT_WR/SHUT_RDWR) of a shutdown `how`, or -EINVAL. */
+  shutdownOp(abi: number, how: number): number {
+    return this.wasm.shutdown_op(abi, how);
+  }
+
+  /** fd_fdstat_set_flags on a socket: 0 or EINVAL. */
+  checkFdflags(abi: number, fdflags: number): number {
+    return this.wasm.check_fdflags(abi, fdflags);
+  }
+
+  /** Every host error code the core's table knows, in table order. */
+  knownCodes(): string[] {
+    const out: string[] = [];
+    for (let i = 0, n = this.wasm.code_count(); i < n; i++) out.push(this.read(this.wasm.code_name(i)));
+    return out;
+  }
+
+  /** errno → the index its strings are cached under (77 = every out-of-range value). */
+  private slot(e: number): number {
+    const n = Errno.NOTCAPABLE + 1;
+    return e >>> 0 < n ? e : n;
+  }
+
+  /** p2 + 1 << 8 | errno for a code, from the cache or the core. */
+  private lookup(code: string): number {
+    let packed = this.codes.get(code);
+    if (packed !== undefined) return packed;
+    packed = this.ask(code);
+    if (this.codes.size >= CODE_CACHE_LIMIT) this.codes.clear();
+    this.codes.set(code, packed);
+    return packed;
+  }
+
+  private ask(code: string): number {
+    const n = code.length;
+    if (n > this.scratchSize) return Errno.IO;
+    const bytes = new Uint8Array(this.wasm.memory.buffer, this.scratch, n);
+    for (let i = 0; i < n; i++) {
+      const c = code.charCodeAt(i);
+      if (c > 0x7f) return Errno.IO;
+      bytes[i] = c;
+    }
+    return ((this.wasm.p2_from_code(n) + 1) << 8) | this.wasm.errno_from_code(n);
+  }
+
+  private errorKey(err: unknown): string | undefined {
+    if (typeof err !== "object" || err === null) return undefined;
+    const { code, name } = err as { code?: unknown; name?: unknown };
+    if (typeof code === "string" && this.knowsCode(code)) return code;
+    if (typeof name === "string" && this.knowsCode(name)) return name; // Deno.errors.* class names
+    return undefined;
+  }
+
+  /** A static string of the core: UTF-16LE code units at p, byte length at p - 4. */
+  private read(p: number): string {
+    const view = new DataView(this.wasm.memory.buffer);
+    const bytes = view.getUint32(p - 4, true);
+    let s = "";
+    for (let i = 0; i < bytes; i += 2) s += String.fromCharCode(view.getUint16(p + i, true));
+    return s;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The numbers core.wasm and the host share (docs/core-interface.md). Plain `as const` objects, so
+ * they survive type stripping; each has a type of the same name for its values. test/unit checks
+ * them against the compiled core.
+ */
+
+/** WASI preview1 errno (abi/README §1.4), named as in the spec (`Errno.ADDRINUSE`, `Errno["2BIG"]`). */
+export const Errno = {
+  SUCCESS: 0,
+  "2BIG": 1,
+  ACCES: 2,
+  ADDRINUSE: 3,
+  ADDRNOTAVAIL: 4,
+  AFNOSUPPORT: 5,
+  AGAIN: 6,
+  ALREADY: 7,
+  BADF: 8,
+  BADMSG: 9,
+  BUSY: 10,
+  CANCELED: 11,
+  CHILD: 12,
+  CONNABORTED: 13,
+  CONNREFUSED: 14,
+  CONNRESET: 15,
+  DEADLK: 16,
+  DESTADDRREQ: 17,
+  DOM: 18,
+  DQUOT: 19,
+  EXIST: 20,
+  FAULT: 21,
+  FBIG: 22,
+  HOSTUNREACH: 23,
+  IDRM: 24,
+  ILSEQ: 25,
+  INPROGRESS: 26,
+  INTR: 27,
+  INVAL: 28,
+  IO: 29,
+  ISCONN: 30,
+  ISDIR: 31,
+  LOOP: 32,
+  MFILE: 33,
+  MLINK: 34,
+  MSGSIZE: 35,
+  MULTIHOP: 36,
+  NAMETOOLONG: 37,
+  NETDOWN: 38,
+  NETRESET: 39,
+  NETUNREACH: 40,
+  NFILE: 41,
+  NOBUFS: 42,
+  NODEV: 43,
+  NOENT: 44,
+  NOEXEC: 45,
+  NOLCK: 46,
+  NOLINK: 47,
+  NOMEM: 48,
+  NOMSG: 49,
+  NOPROTOOPT: 50,
+  NOSPC: 51,
+  NOSYS: 52,
+  NOTCONN: 53,
+  NOTDIR: 54,
+  NOTEMPTY: 55,
+  NOTRECOVERABLE: 56,
+  NOTSOCK: 57,
+  NOTSUP: 58,
+  NOTTY: 59,
+  NXIO: 60,
+  OVERFLOW: 61,
+  OWNERDEAD: 62,
+  PERM: 63,
+  PIPE: 64,
+  PROTO: 65,
+  PROTONOSUPPORT: 66,
+  PROTOTYPE: 67,
+  RANGE: 68,
+  ROFS: 69,
+  SPIPE: 70,
+  SRCH: 71,
+  STALE: 72,
+  TIMEDOUT: 73,
+  TXTBSY: 74,
+  XDEV: 75,
+  NOTCAPABLE: 76,
+} as const;
+export type Errno = (typeof Errno)[keyof typeof Errno];
+
+/** Which guest ABI's rules the core applies. */
+export const Abi = {
+  /** wasi_snapshot_preview1 and the WasmEdge socket extension: Linux semantics. */
+  LINUX: 0,
+  /** WASIX as Wasmer implements it. */
+  WASIX: 1,
+  /** wasi:sockets 0.2. */
+  P2: 2,
+} as const;
+export type Abi = (typeof Abi)[keyof typeof Abi];
+
+/** TCP states: the low 4 bits of a state word (`word & Word.STATE`). */
+export const TcpState = {
+  UNBOUND: 0,
+  BIND_IN_PROGRESS: 1,
+  BOUND: 2,
+  LISTEN_IN_PROGRESS: 3,
+  LISTENING: 4,
+  CONNECTING: 5,
+  CONNECTED: 6,
+  CLOSED: 7,
+} as const;
+export type TcpState = (typeof TcpState)[keyof typeof TcpState];
+
+/** Bits of a state word. */
+export const Word = {
+  /** Mask of the TcpState. */
+  STATE: 0x0f,
+  /** This side shut down reading. */
+  SHUT_RD: 0x10,
+  /** This side shut down writing. */
+  SHUT_WR: 0x20,
+  /** The peer finished sending, or the connection was terminated. */
+  PEER_CLOSED: 0x40,
+  /** Mask of the three flags. */
+  FLAGS: 0x70,
+} as const;
+
+/** Operations of the TCP state machine (`Core.tcpStep`). */
+export const TcpOp = {
+  BIND: 0,
+  LISTEN: 1,
+  ACCEPT: 2,
+  /** Start a connect. */
+  CONNECT: 3,
+  /** The connect the host started succeeded. */
+  CONNECT_OK: 4,
+  /** The connect the host started failed. */
+  CONNECT_FAIL: 5,
+  RECV: 6,
+  SEND: 7,
+  SHUT_RD: 8,
+  SHUT_WR: 9,
+  SHUT_RDWR: 10,
+  LOCAL_ADDR: 11,
+  PEER_ADDR: 12,
+  /** wasi:sockets finish-bind / finish-listen / finish-connect. */
+  FINISH_BIND: 13,
+  FINISH_LISTEN: 14,
+  FINISH_CONNECT: 15,
+  /** The peer's FIN or a reset was seen. */
+  PEER_CLOSED: 16,
+  SET_OPTION: 17,
+  CLOSE: 18,
+  /** The I/O behind a wasi:sockets finish-* failed. */
+  FINISH_FAIL: 19,
+} as const;
+export type TcpOp = (typeof TcpOp)[keyof typeof TcpOp];
+
+/** preview1 `fdflags` (u16). */
+export const FdFlags = {
+  APPEND: 0x1,
+  DSYNC: 0x2,
+  NONBLOCK: 0x4,
+  RSYNC: 0x8,
+  SYNC: 0x10,
+} as const;
+
+/** preview1 `riflags` (u16); the last two are WASIX extensions. */
+export const RiFlags = {
+  RECV_PEEK: 0x1,
+  RECV_WAITALL: 0x2,
+  RECV_DATA_TRUNCATED: 0x4,
+  RECV_DONT_WAIT: 0x8,
+} as const;
+
+/** preview1 `roflags` (u16, output of sock_recv). */
+export const RoFlags = {
+  RECV_DATA_TRUNCATED: 0x1,
+} as const;
+
+/** preview1 `sdflags` (u8). */
+export const SdFlags = {
+  RD: 0x1,
+  WR: 0x2,
+} as const;
+
+/** wasi:sockets `shutdown-type`. */
+export const ShutdownType = {
+  RECEIVE: 0,
+  SEND: 1,
+  BOTH: 2,
+} as const;
+
+/** wasi:sockets 0.2 `error-code` discriminants (abi/README §4.1); `Core.p2Name` gives the WIT names. */
+export const ErrorCode = {
+  UNKNOWN: 0,
+  ACCESS_DENIED: 1,
+  NOT_SUPPORTED: 2,
+  INVALID_ARGUMENT: 3,
+  OUT_OF_MEMORY: 4,
+  TIMEOUT: 5,
+  CONCURRENCY_CONFLICT: 6,
+  NOT_IN_PROGRESS: 7,
+  WOULD_BLOCK: 8,
+  INVALID_STATE: 9,
+  NEW_SOCKET_LIMIT: 10,
+  ADDRESS_NOT_BINDABLE: 11,
+  ADDRESS_IN_USE: 12,
+  REMOTE_UNREACHABLE: 13,
+  CONNECTION_REFUSED: 14,
+  CONNECTION_RESET: 15,
+  CONNECTION_ABORTED: 16,
+  DATAGRAM_TOO_LARGE: 17,
+  NAME_UNRESOLVABLE: 18,
+  TEMPORARY_RESOLVER_FAILURE: 19,
+  PERMANENT_RESOLVER_FAILURE: 20,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

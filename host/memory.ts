@@ -1,0 +1,125 @@
+/**
+ * Guest linear memory: the only code that reads or writes it. Every access is bounds-checked; an
+ * out-of-range pointer or length throws `MemoryFault`, which the import boundary turns into EFAULT
+ * before anything observable has happened (out-pointers are checked before the operation runs).
+ */
+export class MemoryFault extends Error {
+  constructor(readonly ptr: number, readonly len: number) {
+    super(`guest memory access out of bounds: ${ptr}+${len}`);
+  }
+}
+
+/** One scatter/gather buffer: an (offset, length) pair already checked against memory. */
+export interface Iovec {
+  ptr: number;
+  len: number;
+}
+
+/** Largest iovec count accepted (Linux IOV_MAX); more is EINVAL, not a fault. */
+export const IOV_MAX = 1024;
+
+export class GuestMemory {
+  private buffer: ArrayBuffer | SharedArrayBuffer = new ArrayBuffer(0);
+  private dv = new DataView(this.buffer);
+  private u8 = new Uint8Array(this.buffer);
+  private memory: WebAssembly.Memory | undefined;
+
+  bind(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  /** Re-read the buffer if memory grew (a grown memory detaches the old ArrayBuffer). */
+  private refresh(): void {
+    const b = this.memory?.buffer;
+    if (b && b !== this.buffer) {
+      this.buffer = b;
+      this.dv = new DataView(b);
+      this.u8 = new Uint8Array(b);
+    }
+  }
+
+  /** Throws MemoryFault unless [ptr, ptr+len) lies inside memory. */
+  check(ptr: number, len: number): void {
+    this.refresh();
+    ptr >>>= 0;
+    len >>>= 0;
+    if (ptr + len > this.u8.length) throw new MemoryFault(ptr, len);
+  }
+
+  u8At(ptr: number): number { this.check(ptr, 1); return this.dv.getUint8(ptr >>> 0); }
+  u16At(ptr: number): number { this.check(ptr, 2); return this.dv.getUint16(ptr >>> 0, true); }
+  u32At(ptr: number): number { this.check(ptr, 4); return this.dv.getUint32(ptr >>> 0, true); }
+  u64At(ptr: number): bigint { this.check(ptr, 8); return this.dv.getBigUint64(ptr >>> 0, true); }
+  setU8(ptr: number, v: number): void { this.check(ptr, 1); this.dv.setUint8(ptr >>> 0, v); }
+  setU16(ptr: number, v: number): void { this.check(ptr, 2); this.dv.setUint16(ptr >>> 0, v, true); }
+  setU32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setUint32(ptr >>> 0, v, true); }
+  setU64(ptr: number, v: bigint): void { this.check(ptr, 8); this.dv.setBigUint64(ptr >>> 0, v, true); }
+
+  /** A live view of guest bytes (valid until the next growth). */
+  view(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return this.u8.subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
+  }
+
+  write(ptr: number, bytes: Uint8Array): void {
+    this.check(ptr, bytes.length);
+    this.u8.set(bytes, ptr >>> 0);
+  }
+
+  fill(ptr: number, len: number, value = 0): void {
+    this.check(ptr, len);
+    this.u8.fill(value, ptr >>> 0, (ptr >>> 0) + len);
+  }
+
+  /** Read and check an iovec/ciovec array (8 bytes each: buf u32, buf_len u32). */
+  iovecs(ptr: number, count: number): Iovec[] {
+    count >>>= 0;
+    this.check(ptr, count * 8);
+    const out: Iovec[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const p = this.dv.getUint32((ptr >>> 0) + i * 8, true);
+      const len = this.dv.getUint32((ptr >>> 0) + i * 8 + 4, true);
+      this.check(p, len);
+      out[i] = { ptr: p, len };
+    }
+    return out;
+  }
+
+  /** Total length of checked iovecs. */
+  static total(iovs: Iovec[]): number {
+    let n = 0;
+    for (const v of iovs) n += v.len;
+    return n;
+  }
+
+  /** Copy the iovecs' bytes out (one copy; the result may be retained by the host). */
+  gather(iovs: Iovec[]): Uint8Array {
+    this.refresh();
+    if (iovs.length === 1) return this.u8.slice(iovs[0]!.ptr, iovs[0]!.ptr + iovs[0]!.len);
+    const out = new Uint8Array(GuestMemory.total(iovs));
+    let o = 0;
+    for (const v of iovs) {
+      out.set(this.u8.subarray(v.ptr, v.ptr + v.len), o);
+      o += v.len;
+    }
+    return out;
+  }
+
+  /** Copy `data` into the iovecs in order; returns bytes written (≤ total capacity). */
+  scatter(iovs: Iovec[], data: Uint8Array): number {
+    this.refresh();
+    let o = 0;
+    for (const v of iovs) {
+      if (o >= data.length) break;
+      const n = Math.min(v.len, data.length - o);
+      this.u8.set(data.subarray(o, o + n), v.ptr);
+      o += n;
+    }
+    return o;
+  }
+
+  string(ptr: number, len: number): string {
+    return new TextDecoder().decode(this.view(ptr, len));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The network a runtime's sockets live on. One adapter per host (node:net here; Deno, Bun,
+ * workerd and an in-memory network later). Errors are thrown/rejected as objects with a Node-style
+ * `code` string ("EADDRINUSE", …), which the core maps to errnos through its one table.
+ */
+
+export interface SockAddr {
+  host: string;
+  port: number;
+  family: 4 | 6;
+}
+
+/** One established TCP connection. Callbacks are set once by the socket layer. */
+export interface NetStream {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+  /** Bytes written but not yet handed to the OS. */
+  readonly bufferedAmount: number;
+  /** Queue bytes for sending; the stream keeps the array (do not reuse it). */
+  write(data: Uint8Array): void;
+  /** Half-close: send FIN after everything queued. */
+  end(): void;
+  /** Stop/restart delivering `onData` (receive backpressure). */
+  pause(): void;
+  resume(): void;
+  /** Close now, flushing queued writes first (Linux close() on a socket with no unread data). */
+  close(): void;
+  /** Abort with RST (Linux close() with unread data, SO_LINGER 0). */
+  reset(): void;
+  onData: (chunk: Uint8Array) => void;
+  /** The peer finished sending (FIN). */
+  onEnd: () => void;
+  /** Writes drained below the OS buffer. */
+  onDrain: () => void;
+  /** Connection failed or was reset; `code` as in Node ("ECONNRESET", "EPIPE", …). */
+  onError: (code: string) => void;
+  /** Fully closed. */
+  onClose: () => void;
+}
+
+export interface NetListener {
+  readonly local: SockAddr;
+  onConnection: (stream: NetStream) => void;
+  close(): void;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** OS-level backlog; wasock applies the guest's own backlog on its accept queue. */
+  backlog: number;
+}
+
+export interface NetBackend {
+  readonly name: string;
+  listen(options: ListenOptions): Promise<NetListener>;
+  connect(host: string, port: number): Promise<NetStream>;
+  /** The OS somaxconn where the host can read it. */
+  somaxconn(): number | undefined;
+}
+
+/** An error carrying a Node-style code. */
+export class NetError extends Error {
+  constructor(readonly code: string, message?: string) {
+    super(message ?? code);
+  }
+}

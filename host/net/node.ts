@@ -1,0 +1,112 @@
+import * as net from "node:net";
+import { readFileSync } from "node:fs";
+import type { ListenOptions, NetBackend, NetListener, NetStream, SockAddr } from "./backend.js";
+
+/** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
+export class NodeNetBackend implements NetBackend {
+  readonly name = "node";
+
+  listen(options: ListenOptions): Promise<NetListener> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
+      const listener = new NodeListener(server);
+      server.once("error", reject);
+      server.listen({ host: options.host, port: options.port, backlog: options.backlog }, () => {
+        server.off("error", reject);
+        server.on("error", () => {});
+        listener.local = addressOf(server.address());
+        resolve(listener);
+      });
+    });
+  }
+
+  connect(host: string, port: number): Promise<NetStream> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
+      socket.once("error", reject);
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        resolve(new NodeStream(socket));
+      });
+    });
+  }
+
+  somaxconn(): number | undefined {
+    try {
+      const n = Number.parseInt(readFileSync("/proc/sys/net/core/somaxconn", "utf8"), 10);
+      return Number.isFinite(n) && n > 0 ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function addressOf(a: string | net.AddressInfo | null): SockAddr {
+  if (a === null || typeof a === "string") return { host: "", port: 0, family: 4 };
+  return { host: a.address, port: a.port, family: a.family === "IPv6" ? 6 : 4 };
+}
+
+class NodeListener implements NetListener {
+  local: SockAddr = { host: "", port: 0, family: 4 };
+  onConnection: (stream: NetStream) => void = (s) => s.reset();
+
+  constructor(private readonly server: net.Server) {
+    server.on("connection", (socket) => this.onConnection(new NodeStream(socket)));
+  }
+
+  close(): void {
+    this.server.close();
+  }
+}
+
+const noop = (): void => {};
+
+class NodeStream implements NetStream {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+  onData: (chunk: Uint8Array) => void = noop;
+  onEnd: () => void = noop;
+  onDrain: () => void = noop;
+  onError: (code: string) => void = noop;
+  onClose: () => void = noop;
+
+  constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    this.local = { host: socket.localAddress ?? "", port: socket.localPort ?? 0, family: socket.localFamily === "IPv6" ? 6 : 4 };
+    this.remote = { host: socket.remoteAddress ?? "", port: socket.remotePort ?? 0, family: socket.remoteFamily === "IPv6" ? 6 : 4 };
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => this.onEnd());
+    socket.on("drain", () => this.onDrain());
+    socket.on("error", (err: NodeJS.ErrnoException) => this.onError(err.code ?? "EIO"));
+    socket.on("close", () => this.onClose());
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  write(data: Uint8Array): void {
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  close(): void {
+    if (this.socket.writableLength === 0) this.socket.destroy();
+    else this.socket.destroySoon();
+  }
+
+  reset(): void {
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+}

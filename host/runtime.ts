@@ -1,0 +1,141 @@
+import { Core } from "./core/core.js";
+import type { NetBackend } from "./net/backend.js";
+import { LocalKernel, type StdioOptions } from "./sockets/kernel.js";
+import type { SocketRow } from "./sockets/table.js";
+import { GuestContext, ProcExit } from "./wasi/context.js";
+import { hasJspi, runJspi } from "./bridge/jspi.js";
+import { GuestError } from "./bridge/link.js";
+import { GuestTrap } from "./bridge/worker-host.js";
+import { parseHostPort } from "./addr.js";
+
+export type BridgeName = "auto" | "jspi" | "worker";
+
+export interface RuntimeOptions {
+  /** Guest argv (argv[0] is the module's name by convention). */
+  args?: string[];
+  /** Guest environment: `{K: V}` or `["K=V"]`. The host's own environment is not passed. */
+  env?: Record<string, string> | string[];
+  /** TCP listeners to pre-open as fds 3, 4, … (`host:port`, port 0 = any free port). */
+  listen?: string[];
+  /** Backlog of the pre-opened listeners (default: somaxconn), clamped to somaxconn. */
+  backlog?: number;
+  /** Backlog ceiling (default: the OS value where readable, else 4096). */
+  somaxconn?: number;
+  /** How a blocked guest waits: JSPI on this thread, or a worker thread. Default: JSPI when available. */
+  bridge?: BridgeName;
+  stdout?: StdioOptions["stdout"];
+  stderr?: StdioOptions["stderr"];
+  /** Bytes for the guest's stdin (none: stdin is empty). */
+  stdin?: AsyncIterable<Uint8Array>;
+}
+
+export interface Listening {
+  fd: number;
+  host: string;
+  port: number;
+}
+
+/** A pre-opened listener could not be opened; `code` is the host's error code (EADDRINUSE, …). */
+export class ListenError extends Error {
+  constructor(readonly spec: string, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Raised by `run()` for a guest that cannot run or that trapped (not for a non-zero exit). */
+export { GuestError, GuestTrap };
+
+/**
+ * One wasock runtime: a network backend, pre-opened listeners, and the guests run on them.
+ * `start()` opens the listeners (so their ports are known before the guest runs); `run()` starts
+ * them if needed and resolves with the guest's exit code.
+ */
+export class Runtime {
+  readonly kernel: LocalKernel;
+  private listening: Listening[] | undefined;
+  private handles: number[] = [];
+  private starting: Promise<Listening[]> | undefined;
+
+  constructor(private readonly options: RuntimeOptions, backend: NetBackend) {
+    const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
+    this.kernel = new LocalKernel(backend, somaxconn, {
+      stdout: options.stdout ?? ((d) => void process.stdout.write(d)),
+      stderr: options.stderr ?? ((d) => void process.stderr.write(d)),
+      stdin: options.stdin,
+    });
+  }
+
+  /** Open the pre-opened listeners. Rejects on a bad address or one in use. */
+  start(): Promise<Listening[]> {
+    this.starting ??= (async () => {
+      const out: Listening[] = [];
+      let fd = 3;
+      for (const spec of this.options.listen ?? []) {
+        const { host, port } = parseHostPort(spec);
+        const backlog = this.options.backlog ?? this.kernel.somaxconn;
+        let h: number;
+        try {
+          h = await this.kernel.listen(host, port, backlog, fd);
+        } catch (e) {
+          throw new ListenError(spec, (e as { code?: string }).code ?? "EIO", (e as Error).message);
+        }
+        this.handles.push(h);
+        const local = this.kernel.table().find((r) => r.fd === fd)!;
+        out.push({ fd, host, port: Number(local.local.slice(local.local.lastIndexOf(":") + 1)) });
+        fd++;
+      }
+      this.listening = out;
+      return out;
+    })();
+    return this.starting;
+  }
+
+  get listeners(): Listening[] {
+    return this.listening ?? [];
+  }
+
+  /** Run a WASI command module; resolves with its exit code. Closes its sockets when it ends. */
+  async run(module: WebAssembly.Module | BufferSource): Promise<{ exitCode: number }> {
+    const mod = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+    const listening = await this.start();
+    const args = this.options.args ?? ["guest.wasm"];
+    const env = envList(this.options.env);
+    if (listening.length > 0 && !env.some((e) => e.startsWith("LISTEN_FDS="))) env.push(`LISTEN_FDS=${listening.length}`);
+    const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
+    try {
+      if (bridge === "jspi") {
+        if (!hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
+        const ctx = new GuestContext(this.kernel, Core.load(), args, env);
+        for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+        try {
+          return { exitCode: await runJspi(mod, ctx) };
+        } catch (e) {
+          if (e instanceof ProcExit) return { exitCode: e.code };
+          if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
+          if (e instanceof WebAssembly.LinkError) throw new GuestError(String(e));
+          throw e;
+        }
+      }
+      const { runWorker } = await import("./bridge/worker-host.js");
+      return { exitCode: await runWorker(mod, this.kernel, args, env, this.handles) };
+    } finally {
+      this.stop();
+    }
+  }
+
+  /** The live socket table, like `netstat -ntp`. */
+  sockets(): SocketRow[] {
+    return this.kernel.table();
+  }
+
+  /** Close every socket and listener. */
+  stop(): void {
+    this.kernel.closeAll();
+  }
+}
+
+function envList(env: RuntimeOptions["env"]): string[] {
+  if (env === undefined) return [];
+  if (Array.isArray(env)) return [...env];
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}

@@ -1,0 +1,30 @@
+import { TcpState, Word } from "../core/enums.js";
+
+/** One row of `rt.sockets()`: what `netstat -ntp` shows for a socket. */
+export interface SocketRow {
+  proto: "tcp" | "udp";
+  /** The guest fd (-1: still in the accept queue). */
+  fd: number;
+  /** Listener: connections waiting in the accept queue. Stream: bytes received, not yet read. */
+  recvQ: number;
+  /** Listener: the effective backlog. Stream: bytes written, not yet sent. */
+  sendQ: number;
+  local: string;
+  peer: string;
+  /** netstat's names: LISTEN, ESTABLISHED, CLOSE_WAIT, FIN_WAIT, SYN_SENT, CLOSE, … */
+  state: string;
+  /** Listener: connections refused because its queue was full. */
+  refused: number;
+}
+
+export function stateName(word: number, peerClosed: boolean): string {
+  switch (word & 0x0f) {
+    case TcpState.LISTENING: return "LISTEN";
+    case TcpState.CONNECTING: return "SYN_SENT";
+    case TcpState.CONNECTED:
+      if (word & Word.SHUT_WR) return peerClosed ? "LAST_ACK" : "FIN_WAIT";
+      return peerClosed ? "CLOSE_WAIT" : "ESTABLISHED";
+    case TcpState.CLOSED: return "CLOSE";
+    default: return "CLOSE";
+  }
+}

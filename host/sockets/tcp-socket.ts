@@ -1,0 +1,146 @@
+import { TcpState, Word } from "../core/enums.js";
+import type { NetListener, NetStream, SockAddr } from "../net/backend.js";
+import { Waitable } from "./readiness.js";
+
+/** Receive buffering above this pauses the connection (TCP window does the rest). */
+export const RX_HIGH_WATER = 256 * 1024;
+/** A send is accepted while less than this is queued towards the OS; beyond it the guest blocks or gets EAGAIN. */
+export const TX_HIGH_WATER = 1024 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
+ * flags); every transition is decided by core.tcp_step, this class only holds data and readiness.
+ */
+export class TcpSocket extends Waitable {
+  word: number = TcpState.UNBOUND;
+  handle = -1;
+  /** The guest fd it is known by, for the sockets() table (-1 while queued). */
+  fd = -1;
+  local: SockAddr | undefined;
+  remote: SockAddr | undefined;
+
+  // listener side
+  listener: NetListener | undefined;
+  readonly queue: TcpSocket[] = [];
+  backlog = 0;
+  /** Connections refused because the accept queue was full. */
+  refused = 0;
+
+  // stream side
+  stream: NetStream | undefined;
+  private readonly rx: Uint8Array[] = [];
+  private rxHead = 0;
+  rxBytes = 0;
+  /** Peer sent FIN. */
+  eof = false;
+  /** The connection failed (Node code), and whether recv/send already reported it once. */
+  error: string | undefined;
+  errorReported = false;
+  private paused = false;
+
+  get state(): number {
+    return this.word & 0x0f;
+  }
+
+  /** Attach a live connection: start buffering its bytes. */
+  attach(stream: NetStream): void {
+    this.stream = stream;
+    this.local = stream.local;
+    this.remote = stream.remote;
+    stream.onData = (chunk) => {
+      if (this.word & Word.SHUT_RD) return; // Linux: data after SHUT_RD is dropped
+      this.rx.push(chunk);
+      this.rxBytes += chunk.length;
+      if (this.rxBytes >= RX_HIGH_WATER && !this.paused) {
+        this.paused = true;
+        stream.pause();
+      }
+      this.notify();
+    };
+    stream.onEnd = () => {
+      this.eof = true;
+      this.notify();
+    };
+    stream.onDrain = () => this.notify();
+    stream.onError = (code) => {
+      this.error ??= code;
+      this.notify();
+    };
+    stream.onClose = () => {
+      this.eof = true;
+      this.notify();
+    };
+  }
+
+  /** Take (or with `peek`, copy) up to `max` buffered bytes. */
+  take(max: number, peek: boolean): Uint8Array {
+    if (this.rxBytes === 0 || max === 0) return EMPTY;
+    const first = this.rx[0]!;
+    const avail = first.length - this.rxHead;
+    let out: Uint8Array;
+    if (avail >= max || this.rx.length === 1) {
+      const n = Math.min(avail, max);
+      out = first.subarray(this.rxHead, this.rxHead + n);
+      if (!peek) {
+        this.rxHead += n;
+        if (this.rxHead === first.length) {
+          this.rx.shift();
+          this.rxHead = 0;
+        }
+      }
+    } else {
+      const n = Math.min(max, this.rxBytes);
+      out = new Uint8Array(n);
+      let o = 0, i = 0, head = this.rxHead;
+      while (o < n) {
+        const c = this.rx[i]!;
+        const k = Math.min(c.length - head, n - o);
+        out.set(c.subarray(head, head + k), o);
+        o += k;
+        head += k;
+        if (head === c.length) { i++; head = 0; }
+      }
+      if (!peek) {
+        this.rx.splice(0, i);
+        this.rxHead = head;
+      }
+    }
+    if (!peek) {
+      this.rxBytes -= out.length;
+      if (this.paused && this.rxBytes < RX_HIGH_WATER / 2) {
+        this.paused = false;
+        this.stream?.resume();
+      }
+    }
+    return out;
+  }
+
+  /** Drop everything buffered (shutdown(SHUT_RD)). */
+  discard(): void {
+    this.rx.length = 0;
+    this.rxHead = 0;
+    this.rxBytes = 0;
+    if (this.paused) {
+      this.paused = false;
+      this.stream?.resume();
+    }
+  }
+
+  /** poll: a recv would not block. */
+  readable(): boolean {
+    if (this.listener) return this.queue.length > 0;
+    return this.rxBytes > 0 || this.eof || this.error !== undefined || (this.word & Word.SHUT_RD) !== 0;
+  }
+
+  /** poll: a send would not block. */
+  writable(): boolean {
+    if (this.error !== undefined) return true;
+    return this.state === TcpState.CONNECTED && (this.stream?.bufferedAmount ?? 0) < TX_HIGH_WATER;
+  }
+
+  hangup(): boolean {
+    return this.eof || this.error !== undefined;
+  }
+}

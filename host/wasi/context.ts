@@ -1,0 +1,51 @@
+import type { Core } from "../core/core.js";
+import { Errno } from "../core/enums.js";
+import { GuestMemory, MemoryFault } from "../memory.js";
+import type { Kernel } from "../sockets/kernel.js";
+import type { Sync } from "../util/sync.js";
+import { FdTable } from "./fd-table.js";
+
+/** A guest called proc_exit: unwinds the guest's stack up to the runtime. */
+export class ProcExit extends Error {
+  constructor(readonly code: number) {
+    super(`guest exited with code ${code}`);
+  }
+}
+
+/** Everything one guest instance's imports share. */
+export class GuestContext {
+  readonly mem = new GuestMemory();
+  readonly fds: FdTable;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly core: Core,
+    readonly args: string[],
+    readonly env: string[],
+    maxFds = 1024,
+  ) {
+    this.fds = new FdTable(maxFds);
+  }
+}
+
+type Impl = (...args: never[]) => Sync<number>;
+
+function onError(e: unknown): number {
+  if (e instanceof MemoryFault) return Errno.FAULT;
+  throw e; // ProcExit, or a host bug: surfaces as a trap named as such
+}
+
+/**
+ * The import boundary: a guest memory fault becomes EFAULT (before any side effect, since
+ * implementations check out-pointers first); anything else unwinds.
+ */
+export function guard<F extends Impl>(fn: F): F {
+  return ((...args: never[]) => {
+    try {
+      const r = fn(...args);
+      return r instanceof Promise ? r.catch(onError) : r;
+    } catch (e) {
+      return onError(e);
+    }
+  }) as F;
+}

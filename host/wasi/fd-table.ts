@@ -1,0 +1,66 @@
+import { Errno } from "../core/enums.js";
+
+/** What a guest fd refers to. Sockets hold a kernel handle; the kernel owns the socket itself. */
+export type FdEntry =
+  | { kind: "stdio"; fd: 0 | 1 | 2; flags: number }
+  | { kind: "socket"; handle: number; flags: number };
+
+export type SocketEntry = Extract<FdEntry, { kind: "socket" }>;
+
+/**
+ * The guest's fd table: small dense numbers, lowest free first (POSIX), 0–2 are stdio.
+ * One lookup, `socket(fd)`, answers EBADF for an unknown fd and ENOTSOCK for a non-socket.
+ */
+export class FdTable {
+  private readonly entries: (FdEntry | undefined)[] = [
+    { kind: "stdio", fd: 0, flags: 0 },
+    { kind: "stdio", fd: 1, flags: 0 },
+    { kind: "stdio", fd: 2, flags: 0 },
+  ];
+
+  constructor(readonly limit = 1024) {}
+
+  get(fd: number): FdEntry | undefined {
+    return this.entries[fd];
+  }
+
+  /** The socket at `fd`, or a positive errno. */
+  socket(fd: number): SocketEntry | number {
+    const e = this.entries[fd];
+    if (e === undefined) return Errno.BADF;
+    return e.kind === "socket" ? e : Errno.NOTSOCK;
+  }
+
+  /** The fd `insert` would use now (lowest free), or -1 when the table is full. */
+  nextFree(): number {
+    const i = this.entries.indexOf(undefined);
+    if (i >= 0) return i;
+    return this.entries.length < this.limit ? this.entries.length : -1;
+  }
+
+  /** Place an entry at the lowest free fd; -1 when the table is full (EMFILE). */
+  insert(entry: FdEntry): number {
+    const fd = this.nextFree();
+    if (fd >= 0) this.entries[fd] = entry;
+    return fd;
+  }
+
+  remove(fd: number): FdEntry | undefined {
+    const e = this.entries[fd];
+    if (e === undefined) return undefined;
+    if (fd === this.entries.length - 1) {
+      this.entries.pop();
+      while (this.entries.length > 3 && this.entries[this.entries.length - 1] === undefined) this.entries.pop();
+    } else {
+      this.entries[fd] = undefined;
+    }
+    return e;
+  }
+
+  *sockets(): IterableIterator<[number, SocketEntry]> {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e?.kind === "socket") yield [fd, e];
+    }
+  }
+}

