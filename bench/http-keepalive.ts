@@ -44,7 +44,7 @@ function wrk(port: number): { rps: number; p99: string } {
   const r = spawnSync("wrk", ["-t1", "-c64", `-d${seconds}s`, "--latency", `http://127.0.0.1:${port}/`], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? 0);
-  const p99 = /99%\s+(\S+)/.exec(r.stdout)?.[1] ?? "?";
+  const p99 = /^\s+99%\s+(\S+)/m.exec(r.stdout)?.[1] ?? "?";
   return { rps, p99 };
 }
 

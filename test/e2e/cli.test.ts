@@ -4,7 +4,8 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
-import { runCli, startGuest, wasm } from "../helpers/guest.js";
+import { BRIDGES, runCli, startGuest, wasm } from "../helpers/guest.js";
+import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
 
@@ -76,6 +77,19 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
   });
 });
 
+describe("wasock run: a trapping guest", () => {
+  for (const bridge of BRIDGES) {
+    test(`is reported as a guest trap with exit 134 (${bridge} bridge)`, async () => {
+      // (module (memory (export "memory") 1) (func (export "_start") unreachable))
+      const f = join(tmp, "trap.wasm");
+      writeFileSync(f, Buffer.from("0061736d01000000010401600000030201000503010001071302066d656d6f72790200065f737461727400000a05010300000b", "hex"));
+      const r = await runCli(["run", f, "--bridge", bridge]);
+      assert.equal(r.code, 134);
+      assert.match(oneLine(r.stderr), /^wasock: guest trapped: RuntimeError: unreachable/);
+    });
+  }
+});
+
 describe("wasock run: listeners", () => {
   test("two listeners become fds 3 and 4, in order, each with its own line", async () => {
     const g = await startGuest(wasm("examples/echo-poll.wasm"), { listen: ["127.0.0.1:0", "127.0.0.1:0"] });
@@ -95,5 +109,26 @@ describe("wasock run: listeners", () => {
     } finally {
       await g.stop();
     }
+  });
+});
+
+describe("wasock run: the guest's view and its exit", () => {
+  test("argv, --env, LISTEN_FDS reach the guest; its exit closes its clients and sets the exit code", async () => {
+    const module = wasm("test/guests/exit_with_clients.wasm");
+    const g = await startGuest(module, { args: ["7", "two words"], env: ["GREETING=hi there"] });
+    const clients = await Promise.all([connect(g.ports[0]!), connect(g.ports[0]!)]);
+    const seen = await Promise.all(clients.map(async (c) => {
+      const chunks: Buffer[] = [];
+      c.on("data", (d: Buffer) => chunks.push(d));
+      await ended(c);
+      return Buffer.concat(chunks).toString();
+    }));
+    assert.deepEqual(seen, ["bye\n", "bye\n"]);
+    const { code } = await g.exited;
+    assert.equal(code, 7);
+    assert.equal(g.stdout(), [
+      `argv[0]=${module}`, "argv[1]=7", "argv[2]=two words", "LISTEN_FDS=1", "GREETING=hi there", "leaving", "",
+    ].join("\n"));
+    for (const c of clients) c.destroy();
   });
 });
