@@ -75,7 +75,7 @@ export class Runtime {
         const backlog = this.options.backlog ?? this.kernel.somaxconn;
         let h: number;
         try {
-          h = await this.kernel.listen(host, port, backlog, fd);
+          h = await this.kernel.preopen(host, port, backlog, fd);
         } catch (e) {
           throw new ListenError(spec, (e as { code?: string }).code ?? "EIO", (e as Error).message);
         }

@@ -12,7 +12,8 @@
  * - Half-close: when a client shuts down its write side (read → 0), the rest
  *   of its data is still echoed, then we shutdown(SHUT_WR) and close.
  * - No busy loop: poll() waits without a timeout and every fd is polled only
- *   for what it can make progress on.
+ *   for what it can make progress on (after an EMFILE from accept() the
+ *   listeners are left out until a client closes or 1 s passes).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ static int listeners[MAX_LISTENERS];
 static int nlisteners;
 static struct conn *conns[MAX_CONNS];
 static int nconns;
+static int accept_paused; /* out of fds (EMFILE): stop polling listeners until a client closes */
 static struct pollfd pfds[MAX_LISTENERS + MAX_CONNS];
 
 static void drop(int i) {
@@ -45,6 +47,7 @@ static void drop(int i) {
   close(c->fd);
   free(c);
   conns[i] = conns[--nconns];
+  accept_paused = 0;
 }
 
 static void accept_all(int lfd) {
@@ -53,7 +56,14 @@ static void accept_all(int lfd) {
     socklen_t sl = sizeof sa;
     int fd = accept4(lfd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK);
     if (fd < 0) {
-      if (errno != EAGAIN && errno != EINTR) perror("echo-poll: accept");
+      if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
+        /* The connection stays queued and the listener stays readable:
+           polling it again now would spin. Resume when an fd is freed. */
+        if (!accept_paused) fprintf(stderr, "echo-poll: accept: %s; pausing accepts\n", strerror(errno));
+        accept_paused = 1;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        perror("echo-poll: accept");
+      }
       return;
     }
     struct conn *c = malloc(sizeof *c);
@@ -113,7 +123,7 @@ int main(void) {
   fprintf(stderr, "echo-poll: serving on %d listener(s)\n", nlisteners);
 
   for (;;) {
-    int np = 0, first = nconns < MAX_CONNS ? nlisteners : 0;
+    int np = 0, first = nconns < MAX_CONNS && !accept_paused ? nlisteners : 0;
     for (int i = 0; i < first; i++) pfds[np++] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
     for (int i = 0; i < nconns; i++) {
       struct conn *c = conns[i];
@@ -124,11 +134,14 @@ int main(void) {
       if (c->len > 0) ev |= POLLOUT;
       pfds[np++] = (struct pollfd){.fd = c->fd, .events = ev};
     }
-    if (poll(pfds, (nfds_t)np, -1) < 0) {
+    /* While accepts are paused, retry them once a second even if no client closes. */
+    int ready = poll(pfds, (nfds_t)np, accept_paused ? 1000 : -1);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       perror("echo-poll: poll");
       return 1;
     }
+    if (ready == 0) accept_paused = 0;
 
     /* Back to front, so drop()'s swap only moves already-handled entries. */
     for (int i = nconns - 1; i >= 0; i--) {

@@ -7,9 +7,12 @@
  *
  * Listeners are fds 3 .. 3+LISTEN_FDS-1 (LISTEN_FDS defaults to 1). All fds
  * are non-blocking; each connection has its own input and output buffer, so
- * partial reads and writes, pipelined requests and thousands of concurrent
+ * partial reads and writes, pipelined requests and a thousand concurrent
  * keep-alive clients are all handled by the same loop. Request bodies
  * (Content-Length) are read and discarded; chunked bodies are refused (501).
+ * When accept() fails with EMFILE (the host's fd table is full) the listeners
+ * are left out of poll() until a client closes or 1 s passes, so the pending
+ * connection does not make poll() spin.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +46,7 @@ static int listeners[MAX_LISTENERS];
 static int nlisteners;
 static struct conn *conns[MAX_CONNS];
 static int nconns;
+static int accept_paused; /* out of fds (EMFILE): stop polling listeners until a client closes */
 static struct pollfd pfds[MAX_LISTENERS + MAX_CONNS];
 
 static int grow(char **buf, size_t *cap, size_t need) {
@@ -208,6 +212,7 @@ static void drop(int i, int graceful) {
   free(c->out);
   free(c);
   conns[i] = conns[--nconns];
+  accept_paused = 0;
 }
 
 static void accept_all(int lfd) {
@@ -216,7 +221,14 @@ static void accept_all(int lfd) {
     socklen_t sl = sizeof sa;
     int fd = accept4(lfd, (struct sockaddr *)&sa, &sl, SOCK_NONBLOCK);
     if (fd < 0) {
-      if (errno != EAGAIN && errno != EINTR) perror("http-hello: accept");
+      if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
+        /* The connection stays queued and the listener stays readable:
+           polling it again now would spin. Resume when an fd is freed. */
+        if (!accept_paused) fprintf(stderr, "http-hello: accept: %s; pausing accepts\n", strerror(errno));
+        accept_paused = 1;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        perror("http-hello: accept");
+      }
       return;
     }
     struct conn *c = calloc(1, sizeof *c);
@@ -247,7 +259,7 @@ int main(void) {
 
   for (;;) {
     /* pfds = listeners (while there is room), then one entry per client. */
-    int np = 0, first = nconns < MAX_CONNS ? nlisteners : 0;
+    int np = 0, first = nconns < MAX_CONNS && !accept_paused ? nlisteners : 0;
     for (int i = 0; i < first; i++) pfds[np++] = (struct pollfd){.fd = listeners[i], .events = POLLIN};
     for (int i = 0; i < nconns; i++) {
       struct conn *c = conns[i];
@@ -255,11 +267,14 @@ int main(void) {
       if (!c->peer_eof && !c->closing && c->out_len - c->out_off < OUT_HIGH) ev |= POLLIN;
       pfds[np++] = (struct pollfd){.fd = c->fd, .events = ev ? ev : POLLIN};
     }
-    if (poll(pfds, (nfds_t)np, -1) < 0) {
+    /* While accepts are paused, retry them once a second even if no client closes. */
+    int ready = poll(pfds, (nfds_t)np, accept_paused ? 1000 : -1);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       perror("http-hello: poll");
       return 1;
     }
+    if (ready == 0) accept_paused = 0;
 
     /* Clients first (indices match pfds until the first drop), back to front. */
     for (int i = nconns - 1; i >= 0; i--) {

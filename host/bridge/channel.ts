@@ -6,6 +6,7 @@
 
 export const Op = {
   ACCEPT: 1, RECV: 2, SEND: 3, SHUTDOWN: 4, CLOSE: 5, POLL: 6, WRITE_STDIO: 7, READ_STDIN: 8,
+  OPEN: 9, BIND: 10, LISTEN: 11, CONNECT: 12, LOCAL_ADDR: 13, PEER_ADDR: 14, GET_OPTION: 15, SET_OPTION: 16,
 } as const;
 
 export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
@@ -17,6 +18,9 @@ export const HEADER_BYTES = 64;
 /** Largest payload of one call; bigger sends are split, bigger receives are capped. */
 export const DATA_BYTES = 1 << 20;
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export class Channel {
   readonly i32: Int32Array;
   readonly data: Uint8Array;
@@ -24,5 +28,14 @@ export class Channel {
   constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES)) {
     this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.data = new Uint8Array(sab, HEADER_BYTES);
+  }
+
+  /** Put an address's host text in the data area; returns its length. */
+  putHost(host: string): number {
+    return encoder.encodeInto(host, this.data).written;
+  }
+
+  host(len: number): string {
+    return decoder.decode(this.data.slice(0, len));
   }
 }

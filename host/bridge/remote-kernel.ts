@@ -1,4 +1,4 @@
-import type { Kernel } from "../sockets/kernel.js";
+import type { Addr, Kernel } from "../sockets/kernel.js";
 import { Channel, DATA_BYTES, HEADER_BYTES, Op, Slot, State } from "./channel.js";
 
 /**
@@ -55,6 +55,45 @@ export class RemoteKernel implements Kernel {
       if (r < n || nonblock) break;
     } while (sent < data.length);
     return sent;
+  }
+
+  open(family: 4 | 6, type: number): number {
+    return this.call(Op.OPEN, family, type);
+  }
+
+  bind(h: number, a: Addr): number {
+    return this.call(Op.BIND, h, a.port, a.family, 0, 0, this.ch.putHost(a.host));
+  }
+
+  listen(h: number, backlog: number): number {
+    return this.call(Op.LISTEN, h, backlog);
+  }
+
+  connect(h: number, a: Addr, nonblock: boolean): number {
+    return this.call(Op.CONNECT, h, a.port, a.family, nonblock ? 1 : 0, 0, this.ch.putHost(a.host));
+  }
+
+  private addr(op: number, h: number): Addr | number {
+    const r = this.call(op, h);
+    if (r < 0) return r;
+    const i = this.ch.i32;
+    return { host: this.ch.host(i[Slot.LEN]!), port: i[Slot.A0]!, family: i[Slot.A1] === 6 ? 6 : 4 };
+  }
+
+  localAddr(h: number): Addr | number {
+    return this.addr(Op.LOCAL_ADDR, h);
+  }
+
+  peerAddr(h: number): Addr | number {
+    return this.addr(Op.PEER_ADDR, h);
+  }
+
+  getOption(h: number, opt: number): number {
+    return this.call(Op.GET_OPTION, h, opt);
+  }
+
+  setOption(h: number, opt: number, value: number): number {
+    return this.call(Op.SET_OPTION, h, opt, value);
   }
 
   shutdown(h: number, op: number): number {

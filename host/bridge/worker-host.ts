@@ -97,7 +97,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
         handles.push(words[2 * n]!);
         interests.push(words[2 * n + 1]!);
       }
-      return after(k.poll(handles, interests, a1), (r) => {
+      return after(k.poll(handles, interests, a1, false), (r) => {
         words.set(r);
         return r.length / 3;
       });
@@ -110,6 +110,27 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
         ch.data.set(d);
         return d.length;
       });
+    case Op.OPEN:
+      return k.open(a0 === 6 ? 6 : 4, a1);
+    case Op.BIND:
+      return k.bind(a0, { host: ch.host(i[Slot.LEN]!), port: a1, family: a2 === 6 ? 6 : 4 });
+    case Op.LISTEN:
+      return k.listen(a0, a1);
+    case Op.CONNECT:
+      return k.connect(a0, { host: ch.host(i[Slot.LEN]!), port: a1, family: a2 === 6 ? 6 : 4 }, a3 !== 0);
+    case Op.LOCAL_ADDR:
+    case Op.PEER_ADDR: {
+      const a = i[Slot.OP] === Op.LOCAL_ADDR ? k.localAddr(a0) : k.peerAddr(a0);
+      if (typeof a === "number") return a;
+      i[Slot.LEN] = ch.putHost(a.host);
+      i[Slot.A0] = a.port;
+      i[Slot.A1] = a.family;
+      return 0;
+    }
+    case Op.GET_OPTION:
+      return k.getOption(a0, a1);
+    case Op.SET_OPTION:
+      return k.setOption(a0, a1, a2);
     default:
       return -52; // ENOSYS: an op this host does not know
   }

@@ -51,10 +51,24 @@ export interface ListenOptions {
   backlog: number;
 }
 
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Connect from this local address/port (a guest that bound before connecting). */
+  localHost?: string;
+  localPort?: number;
+}
+
 export interface NetBackend {
   readonly name: string;
   listen(options: ListenOptions): Promise<NetListener>;
-  connect(host: string, port: number): Promise<NetStream>;
+  connect(options: ConnectOptions): Promise<NetStream>;
+  /**
+   * Emulate bind(): check that `host:port` can be bound now and return the port it gets (the
+   * ephemeral one for port 0). Hosts like node:net bind only at listen/connect, so EADDRINUSE and
+   * EADDRNOTAVAIL are found here, at bind time, as guests expect.
+   */
+  probeBind(host: string, port: number): Promise<number>;
   /** The OS somaxconn where the host can read it. */
   somaxconn(): number | undefined;
 }

@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { readFileSync } from "node:fs";
-import type { ListenOptions, NetBackend, NetListener, NetStream, SockAddr } from "./backend.js";
+import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, SockAddr } from "./backend.js";
 
 /** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
 export class NodeNetBackend implements NetBackend {
@@ -20,13 +20,28 @@ export class NodeNetBackend implements NetBackend {
     });
   }
 
-  connect(host: string, port: number): Promise<NetStream> {
+  connect(o: ConnectOptions): Promise<NetStream> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
+      const socket = net.connect({
+        host: o.host, port: o.port, allowHalfOpen: true, noDelay: true,
+        ...(o.localHost !== undefined ? { localAddress: o.localHost } : {}),
+        ...(o.localPort ? { localPort: o.localPort } : {}),
+      });
       socket.once("error", reject);
       socket.once("connect", () => {
         socket.off("error", reject);
         resolve(new NodeStream(socket));
+      });
+    });
+  }
+
+  probeBind(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        const bound = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(bound));
       });
     });
   }

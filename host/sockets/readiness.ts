@@ -3,6 +3,8 @@ import type { Sync } from "../util/sync.js";
 /** Something a blocked call can wait on: every state change calls `notify()`, waiters re-check. */
 export class Waitable {
   private readonly waiters = new Set<() => void>();
+  /** Also told of every change (the kernel's poll wakes on any socket through this one hook). */
+  activity: (() => void) | undefined;
 
   on(fn: () => void): void {
     this.waiters.add(fn);
@@ -13,6 +15,7 @@ export class Waitable {
   }
 
   notify(): void {
+    this.activity?.();
     if (this.waiters.size === 0) return;
     for (const fn of [...this.waiters]) fn();
   }

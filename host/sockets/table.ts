@@ -1,4 +1,5 @@
 import { TcpState, Word } from "../core/enums.js";
+import type { TcpSocket } from "./tcp-socket.js";
 
 /** One row of `rt.sockets()`: what `netstat -ntp` shows for a socket. */
 export interface SocketRow {
@@ -27,4 +28,22 @@ export function stateName(word: number, peerClosed: boolean): string {
     case TcpState.CLOSED: return "CLOSE";
     default: return "CLOSE";
   }
+}
+
+function fmt(a: { host: string; port: number } | undefined): string {
+  if (!a) return "*:*";
+  return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+export function socketRow(s: TcpSocket): SocketRow {
+  return {
+    proto: "tcp",
+    fd: s.fd,
+    recvQ: s.listener ? s.queue.length : s.rxBytes,
+    sendQ: s.listener ? s.backlog : s.stream?.bufferedAmount ?? 0,
+    local: fmt(s.local),
+    peer: fmt(s.remote),
+    state: stateName(s.word, s.eof),
+    refused: s.refused,
+  };
 }

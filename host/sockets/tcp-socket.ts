@@ -15,6 +15,16 @@ const EMPTY = new Uint8Array(0);
  */
 export class TcpSocket extends Waitable {
   word: number = TcpState.UNBOUND;
+  /** Address family of a guest-opened socket (accepted and pre-opened ones follow their address). */
+  family: 4 | 6 = 4;
+  /** A datagram socket (guest-opened UDP); everything else here is stream. */
+  dgram = false;
+  /** SO_ERROR: the errno of a non-blocking connect that failed, until read. */
+  soError = 0;
+  /** Options set by the guest (SockOpt → value), read back by getsockopt. */
+  readonly options = new Map<number, number>();
+  /** The port the guest asked to bind (0 = ephemeral), for the policy. */
+  requestedPort = 0;
   handle = -1;
   /** The guest fd it is known by, for the sockets() table (-1 while queued). */
   fd = -1;

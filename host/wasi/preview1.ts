@@ -1,5 +1,6 @@
 import { Errno } from "../core/enums.js";
 import { preview1Sockets, recvInto, sendFrom } from "../abi/preview1-sockets.js";
+import { wasmedgeSockets } from "../abi/wasmedge.js";
 import { IOV_MAX } from "../memory.js";
 import { after, type Sync } from "../util/sync.js";
 import { guard, ProcExit, type GuestContext } from "./context.js";
@@ -10,7 +11,11 @@ import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RI
 const encoder = new TextEncoder();
 
 /** Imports whose calls may wait for I/O: the JSPI bridge makes these suspending. */
-export const BLOCKING_IMPORTS = ["fd_read", "fd_write", "poll_oneoff", "sock_accept", "sock_recv", "sock_send"] as const;
+export const BLOCKING_IMPORTS = [
+  "fd_read", "fd_write", "poll_oneoff", "sock_accept", "sock_recv", "sock_send",
+  // WasmEdge extension
+  "sock_accept_v2", "sock_bind", "sock_bind_v2", "sock_listen", "sock_listen_v2", "sock_connect", "sock_connect_v2",
+] as const;
 
 /** Write a list of strings the way args_get/environ_get want: pointers at `ptrs`, NUL-terminated bytes at `buf`. */
 function writeStrings(ctx: GuestContext, list: Uint8Array[], ptrs: number, buf: number): number {
@@ -174,5 +179,6 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
     poll_oneoff: guard((inPtr: number, outPtr: number, n: number, retPtr: number) => pollOneoff(ctx, inPtr, outPtr, n, retPtr)),
   };
 
-  return { ...enosysStubs(), ...base, ...preview1Sockets(ctx) };
+  const sockets = preview1Sockets(ctx);
+  return { ...enosysStubs(), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
 }
