@@ -88,3 +88,12 @@ export const enum ShutdownType {
   SEND = 1,
   BOTH = 2,
 }
+
+/** What a capability-policy rule allows (policy.ts). Resolving names has its own table. */
+export const enum PolicyKind {
+  /** Bind/listen on a local address. */
+  LISTEN = 0,
+  /** Connect to a remote address (UDP send_to too). */
+  CONNECT = 1,
+  COUNT = 2,
+}

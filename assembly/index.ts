@@ -7,6 +7,10 @@ import { codeCount, codeName, errnoFromCode, p2FromCode, SCRATCH, SCRATCH_SIZE }
 import { Errno, errnoFromLinux, errnoMessage, errnoName, errnoToLinux, errnoToP2 } from "./errno";
 import { checkAcceptFlags, checkFdflags, checkRiflags, checkSiflags, shutdownOp } from "./flags";
 import { ErrorCode, p2Name } from "./p2";
+import {
+  NAME_BUF, policyAdd, policyAddName, policyAllowResolveAll, policyCheck, policyCheckName, policyClear, policyCount,
+  policySlotAlloc, policySlotFree,
+} from "./policy";
 import { tcpStep } from "./tcp";
 
 // Errors
@@ -40,3 +44,15 @@ export function check_riflags(abi: i32, flags: i32): i32 { return checkRiflags(a
 export function check_siflags(abi: i32, flags: i32): i32 { return checkSiflags(abi, flags); }
 export function shutdown_op(abi: i32, how: i32): i32 { return shutdownOp(abi, how); }
 export function check_fdflags(abi: i32, fdflags: i32): i32 { return checkFdflags(abi, fdflags); }
+
+// Capability policy (per slot: one per runtime sharing this core)
+export function policy_slot_alloc(): i32 { return policySlotAlloc(); }
+export function policy_slot_free(slot: i32): i32 { return policySlotFree(slot); }
+export function policy_clear(slot: i32): i32 { return policyClear(slot); }
+export function policy_add(slot: i32, kind: i32, family: i32, prefix: i32, lo: i32, hi: i32): i32 { return policyAdd(slot, kind, family, prefix, lo, hi); }
+export function policy_check(slot: i32, kind: i32, family: i32, port: i32): i32 { return policyCheck(slot, kind, family, port); }
+export function policy_count(slot: i32, kind: i32): i32 { return policyCount(slot, kind); }
+export function policy_allow_resolve_all(slot: i32): i32 { return policyAllowResolveAll(slot); }
+export function policy_name_ptr(): usize { return NAME_BUF; }
+export function policy_add_name(slot: i32, len: i32): i32 { return policyAddName(slot, len); }
+export function policy_check_name(slot: i32, len: i32): i32 { return policyCheckName(slot, len); }

@@ -16,6 +16,8 @@ export class Runtime extends BaseRuntime {
 
 export { GuestError, GuestTrap, ListenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
 export type { SocketRow } from "./sockets/table.js";
+export type { AllowOptions } from "./access.js";
+export { PolicyError } from "./policy.js";
 export { NodeNetBackend } from "./net/node.js";
 export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
 export { Core } from "./core/core.js";

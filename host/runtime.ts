@@ -7,6 +7,8 @@ import { hasJspi, runJspi } from "./bridge/jspi.js";
 import { GuestError } from "./bridge/link.js";
 import { GuestTrap } from "./bridge/worker-host.js";
 import { parseHostPort } from "./addr.js";
+import { accessCheck, buildPolicy, type AllowOptions } from "./access.js";
+import type { Policy } from "./policy.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -23,6 +25,10 @@ export interface RuntimeOptions {
   somaxconn?: number;
   /** How a blocked guest waits: JSPI on this thread, or a worker thread. Default: JSPI when available. */
   bridge?: BridgeName;
+  /** What the guest may do on the network itself (listen, connect, resolve). Deny by default. */
+  allow?: AllowOptions;
+  /** Called with one line for each denied operation (default: written to stderr). */
+  onDeny?: (message: string) => void;
   stdout?: StdioOptions["stdout"];
   stderr?: StdioOptions["stderr"];
   /** Bytes for the guest's stdin (none: stdin is empty). */
@@ -55,6 +61,7 @@ export class Runtime {
   private listening: Listening[] | undefined;
   private handles: number[] = [];
   private starting: Promise<Listening[]> | undefined;
+  private policy: Policy | undefined;
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend) {
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
@@ -68,6 +75,9 @@ export class Runtime {
   /** Open the pre-opened listeners. Rejects on a bad address or one in use. */
   start(): Promise<Listening[]> {
     this.starting ??= (async () => {
+      this.policy = await buildPolicy(this.options.allow ?? {}, this.kernel.backend);
+      const onDeny = this.options.onDeny ?? ((m: string) => void process.stderr.write(`${m}\n`));
+      this.kernel.access = accessCheck(this.policy, onDeny);
       const out: Listening[] = [];
       let fd = 3;
       for (const spec of this.options.listen ?? []) {
@@ -131,6 +141,8 @@ export class Runtime {
   /** Close every socket and listener. */
   stop(): void {
     this.kernel.closeAll();
+    this.policy?.free();
+    this.policy = undefined;
   }
 }
 

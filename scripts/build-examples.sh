@@ -44,6 +44,8 @@ cc() { # cc <out.wasm> <src.c> [extra flags...]
 cc examples/http-hello.wasm    examples/c/http-hello.c    "${BIG_STACK[@]}"
 cc examples/echo-poll.wasm     examples/c/echo-poll.c     "${BIG_STACK[@]}"
 cc examples/echo-blocking.wasm examples/c/echo-blocking.c
+cc examples/wasmedge-echo-server.wasm examples/c/wasmedge-echo-server.c
+cc examples/wasmedge-client.wasm      examples/c/wasmedge-client.c
 
 "$RUSTC" --edition 2021 -O --target wasm32-wasi -C strip=debuginfo \
   -o examples/rust-echo.wasm examples/rust/echo.rs

@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
-import { GuestError, GuestTrap, ListenError, Runtime, type BridgeName } from "../node.js";
+import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../node.js";
+import { parseNames } from "../policy.js";
 
 export interface RunFlags {
   listen: string[];
+  allowListen: string[];
+  allowConnect: string[];
+  allowResolve?: boolean | string;
+  allowNet?: boolean;
   env: string[];
   somaxconn?: number;
   backlog?: number;
@@ -53,6 +58,12 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     backlog: flags.backlog,
     somaxconn: flags.somaxconn,
     bridge: flags.bridge,
+    allow: {
+      listen: flags.allowListen,
+      connect: flags.allowConnect,
+      resolve: typeof flags.allowResolve === "string" ? parseNames(flags.allowResolve) : flags.allowResolve === true,
+      net: flags.allowNet === true,
+    },
     stdin: process.stdin.isTTY ? undefined : process.stdin,
   });
 
@@ -64,6 +75,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   } catch (e) {
     rt.stop();
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
+    if (e instanceof PolicyError) return fail(`bad allow rule: ${e.message}`, 2);
     if (e instanceof ListenError) {
       const core = Core.load();
       const reason = core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");

@@ -40,6 +40,16 @@ interface CoreExports {
   check_siflags(abi: number, flags: number): number;
   shutdown_op(abi: number, how: number): number;
   check_fdflags(abi: number, fdflags: number): number;
+  policy_slot_alloc(): number;
+  policy_slot_free(slot: number): number;
+  policy_clear(slot: number): number;
+  policy_add(slot: number, kind: number, family: number, prefix: number, lo: number, hi: number): number;
+  policy_check(slot: number, kind: number, family: number, port: number): number;
+  policy_count(slot: number, kind: number): number;
+  policy_allow_resolve_all(slot: number): number;
+  policy_name_ptr(): number;
+  policy_add_name(slot: number, len: number): number;
+  policy_check_name(slot: number, len: number): number;
 }
 
 /** errno of a `tcpStep` result (0 = allowed). */
@@ -56,6 +66,10 @@ export function stepWord(r: number): number {
 const CODE_CACHE_LIMIT = 512;
 /** A code the core's table does not know (p2_from_code's answer for it). */
 const NOT_IN_TABLE = -1;
+/** Bytes of an address in scratch (IPv4 in the first 4). */
+const ADDR_BYTES = 16;
+/** Size of the core's name buffer (policy_name_ptr): a 253-byte name and its trailing dot fit. */
+const NAME_BUF_SIZE = 256;
 
 let shared: Core | undefined;
 
@@ -78,6 +92,10 @@ export class Core {
   private readonly step: CoreExports["tcp_step"];
   private readonly scratch: number;
   private readonly scratchSize: number;
+  private readonly check: CoreExports["policy_check"];
+  /** scratch[0..16) and the name buffer as views, remade if the memory's buffer ever changes. */
+  private addrView: Uint8Array;
+  private nameView: Uint8Array;
   private readonly names: string[] = [];
   private readonly messages: string[] = [];
   private readonly p2Names: string[] = [];
@@ -90,6 +108,9 @@ export class Core {
     this.step = this.wasm.tcp_step;
     this.scratch = this.wasm.scratch_ptr();
     this.scratchSize = this.wasm.scratch_size();
+    this.check = this.wasm.policy_check;
+    this.addrView = new Uint8Array(this.wasm.memory.buffer, this.scratch, ADDR_BYTES);
+    this.nameView = new Uint8Array(this.wasm.memory.buffer, this.wasm.policy_name_ptr(), NAME_BUF_SIZE);
   }
 
   /** How many WASI errnos there are (77). */
@@ -197,6 +218,84 @@ export class Core {
   /** fd_fdstat_set_flags on a socket: 0 or EINVAL. */
   checkFdflags(abi: number, fdflags: number): number {
     return this.wasm.check_fdflags(abi, fdflags);
+  }
+
+  // Capability policy (docs/core-interface.md "Capability policy"). Rules live in slots of the
+  // shared core, one per runtime; host/policy.ts (`Policy`) allocates one and parses rule text.
+
+  /** A free policy slot, now allocated and empty (denies everything); -1 when all 16 are in use. */
+  policySlotAlloc(): number {
+    return this.wasm.policy_slot_alloc();
+  }
+
+  /** Give a slot back: 0, or EINVAL if it was not allocated. */
+  policySlotFree(slot: number): number {
+    return this.wasm.policy_slot_free(slot);
+  }
+
+  /** Drop every rule and name of a slot: 0 or EINVAL. */
+  policyClear(slot: number): number {
+    return this.wasm.policy_clear(slot);
+  }
+
+  /**
+   * Allow `kind` (PolicyKind) on `bytes` (IPv4: 4 bytes, IPv6: 16) within the first `prefix` bits,
+   * ports lo..hi: 0, EINVAL (bad slot/kind/family/prefix/range) or ENOMEM (slot full).
+   */
+  policyAdd(slot: number, kind: number, family: number, bytes: Uint8Array, prefix: number, lo: number, hi: number): number {
+    this.putAddr(bytes);
+    return this.wasm.policy_add(slot, kind, family, prefix, lo, hi);
+  }
+
+  /** Whether `kind` on `bytes`:`port` is allowed: 0, else EACCES (EINVAL for bad arguments). Allocates nothing. */
+  policyCheck(slot: number, kind: number, family: number, bytes: Uint8Array, port: number): number {
+    this.putAddr(bytes);
+    return this.check(slot, kind, family, port);
+  }
+
+  /** How many rules of `kind` a slot holds (-EINVAL for a bad slot or kind). */
+  policyCount(slot: number, kind: number): number {
+    return this.wasm.policy_count(slot, kind);
+  }
+
+  /** Let a slot resolve every name: 0 or EINVAL. */
+  policyAllowResolveAll(slot: number): number {
+    return this.wasm.policy_allow_resolve_all(slot);
+  }
+
+  /** Let a slot resolve `name` (`*.example.com`: every name below; `*`: all): 0, EINVAL, ENOMEM. */
+  policyAddName(slot: number, name: string): number {
+    const n = this.putName(name);
+    return n < 0 ? Errno.INVAL : this.wasm.policy_add_name(slot, n);
+  }
+
+  /** Whether a slot may resolve `name` (case-insensitive, trailing dot ignored): 0 or EACCES (EINVAL if malformed). */
+  policyCheckName(slot: number, name: string): number {
+    const n = this.putName(name);
+    return n < 0 ? Errno.INVAL : this.wasm.policy_check_name(slot, n);
+  }
+
+  /** Write an address into scratch[0..16), zero-filled past its bytes. */
+  private putAddr(bytes: Uint8Array): void {
+    let view = this.addrView;
+    if (view.byteLength === 0) view = this.addrView = new Uint8Array(this.wasm.memory.buffer, this.scratch, ADDR_BYTES);
+    const n = bytes.length < ADDR_BYTES ? bytes.length : ADDR_BYTES;
+    for (let i = 0; i < n; i++) view[i] = bytes[i];
+    for (let i = n; i < ADDR_BYTES; i++) view[i] = 0;
+  }
+
+  /** Write an ASCII name into the name buffer: its length, or -1 if it is not ASCII or too long. */
+  private putName(name: string): number {
+    const n = name.length;
+    if (n > NAME_BUF_SIZE) return -1;
+    let view = this.nameView;
+    if (view.byteLength === 0) view = this.nameView = new Uint8Array(this.wasm.memory.buffer, this.wasm.policy_name_ptr(), NAME_BUF_SIZE);
+    for (let i = 0; i < n; i++) {
+      const c = name.charCodeAt(i);
+      if (c > 0x7f) return -1;
+      view[i] = c;
+    }
+    return n;
   }
 
   /** Every host error code the core's table knows, in table order. */

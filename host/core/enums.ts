@@ -215,3 +215,12 @@ export const ErrorCode = {
   PERMANENT_RESOLVER_FAILURE: 20,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What a capability-policy rule allows (`Core.policyAdd`/`policyCheck`; host/policy.ts). */
+export const PolicyKind = {
+  /** Bind/listen on a local address. */
+  LISTEN: 0,
+  /** Connect to a remote address (UDP send_to too). */
+  CONNECT: 1,
+} as const;
+export type PolicyKind = (typeof PolicyKind)[keyof typeof PolicyKind];

@@ -69,6 +69,8 @@ export interface NetBackend {
    * EADDRNOTAVAIL are found here, at bind time, as guests expect.
    */
   probeBind(host: string, port: number): Promise<number>;
+  /** Addresses of a host name (IPv4 and IPv6, the resolver's order). Rejects with a Node-style code (ENOTFOUND, …). */
+  resolve(name: string): Promise<string[]>;
   /** The OS somaxconn where the host can read it. */
   somaxconn(): number | undefined;
 }

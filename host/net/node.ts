@@ -1,5 +1,6 @@
 import * as net from "node:net";
 import { readFileSync } from "node:fs";
+import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, SockAddr } from "./backend.js";
 
 /** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
@@ -44,6 +45,11 @@ export class NodeNetBackend implements NetBackend {
         server.close(() => resolve(bound));
       });
     });
+  }
+
+  async resolve(name: string): Promise<string[]> {
+    const all = await dns.lookup(name, { all: true, verbatim: true });
+    return all.map((a) => a.address);
   }
 
   somaxconn(): number | undefined {

@@ -297,6 +297,7 @@ export class LocalKernel implements Kernel {
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {
     const l = this.sockets.get(h);
     if (!l) return -Errno.BADF;
+    if (l.dgram) return -Errno.NOTSUP; // Linux: accept(2) on SOCK_DGRAM is EOPNOTSUPP
     const e = this.step(l, TcpOp.ACCEPT);
     if (e !== 0) return -e;
     const attempt = (): number | undefined => {

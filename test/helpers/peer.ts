@@ -34,7 +34,7 @@ class Client {
   }
 }
 
-export async function runConformance(module: string, bridge: "jspi" | "worker"): Promise<ConformanceResult> {
+export async function runConformance(module: string, bridge: "jspi" | "worker", extra: string[] = []): Promise<ConformanceResult> {
   const clients: Client[] = [];
   const passed: string[] = [], failed: string[] = [], peerFailures: string[] = [];
   let setPort: (p: number) => void = () => {};
@@ -72,6 +72,7 @@ export async function runConformance(module: string, bridge: "jspi" | "worker"):
   };
   const g = await startGuest(module, {
     bridge,
+    extra,
     onLine: (line) => {
       if (line.startsWith("ok - ")) passed.push(line.slice(5));
       else if (line.startsWith("not ok - ")) failed.push(line.slice(9));

@@ -25,6 +25,9 @@ const CONTRACT: Record<string, number> = {
   check_accept_flags: 2, check_riflags: 2, check_siflags: 2, shutdown_op: 2, check_fdflags: 2,
   // added (documented in the same file)
   errno_to_p2: 1, p2_count: 0, p2_name: 1, scratch_size: 0, p2_from_code: 1, code_count: 0, code_name: 1,
+  // capability policy
+  policy_slot_alloc: 0, policy_slot_free: 1, policy_clear: 1, policy_add: 6, policy_check: 4, policy_count: 2,
+  policy_allow_resolve_all: 1, policy_name_ptr: 0, policy_add_name: 2, policy_check_name: 2,
 };
 
 describe("core.wasm", () => {
@@ -85,7 +88,7 @@ describe("Core", () => {
   });
 
   it("the barrel exports the API", () => {
-    for (const name of ["Core", "stepErrno", "stepWord", "Abi", "Errno", "ErrorCode", "FdFlags", "RiFlags", "RoFlags", "SdFlags", "ShutdownType", "TcpOp", "TcpState", "Word", "CORE_WASM_SIZE"]) {
+    for (const name of ["Core", "stepErrno", "stepWord", "Abi", "Errno", "ErrorCode", "FdFlags", "RiFlags", "RoFlags", "SdFlags", "ShutdownType", "TcpOp", "TcpState", "Word", "PolicyKind", "CORE_WASM_SIZE"]) {
       assert.ok(name in barrel, name);
     }
   });

@@ -1,0 +1,47 @@
+import { PolicyKind } from "./core/enums.js";
+import type { NetBackend } from "./net/backend.js";
+import { parseRule, Policy, resolveRules, type ParsedRule } from "./policy.js";
+import type { AccessCheck } from "./sockets/kernel.js";
+
+/** What a guest may do on the network beyond its pre-opened listeners. Deny by default. */
+export interface AllowOptions {
+  /** Rules for listen(): `host:port`, `host:lo-hi`, `cidr:port`, `*:port`, `host:*`, `[v6]:port`. */
+  listen?: string[];
+  /** Rules for connect() (and UDP send_to), same syntax. */
+  connect?: string[];
+  /** Name resolution: `true` for any name, or the names allowed (`*.example.com` for subdomains). */
+  resolve?: boolean | string[];
+  /** Everything, anywhere (`--allow-net`). */
+  net?: boolean;
+}
+
+/**
+ * Build the runtime's policy from its options: parse every rule (throws PolicyError on a bad one),
+ * resolve rules written with host names through the backend once, at start.
+ */
+export async function buildPolicy(allow: AllowOptions, backend: NetBackend): Promise<Policy> {
+  const parsed = (rules: string[] | undefined): ParsedRule[] => (rules ?? []).map(parseRule);
+  const listen = parsed(allow.listen);
+  const connect = parsed(allow.connect);
+  const lookup = (name: string): Promise<string[]> => backend.resolve(name);
+  const policy = new Policy();
+  if (allow.net) policy.allowAll();
+  for (const r of await resolveRules(listen, lookup)) policy.allow(PolicyKind.LISTEN, r);
+  for (const r of await resolveRules(connect, lookup)) policy.allow(PolicyKind.CONNECT, r);
+  if (allow.net || allow.resolve === true) policy.allowResolve();
+  else if (Array.isArray(allow.resolve)) policy.allowResolve(allow.resolve);
+  return policy;
+}
+
+/** The kernel's access check over a policy; every denial is reported once through `onDeny`. */
+export function accessCheck(policy: Policy, onDeny: (message: string) => void): AccessCheck {
+  return (kind, addr) => {
+    const k = kind === "listen" ? PolicyKind.LISTEN : PolicyKind.CONNECT;
+    const e = policy.check(k, addr.host, addr.port);
+    if (e !== 0) {
+      const where = `${addr.host.includes(":") ? `[${addr.host}]` : addr.host}:${addr.port}`;
+      onDeny(`wasock: denied ${kind} on ${where}: not allowed by any rule (allow it with ${policy.describe(k, addr.host, addr.port)})`);
+    }
+    return e;
+  };
+}

@@ -1,0 +1,86 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { BRIDGES, CLI, runCli, wasm } from "../helpers/guest.js";
+import { echoRoundTrip } from "../helpers/clients.js";
+
+const server = wasm("examples/wasmedge-echo-server.wasm");
+const client = wasm("examples/wasmedge-client.wasm");
+
+/** Start the WasmEdge echo server guest; resolves with its port once it prints "listening on". */
+function startServer(flags: string[], bridge: string): Promise<{ port: number; stop: () => void; stderr: () => string }> {
+  const proc = spawn(process.execPath, [CLI, "run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "", err = "";
+  proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no listening line; stderr: ${err}`)), 10000);
+    proc.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve({ port: Number(m[1]), stop: () => proc.kill("SIGKILL"), stderr: () => err });
+      }
+    });
+    proc.once("exit", () => { clearTimeout(t); reject(new Error(`server exited; stderr: ${err}`)); });
+  });
+}
+
+for (const bridge of BRIDGES) {
+  describe(`WasmEdge guests that open their own sockets (${bridge} bridge)`, () => {
+    test("a guest server serves node:net clients and a guest client, each allowed by its own rule", async () => {
+      const s = await startServer(["--allow-listen", "127.0.0.1:*"], bridge);
+      try {
+        await echoRoundTrip(s.port, 100_000, true);
+        const r = await runCli(["run", client, "--bridge", bridge, "--allow-connect", `127.0.0.1:${s.port}`, "--", `127.0.0.1:${s.port}`, "hi there"]);
+        assert.equal(r.stdout, "hi there");
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, "");
+      } finally {
+        s.stop();
+      }
+    });
+
+    test("connect is denied without a rule, with one line naming the rule to add", async () => {
+      const s = await startServer(["--allow-listen", "127.0.0.1:*"], bridge);
+      try {
+        for (const flags of [[], ["--allow-connect", `127.0.0.1:${s.port + 1}`], ["--allow-listen", "*:*"], ["--allow-connect", "10.0.0.0/8:*"]]) {
+          const r = await runCli(["run", client, "--bridge", bridge, ...flags, "--", `127.0.0.1:${s.port}`]);
+          assert.notEqual(r.code, 0, flags.join(" "));
+          const denied = r.stderr.split("\n").filter((l) => l.startsWith("wasock: denied"));
+          assert.deepEqual(denied, [`wasock: denied connect on 127.0.0.1:${s.port}: not allowed by any rule (allow it with --allow-connect 127.0.0.1:${s.port})`], flags.join(" "));
+          assert.equal(r.stdout, "");
+        }
+      } finally {
+        s.stop();
+      }
+    });
+
+    test("listen is denied without a rule, and a rule for another address does not cover it", async () => {
+      for (const flags of [[], ["--allow-connect", "*:*"], ["--allow-listen", "127.0.0.2:*"], ["--allow-listen", "127.0.0.1:1-1023"]]) {
+        const r = await runCli(["run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]);
+        assert.notEqual(r.code, 0, flags.join(" "));
+        assert.match(r.stderr, /^wasock: denied listen on 127\.0\.0\.1:0: not allowed by any rule \(allow it with --allow-listen 127\.0\.0\.1:0\)$/m, flags.join(" "));
+      }
+    });
+
+    test("--allow-net allows both", async () => {
+      const s = await startServer(["--allow-net"], bridge);
+      try {
+        const r = await runCli(["run", client, "--bridge", bridge, "--allow-net", "--", `127.0.0.1:${s.port}`, "x"]);
+        assert.equal(r.stdout, "x");
+        assert.equal(r.code, 0);
+      } finally {
+        s.stop();
+      }
+    });
+  });
+}
+
+test("a malformed allow rule is one clear line and exit 2", async () => {
+  for (const bad of ["127.0.0.1:70000", "10.0.0.0/33:80", "nonsense", "[::1:80"]) {
+    const r = await runCli(["run", client, "--allow-connect", bad, "--", "127.0.0.1:1"]);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr.trim(), /^wasock: bad allow rule: .+$/, bad);
+  }
+});
