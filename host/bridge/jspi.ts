@@ -1,4 +1,4 @@
-import { BLOCKING_IMPORTS, preview1 } from "../wasi/preview1.js";
+import { guestImports } from "../wasi/imports.js";
 import { ProcExit, type GuestContext } from "../wasi/context.js";
 import { linkImports, startExport } from "./link.js";
 
@@ -20,9 +20,13 @@ interface Jspi {
  */
 export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<number> {
   const W = WebAssembly as unknown as Jspi;
-  const wasi: Record<string, unknown> = preview1(ctx);
-  for (const name of BLOCKING_IMPORTS) wasi[name] = new W.Suspending(wasi[name] as (...a: never[]) => unknown);
-  const instance = await WebAssembly.instantiate(module, linkImports(module, { wasi_snapshot_preview1: wasi }));
+  const { modules, blocking } = guestImports(ctx);
+  const imports: Record<string, Record<string, unknown>> = {};
+  for (const [name, fns] of Object.entries(modules)) {
+    const m: Record<string, unknown> = (imports[name] = { ...fns });
+    for (const b of blocking[name] ?? []) if (m[b]) m[b] = new W.Suspending(m[b] as (...a: never[]) => unknown);
+  }
+  const instance = await WebAssembly.instantiate(module, linkImports(module, imports));
   const start = startExport(instance, ctx);
   try {
     await W.promising(start)();

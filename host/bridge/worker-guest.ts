@@ -2,7 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Core } from "../core/core.js";
 import { GuestContext, ProcExit } from "../wasi/context.js";
-import { preview1 } from "../wasi/preview1.js";
+import { guestImports } from "../wasi/imports.js";
 import type { WorkerInit, WorkerReport } from "./worker-host.js";
 import { GuestError, linkImports, startExport } from "./link.js";
 import { RemoteKernel } from "./remote-kernel.js";
@@ -16,7 +16,7 @@ function report(r: WorkerReport): void {
 try {
   const ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env);
   for (const handle of init.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
-  const instance = new WebAssembly.Instance(init.module, linkImports(init.module, { wasi_snapshot_preview1: preview1(ctx) }));
+  const instance = new WebAssembly.Instance(init.module, linkImports(init.module, guestImports(ctx).modules));
   startExport(instance, ctx)();
   report({ type: "exit", code: 0 });
 } catch (e) {
