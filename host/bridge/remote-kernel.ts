@@ -1,4 +1,4 @@
-import type { Addr, Kernel } from "../sockets/kernel.js";
+import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
 import { Channel, DATA_BYTES, HEADER_BYTES, Op, Slot, State } from "./channel.js";
 
 /**
@@ -86,6 +86,18 @@ export class RemoteKernel implements Kernel {
 
   peerAddr(h: number): Addr | number {
     return this.addr(Op.PEER_ADDR, h);
+  }
+
+  sendTo(_h: number, _data: Uint8Array, _addr: Addr | undefined, _nonblock: boolean): number {
+    return -52;
+  }
+
+  recvFrom(_h: number, _max: number, _peek: boolean, _nonblock: boolean): Datagram | number {
+    return -52;
+  }
+
+  resolve(_name: string): Addr[] | number {
+    return -52;
   }
 
   getOption(h: number, opt: number): number {

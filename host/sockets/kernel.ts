@@ -35,6 +35,13 @@ export interface Addr {
   family: 4 | 6;
 }
 
+/** One received datagram. */
+export interface Datagram {
+  data: Uint8Array;
+  from: Addr;
+  truncated: boolean;
+}
+
 /** Decides whether a guest may listen on / connect to an address: 0 or an errno (EACCES). */
 export type AccessCheck = (kind: "listen" | "connect", addr: Addr) => number;
 
@@ -47,6 +54,15 @@ export interface Kernel {
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number>;
   localAddr(h: number): Addr | number;
   peerAddr(h: number): Addr | number;
+  /**
+   * Datagram send: to `addr`, or to the connected peer when undefined. Bytes sent or -errno
+   * (EACCES when the policy denies the destination, EMSGSIZE past 65507 bytes).
+   */
+  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number>;
+  /** Datagram receive: one datagram (truncated to `max`, `truncated` set) and its sender, or -errno. */
+  recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number>;
+  /** Addresses of a name (policy-checked: EACCES), or -errno (ENOENT: no such name; ETIMEDOUT: try again). */
+  resolve(name: string): Sync<Addr[] | number>;
   /** The option's value (≥ 0) or -errno. */
   getOption(h: number, opt: number): number;
   setOption(h: number, opt: number, value: number): number;
@@ -255,6 +271,18 @@ export class LocalKernel implements Kernel {
     const e = this.core.tcpStep(this.abi, s.word, TcpOp.PEER_ADDR);
     if (stepErrno(e) !== 0) return -stepErrno(e);
     return s.remote ?? -Errno.NOTCONN;
+  }
+
+  sendTo(_h: number, _data: Uint8Array, _addr: Addr | undefined, _nonblock: boolean): Sync<number> {
+    return -Errno.NOSYS;
+  }
+
+  recvFrom(_h: number, _max: number, _peek: boolean, _nonblock: boolean): Sync<Datagram | number> {
+    return -Errno.NOSYS;
+  }
+
+  resolve(_name: string): Sync<Addr[] | number> {
+    return -Errno.NOSYS;
   }
 
   getOption(h: number, opt: number): number {
