@@ -57,8 +57,8 @@ export class RemoteKernel implements Kernel {
     return sent;
   }
 
-  open(family: 4 | 6, type: number): number {
-    return this.call(Op.OPEN, family, type);
+  open(family: 4 | 6, type: number, abi = 0): number {
+    return this.call(Op.OPEN, family, type, abi);
   }
 
   bind(h: number, a: Addr): number {

@@ -111,7 +111,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
         return d.length;
       });
     case Op.OPEN:
-      return k.open(a0 === 6 ? 6 : 4, a1);
+      return k.open(a0 === 6 ? 6 : 4, a1, a2);
     case Op.BIND:
       return k.bind(a0, { host: ch.host(i[Slot.LEN]!), port: a1, family: a2 === 6 ? 6 : 4 });
     case Op.LISTEN:

@@ -46,8 +46,8 @@ export interface Datagram {
 export type AccessCheck = (kind: "listen" | "connect", addr: Addr) => number;
 
 export interface Kernel {
-  /** A new socket's handle, or -errno. */
-  open(family: 4 | 6, type: number): number;
+  /** A new socket's handle, or -errno. `abi` picks the state machine's rules (default: Linux). */
+  open(family: 4 | 6, type: number, abi?: number): number;
   bind(h: number, addr: Addr): Sync<number>;
   listen(h: number, backlog: number): Sync<number>;
   /** 0 when connected; -EINPROGRESS when non-blocking (completion shows as writable); or -errno. */
@@ -135,7 +135,7 @@ export class LocalKernel implements Kernel {
 
   /** Step the core's state machine; on success store the new word. Returns errno (0 = ok). */
   private step(s: TcpSocket, op: number): number {
-    const r = this.core.tcpStep(this.abi, s.word, op);
+    const r = this.core.tcpStep(s.abi, s.word, op);
     const e = stepErrno(r);
     s.word = stepWord(r);
     return e;
@@ -157,8 +157,9 @@ export class LocalKernel implements Kernel {
     return this.register(s);
   }
 
-  open(family: 4 | 6, type: number): number {
+  open(family: 4 | 6, type: number, abi: number = this.abi): number {
     const s = new TcpSocket();
+    s.abi = abi;
     s.family = family;
     s.dgram = type === SocketType.DGRAM;
     return this.register(s);
@@ -168,7 +169,7 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    const e = this.core.tcpStep(this.abi, s.word, TcpOp.BIND);
+    const e = this.core.tcpStep(s.abi, s.word, TcpOp.BIND);
     if (stepErrno(e) !== 0) return -stepErrno(e);
     for (const o of this.sockets.values())
       if (o !== s && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) return -Errno.ADDRINUSE;
@@ -260,7 +261,7 @@ export class LocalKernel implements Kernel {
   localAddr(h: number): Addr | number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    const e = this.core.tcpStep(this.abi, s.word, TcpOp.LOCAL_ADDR);
+    const e = this.core.tcpStep(s.abi, s.word, TcpOp.LOCAL_ADDR);
     if (stepErrno(e) !== 0) return -stepErrno(e);
     return s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
   }
@@ -268,7 +269,7 @@ export class LocalKernel implements Kernel {
   peerAddr(h: number): Addr | number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    const e = this.core.tcpStep(this.abi, s.word, TcpOp.PEER_ADDR);
+    const e = this.core.tcpStep(s.abi, s.word, TcpOp.PEER_ADDR);
     if (stepErrno(e) !== 0) return -stepErrno(e);
     return s.remote ?? -Errno.NOTCONN;
   }
@@ -316,6 +317,8 @@ export class LocalKernel implements Kernel {
       return;
     }
     const s = new TcpSocket();
+    s.abi = l.abi;
+    s.family = stream.local.family;
     s.word = TcpState.CONNECTED;
     s.attach(stream);
     l.queue.push(s);

@@ -15,6 +15,8 @@ const EMPTY = new Uint8Array(0);
  */
 export class TcpSocket extends Waitable {
   word: number = TcpState.UNBOUND;
+  /** Whose rules the core applies to this socket (Abi.LINUX for preview1/WasmEdge). */
+  abi = 0;
   /** Address family of a guest-opened socket (accepted and pre-opened ones follow their address). */
   family: 4 | 6 = 4;
   /** A datagram socket (guest-opened UDP); everything else here is stream. */
