@@ -45,3 +45,12 @@ export function accessCheck(policy: Policy, onDeny: (message: string) => void): 
     return e;
   };
 }
+
+/** The kernel's resolve check: names allowed by `--allow-resolve`; each denial reported once. */
+export function resolveCheck(policy: Policy, onDeny: (message: string) => void): (name: string) => number {
+  return (name) => {
+    const e = policy.checkName(name);
+    if (e !== 0) onDeny(`wasock: denied resolving ${name}: not allowed (allow it with ${policy.describeName(name)})`);
+    return e;
+  };
+}

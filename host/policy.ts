@@ -129,7 +129,7 @@ function parseV6(t: string, s: number, e: number, out: Uint8Array): boolean {
     } else if (i === e) return false; // a trailing single colon
   }
   if (gap < 0) return words === 8;
-  if (words === 8) return false; // `::` stands for at least one group
+  if (words >= 8) return false; // `::` stands for at least one group
   const tail = (words - gap) * 2;
   for (let k = tail - 1; k >= 0; k--) out[16 - tail + k] = out[gap * 2 + k]!;
   for (let k = gap * 2; k < 16 - tail; k++) out[k] = 0;
@@ -288,9 +288,7 @@ export function parseRule(text: string): ParsedRule {
   }
   const bytes = new Uint8Array(16);
   const family = parseIp(host, bytes);
-  if (text.startsWith("[")) {
-    if (family !== 6) fail(`"${host}" is not an IPv6 address`);
-  } else if (family === 6) fail("IPv6 addresses go in brackets, e.g. [::1]:8080");
+  if (text.startsWith("[") && family !== 6) fail(`"${host}" is not an IPv6 address`);
   if (family !== 0) {
     const bits = prefix === undefined ? (family === 4 ? 32 : 128) : parsePrefix(prefix, family, fail);
     return { text, nets: [{ family, bytes, prefix: bits }], lo, hi };

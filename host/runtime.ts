@@ -7,7 +7,7 @@ import { hasJspi, runJspi } from "./bridge/jspi.js";
 import { GuestError } from "./bridge/link.js";
 import { GuestTrap } from "./bridge/worker-host.js";
 import { parseHostPort } from "./addr.js";
-import { accessCheck, buildPolicy, type AllowOptions } from "./access.js";
+import { accessCheck, buildPolicy, resolveCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
@@ -78,6 +78,7 @@ export class Runtime {
       this.policy = await buildPolicy(this.options.allow ?? {}, this.kernel.backend);
       const onDeny = this.options.onDeny ?? ((m: string) => void process.stderr.write(`${m}\n`));
       this.kernel.access = accessCheck(this.policy, onDeny);
+      this.kernel.resolveAccess = resolveCheck(this.policy, onDeny);
       const out: Listening[] = [];
       let fd = 3;
       for (const spec of this.options.listen ?? []) {

@@ -45,6 +45,7 @@ cc examples/http-hello.wasm    examples/c/http-hello.c    "${BIG_STACK[@]}"
 cc examples/echo-poll.wasm     examples/c/echo-poll.c     "${BIG_STACK[@]}"
 cc examples/echo-blocking.wasm examples/c/echo-blocking.c
 cc examples/wasmedge-echo-server.wasm examples/c/wasmedge-echo-server.c
+cc examples/udp-echo.wasm          examples/c/udp-echo.c
 cc examples/wasmedge-client.wasm      examples/c/wasmedge-client.c
 
 "$RUSTC" --edition 2021 -O --target wasm32-wasi -C strip=debuginfo \

@@ -4,6 +4,7 @@ import { SockOpt, SocketType, type Addr } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { guard, type GuestContext } from "../wasi/context.js";
 import { Fdflags } from "../wasi/types.js";
+import { wasmedgeNet } from "./wasmedge-net.js";
 
 /**
  * The WasmEdge socket extension (module wasi_snapshot_preview1, shared/abi §2): guests that open
@@ -152,5 +153,6 @@ export function wasmedgeSockets(ctx: GuestContext, preview1Accept: Accept) {
     sock_getlocaladdr: addrOf(false), sock_getlocaladdr_v2: addrOf(false),
     sock_getpeeraddr: addrOf(true), sock_getpeeraddr_v2: addrOf(true),
     sock_setsockopt: setsockopt, sock_getsockopt: getsockopt,
+    ...wasmedgeNet(ctx, readAddr),
   };
 }

@@ -7,6 +7,7 @@
 export const Op = {
   ACCEPT: 1, RECV: 2, SEND: 3, SHUTDOWN: 4, CLOSE: 5, POLL: 6, WRITE_STDIO: 7, READ_STDIN: 8,
   OPEN: 9, BIND: 10, LISTEN: 11, CONNECT: 12, LOCAL_ADDR: 13, PEER_ADDR: 14, GET_OPTION: 15, SET_OPTION: 16,
+  SEND_TO: 17, RECV_FROM: 18, RESOLVE: 19,
 } as const;
 
 export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
@@ -15,6 +16,8 @@ export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
 export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9 } as const;
 
 export const HEADER_BYTES = 64;
+/** Room kept at the end of the data area for an address's text (SEND_TO, RECV_FROM). */
+export const HOST_BYTES = 64;
 /** Largest payload of one call; bigger sends are split, bigger receives are capped. */
 export const DATA_BYTES = 1 << 20;
 
@@ -35,7 +38,16 @@ export class Channel {
     return encoder.encodeInto(host, this.data).written;
   }
 
-  host(len: number): string {
-    return decoder.decode(this.data.slice(0, len));
+  host(len: number, at = 0): string {
+    return decoder.decode(this.data.slice(at, at + len));
+  }
+
+  /** Host text in the tail of the data area (beside a payload at its start). */
+  putTailHost(host: string): number {
+    return encoder.encodeInto(host, this.data.subarray(this.data.length - HOST_BYTES)).written;
+  }
+
+  tailHost(len: number): string {
+    return this.host(len, this.data.length - HOST_BYTES);
   }
 }

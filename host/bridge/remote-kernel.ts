@@ -1,5 +1,5 @@
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
-import { Channel, DATA_BYTES, HEADER_BYTES, Op, Slot, State } from "./channel.js";
+import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, Slot, State } from "./channel.js";
 
 /**
  * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
@@ -88,16 +88,29 @@ export class RemoteKernel implements Kernel {
     return this.addr(Op.PEER_ADDR, h);
   }
 
-  sendTo(_h: number, _data: Uint8Array, _addr: Addr | undefined, _nonblock: boolean): number {
-    return -52;
+  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): number {
+    if (data.length > DATA_BYTES - HOST_BYTES) return -35; // EMSGSIZE: no datagram is this large
+    this.ch.data.set(data);
+    const hostLen = addr ? this.ch.putTailHost(addr.host) : -1;
+    return this.call(Op.SEND_TO, h, addr?.port ?? 0, addr?.family ?? 0, nonblock ? 1 : 0, hostLen, data.length);
   }
 
-  recvFrom(_h: number, _max: number, _peek: boolean, _nonblock: boolean): Datagram | number {
-    return -52;
+  recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Datagram | number {
+    const r = this.call(Op.RECV_FROM, h, Math.min(max, DATA_BYTES - HOST_BYTES), peek ? 1 : 0, nonblock ? 1 : 0);
+    if (r < 0) return r;
+    const i = this.ch.i32;
+    return {
+      data: this.ch.data.slice(0, r),
+      from: { host: this.ch.tailHost(i[Slot.A2]!), port: i[Slot.A0]!, family: i[Slot.A1] === 6 ? 6 : 4 },
+      truncated: i[Slot.A3] !== 0,
+    };
   }
 
-  resolve(_name: string): Addr[] | number {
-    return -52;
+  resolve(name: string): Addr[] | number {
+    const r = this.call(Op.RESOLVE, 0, 0, 0, 0, 0, this.ch.putHost(name));
+    if (r < 0) return r;
+    const text = this.ch.host(r);
+    return text === "" ? [] : text.split("\n").map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 }));
   }
 
   getOption(h: number, opt: number): number {

@@ -127,6 +127,22 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
       i[Slot.A1] = a.family;
       return 0;
     }
+    case Op.SEND_TO: {
+      const to = a4 >= 0 ? { host: ch.tailHost(a4), port: a1, family: (a2 === 6 ? 6 : 4) as 4 | 6 } : undefined;
+      return k.sendTo(a0, ch.data.slice(0, i[Slot.LEN]!), to, a3 !== 0);
+    }
+    case Op.RECV_FROM:
+      return after(k.recvFrom(a0, a1, a2 !== 0, a3 !== 0), (d) => {
+        if (typeof d === "number") return d;
+        ch.data.set(d.data);
+        i[Slot.A0] = d.from.port;
+        i[Slot.A1] = d.from.family;
+        i[Slot.A2] = ch.putTailHost(d.from.host);
+        i[Slot.A3] = d.truncated ? 1 : 0;
+        return d.data.length;
+      });
+    case Op.RESOLVE:
+      return after(k.resolve(ch.host(i[Slot.LEN]!)), (list) => (typeof list === "number" ? list : ch.putHost(list.map((a) => a.host).join("\n"))));
     case Op.GET_OPTION:
       return k.getOption(a0, a1);
     case Op.SET_OPTION:

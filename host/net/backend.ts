@@ -44,6 +44,17 @@ export interface NetListener {
   close(): void;
 }
 
+/** A bound UDP socket. */
+export interface NetUdp {
+  readonly local: SockAddr;
+  /** Send one datagram; errors (EMSGSIZE, …) come back through the callback's code. */
+  send(data: Uint8Array, host: string, port: number, done: (code: string | undefined) => void): void;
+  onMessage: (data: Uint8Array, from: SockAddr) => void;
+  /** ICMP errors on a connected UDP socket (ECONNREFUSED), where the host reports them. */
+  onError: (code: string) => void;
+  close(): void;
+}
+
 export interface ListenOptions {
   host: string;
   port: number;
@@ -69,6 +80,8 @@ export interface NetBackend {
    * EADDRNOTAVAIL are found here, at bind time, as guests expect.
    */
   probeBind(host: string, port: number): Promise<number>;
+  /** Bind a UDP socket (port 0 = ephemeral). Rejects with a Node-style code. */
+  udpBind(host: string, port: number, family: 4 | 6): Promise<NetUdp>;
   /** Addresses of a host name (IPv4 and IPv6, the resolver's order). Rejects with a Node-style code (ENOTFOUND, …). */
   resolve(name: string): Promise<string[]>;
   /** The OS somaxconn where the host can read it. */

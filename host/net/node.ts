@@ -1,7 +1,8 @@
 import * as net from "node:net";
 import { readFileSync } from "node:fs";
 import * as dns from "node:dns/promises";
-import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, SockAddr } from "./backend.js";
+import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "./backend.js";
+import { bindUdp } from "./node-udp.js";
 
 /** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
 export class NodeNetBackend implements NetBackend {
@@ -45,6 +46,10 @@ export class NodeNetBackend implements NetBackend {
         server.close(() => resolve(bound));
       });
     });
+  }
+
+  udpBind(host: string, port: number, family: 4 | 6): Promise<NetUdp> {
+    return bindUdp(host, port, family);
   }
 
   async resolve(name: string): Promise<string[]> {

@@ -3,90 +3,15 @@ import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
+import { attachUdp, MAX_DATAGRAM, takeDatagram } from "./udp.js";
+import { bytesToIp, ipToBytes } from "../ip.js";
+import { after } from "../util/sync.js";
 import { TcpSocket } from "./tcp-socket.js";
 import { socketRow, type SocketRow } from "./table.js";
 import { StdinReader } from "./stdin.js";
 
-/** Poll interest and result bits exchanged with the kernel. */
-export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8 } as const;
-
-/**
- * The socket operations a guest ABI needs, independent of guest memory. Results are numbers:
- * a value ≥ 0 on success, `-errno` on failure. An operation that can complete now returns at
- * once; one that must wait returns a promise (JSPI suspends on it; the worker bridge waits).
- */
-/** Socket options the kernel keeps, independent of any ABI's numbering. */
-export const SockOpt = {
-  ERROR: 1, TYPE: 2, ACCEPTCONN: 3, REUSEADDR: 4, KEEPALIVE: 5, RCVBUF: 6, SNDBUF: 7,
-  NODELAY: 8, LINGER: 9, BROADCAST: 10, DONTROUTE: 11, OOBINLINE: 12, RCVLOWAT: 13, RCVTIMEO: 14, SNDTIMEO: 15,
-} as const;
-
-/** Defaults a getsockopt reads before any set (Linux loopback values). */
-const OPTION_DEFAULTS: Record<number, number> = {
-  [SockOpt.RCVBUF]: 131072, [SockOpt.SNDBUF]: 16384, [SockOpt.RCVLOWAT]: 1, [SockOpt.NODELAY]: 1,
-};
-
-export const SocketType = { STREAM: 1, DGRAM: 2 } as const;
-
-/** An address the kernel speaks: text host (as node:net wants it), port, family. */
-export interface Addr {
-  host: string;
-  port: number;
-  family: 4 | 6;
-}
-
-/** One received datagram. */
-export interface Datagram {
-  data: Uint8Array;
-  from: Addr;
-  truncated: boolean;
-}
-
-/** Decides whether a guest may listen on / connect to an address: 0 or an errno (EACCES). */
-export type AccessCheck = (kind: "listen" | "connect", addr: Addr) => number;
-
-export interface Kernel {
-  /** A new socket's handle, or -errno. `abi` picks the state machine's rules (default: Linux). */
-  open(family: 4 | 6, type: number, abi?: number): number;
-  bind(h: number, addr: Addr): Sync<number>;
-  listen(h: number, backlog: number): Sync<number>;
-  /** 0 when connected; -EINPROGRESS when non-blocking (completion shows as writable); or -errno. */
-  connect(h: number, addr: Addr, nonblock: boolean): Sync<number>;
-  localAddr(h: number): Addr | number;
-  peerAddr(h: number): Addr | number;
-  /**
-   * Datagram send: to `addr`, or to the connected peer when undefined. Bytes sent or -errno
-   * (EACCES when the policy denies the destination, EMSGSIZE past 65507 bytes).
-   */
-  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number>;
-  /** Datagram receive: one datagram (truncated to `max`, `truncated` set) and its sender, or -errno. */
-  recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number>;
-  /** Addresses of a name (policy-checked: EACCES), or -errno (ENOENT: no such name; ETIMEDOUT: try again). */
-  resolve(name: string): Sync<Addr[] | number>;
-  /** The option's value (≥ 0) or -errno. */
-  getOption(h: number, opt: number): number;
-  setOption(h: number, opt: number, value: number): number;
-  /** Accept on listener `h`; the new socket's handle. `fd` is the guest fd it will get. */
-  accept(h: number, nonblock: boolean, fd: number): Sync<number>;
-  /** Up to `max` bytes (empty = orderly EOF), or -errno. */
-  recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number>;
-  /** Bytes accepted for sending, or -errno. The kernel keeps `data`. */
-  send(h: number, data: Uint8Array, nonblock: boolean): Sync<number>;
-  /** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR. 0 or -errno. */
-  shutdown(h: number, op: number): number;
-  close(h: number): number;
-  /** Wait until one of `handles` is ready for its `interests` bits or `timeoutMs` passes (-1: forever). Returns [index, bits, nbytes]… */
-  poll(handles: number[], interests: number[], timeoutMs: number): Sync<number[]>;
-  sleep(ms: number): Sync<void>;
-  writeStdio(fd: number, data: Uint8Array): void;
-  readStdin(max: number): Sync<Uint8Array>;
-}
-
-export interface StdioOptions {
-  stdout?: (data: Uint8Array) => void;
-  stderr?: (data: Uint8Array) => void;
-  stdin?: AsyncIterable<Uint8Array> | undefined;
-}
+export * from "./api.js";
+import { OPTION_DEFAULTS, PollBits, SockOpt, SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -97,6 +22,8 @@ export class LocalKernel implements Kernel {
 
   /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
   access: AccessCheck = () => Errno.ACCES;
+  /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
+  resolveAccess: (name: string) => number = () => Errno.ACCES;
 
   constructor(
     readonly backend: NetBackend,
@@ -174,10 +101,15 @@ export class LocalKernel implements Kernel {
     for (const o of this.sockets.values())
       if (o !== s && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) return -Errno.ADDRINUSE;
     if (s.dgram) {
-      s.word = stepWord(e);
-      s.local = addr;
-      s.requestedPort = addr.port;
-      return 0;
+      return this.backend.udpBind(addr.host, addr.port, addr.family).then(
+        (udp) => {
+          s.word = stepWord(e);
+          attachUdp(s, udp);
+          s.requestedPort = addr.port;
+          return 0;
+        },
+        (err: unknown) => -this.core.errnoFromError(err),
+      );
     }
     return this.backend.probeBind(addr.host, addr.port).then(
       (port) => {
@@ -228,7 +160,13 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    if (s.dgram) return -Errno.NOTSUP;
+    if (s.dgram) {
+      // UDP connect only sets the default peer (and the only peer datagrams are taken from).
+      const denied = this.access("connect", addr);
+      if (denied !== 0) return -denied;
+      s.remote = addr;
+      return 0;
+    }
     const e = this.step(s, TcpOp.CONNECT);
     if (e !== 0) return -e;
     const denied = this.access("connect", addr);
@@ -274,16 +212,73 @@ export class LocalKernel implements Kernel {
     return s.remote ?? -Errno.NOTCONN;
   }
 
-  sendTo(_h: number, _data: Uint8Array, _addr: Addr | undefined, _nonblock: boolean): Sync<number> {
-    return -Errno.NOSYS;
+  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number> {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
+    const to = addr ?? s.remote;
+    if (to === undefined) return -Errno.DESTADDRREQ;
+    if (to.family !== s.family) return -Errno.AFNOSUPPORT;
+    if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
+    if (s.error !== undefined && !s.errorReported) {
+      s.errorReported = true;
+      return -this.core.errnoFromCode(s.error);
+    }
+    if (addr !== undefined) {
+      const denied = this.access("connect", to);
+      if (denied !== 0) return -denied;
+    }
+    const send = (): number => {
+      // Fire and forget, as UDP is: a late failure surfaces on the next call.
+      s.udp!.send(data, to.host, to.port, (code) => {
+        if (code !== undefined) {
+          s.error ??= code;
+          s.notify();
+        }
+      });
+      return data.length;
+    };
+    if (s.udp) return send();
+    // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
+    return this.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
+      if (!s.udp) {
+        attachUdp(s, udp);
+        s.word = TcpState.BOUND;
+      } else udp.close();
+      return send();
+    }, (err: unknown) => -this.core.errnoFromError(err));
   }
 
-  recvFrom(_h: number, _max: number, _peek: boolean, _nonblock: boolean): Sync<Datagram | number> {
-    return -Errno.NOSYS;
+  recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    if (!s.dgram) {
+      return after(this.recv(h, max, peek, false, nonblock), (r) =>
+        typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
+    }
+    const attempt = (): Datagram | number | undefined => {
+      if (s.state === TcpState.CLOSED) return -Errno.BADF;
+      if (s.error !== undefined && !s.errorReported) {
+        s.errorReported = true;
+        return -this.core.errnoFromCode(s.error);
+      }
+      const r = s.remote;
+      // A connected UDP socket takes datagrams from its peer only: others are dropped.
+      while (r && s.dgrams.length > 0 && !(s.dgrams[0]!.from.port === r.port && sameAddr(s.dgrams[0]!.from.host, r.host))) takeDatagram(s, 0, false);
+      return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
+    };
+    return block(s, attempt);
   }
 
-  resolve(_name: string): Sync<Addr[] | number> {
-    return -Errno.NOSYS;
+  resolve(name: string): Sync<Addr[] | number> {
+    const literal = ipToBytes(name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name);
+    if (literal) return [{ host: bytesToIp(literal), port: 0, family: literal.length === 4 ? 4 : 6 }];
+    const denied = this.resolveAccess(name);
+    if (denied !== 0) return -denied;
+    return this.backend.resolve(name).then(
+      (hosts) => hosts.map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
+      (err: unknown) => -this.core.errnoFromError(err),
+    );
   }
 
   getOption(h: number, opt: number): number {
@@ -346,6 +341,7 @@ export class LocalKernel implements Kernel {
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
+    if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
     const e = this.step(s, TcpOp.RECV);
     if (e !== 0) return -e;
     const attempt = (): Uint8Array | number | undefined => {
@@ -368,6 +364,7 @@ export class LocalKernel implements Kernel {
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
+    if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
     const e = this.step(s, TcpOp.SEND);
     if (e !== 0) return -e;
     const attempt = (): number | undefined => {
@@ -409,6 +406,7 @@ export class LocalKernel implements Kernel {
     if (!s) return -Errno.BADF;
     this.sockets.delete(h);
     this.step(s, TcpOp.CLOSE);
+    s.udp?.close();
     if (s.listener) {
       s.listener.close();
       for (const q of s.queue.splice(0)) q.stream?.reset();
@@ -488,6 +486,10 @@ export class LocalKernel implements Kernel {
 }
 
 
+
+function sameAddr(a: string, b: string): boolean {
+  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
+}
 
 function sameHost(a: string, b: string): boolean {
   return a === b || a === "0.0.0.0" || b === "0.0.0.0" || a === "::" || b === "::";

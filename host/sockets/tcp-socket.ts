@@ -1,5 +1,6 @@
 import { TcpState, Word } from "../core/enums.js";
-import type { NetListener, NetStream, SockAddr } from "../net/backend.js";
+import type { NetListener, NetStream, NetUdp, SockAddr } from "../net/backend.js";
+import type { Datagram } from "./api.js";
 import { Waitable } from "./readiness.js";
 
 /** Receive buffering above this pauses the connection (TCP window does the rest). */
@@ -39,6 +40,13 @@ export class TcpSocket extends Waitable {
   backlog = 0;
   /** Connections refused because the accept queue was full. */
   refused = 0;
+
+  // datagram side
+  udp: NetUdp | undefined;
+  readonly dgrams: Datagram[] = [];
+  dgramBytes = 0;
+  /** Datagrams dropped because the queue was full. */
+  dropped = 0;
 
   // stream side
   stream: NetStream | undefined;
@@ -143,12 +151,13 @@ export class TcpSocket extends Waitable {
   /** poll: a recv would not block. */
   readable(): boolean {
     if (this.listener) return this.queue.length > 0;
+    if (this.dgram) return this.dgrams.length > 0 || this.error !== undefined;
     return this.rxBytes > 0 || this.eof || this.error !== undefined || (this.word & Word.SHUT_RD) !== 0;
   }
 
   /** poll: a send would not block. */
   writable(): boolean {
-    if (this.error !== undefined) return true;
+    if (this.error !== undefined || this.dgram) return true;
     return this.state === TcpState.CONNECTED && (this.stream?.bufferedAmount ?? 0) < TX_HIGH_WATER;
   }
 

@@ -15,6 +15,7 @@ export const BLOCKING_IMPORTS = [
   "fd_read", "fd_write", "poll_oneoff", "sock_accept", "sock_recv", "sock_send",
   // WasmEdge extension
   "sock_accept_v2", "sock_bind", "sock_bind_v2", "sock_listen", "sock_listen_v2", "sock_connect", "sock_connect_v2",
+  "sock_send_to", "sock_send_to_v2", "sock_recv_from", "sock_recv_from_v2", "sock_getaddrinfo",
 ] as const;
 
 /** Write a list of strings the way args_get/environ_get want: pointers at `ptrs`, NUL-terminated bytes at `buf`. */

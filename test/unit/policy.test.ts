@@ -81,7 +81,7 @@ describe("parseIp / formatIp", () => {
   const bad = [
     "", "1.2.3", "1.2.3.4.5", "1.2.3.256", "1..2.3", "01.1.1.1", "1.2.3.4.", ".1.2.3.4", "1.2.3.-4",
     "a.b.c.d", "1.2.3.4%eth0", "localhost", "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::", "1:::2", "12345::",
-    "1:2:3:4:5:6:7::8", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4.5", "::1.2.3", "g::", "fe80::1%", "1:", ":",
+    "1:2:3:4:5:6:7::8", "1:2:3:4:5:6:7:1.2.3.4", "1::2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:6:7:8::", "::1.2.3.4.5", "::1.2.3", "g::", "fe80::1%", "1:", ":",
     "::1:", "1.2.3.4::", "::01.2.3.4", " ::1",
   ];
   for (const text of bad) {
@@ -140,6 +140,7 @@ describe("parseRule", () => {
     ["127.0.0.1:65536",       "port 65536 is out of range (0-65535)"],
     ["127.0.0.1:8000-70000",  "port 70000 is out of range (0-65535)"],
     ["127.0.0.1:9000-8000",   "port range 9000-8000 is reversed"],
+    ["127.0.0.1:8001-8000",   "port range 8001-8000 is reversed"],
     ["127.0.0.1:http",        "port \"http\" is not a number, a lo-hi range or *"],
     ["127.0.0.1:-1",          "port \"-1\" is not a number"],
     ["127.0.0.1:1-",          "port \"1-\" is not a number"],
@@ -267,7 +268,14 @@ describe("policy matching (core.wasm)", () => {
     ["an IPv4-mapped address is its IPv4 address (allowed where the IPv4 is)", [[C, "127.0.0.1:80"]], [
       [C, "::ffff:127.0.0.1", 80, OK], [C, "::FFFF:7f00:1", 80, OK], [C, "::ffff:127.0.0.2", 80, NO],
       [C, "::127.0.0.1", 80, NO],                        // IPv4-compatible: stays IPv6
+      [C, "1::ffff:127.0.0.1", 80, NO],                  // not mapped: ffff in the right place only
+      [C, "::1:0:ffff:127.0.0.1", 80, NO],
+      [C, "::fffe:127.0.0.1", 80, NO],
       [C, "::ffff:127.0.0.1", 81, NO],
+    ]],
+    ["just below the mapped range: an IPv6 rule", [[C, "[::ffff:0:0]/95:80"]], [
+      [C, "::fffe:1.2.3.4", 80, OK], [C, "::fffe:0:0", 80, OK],
+      [C, "::ffff:10.0.0.1", 80, NO], [C, "10.0.0.1", 80, NO], [C, "0.0.0.0", 80, NO],
     ]],
     ["an IPv4-mapped address cannot pass an IPv4 CIDR", [[C, "10.0.0.0/8:*"]], [
       [C, "::ffff:10.1.2.3", 1, OK], [C, "::ffff:11.0.0.1", 1, NO], [C, "::ffff:9.255.255.255", 1, NO],

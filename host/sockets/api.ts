@@ -1,0 +1,83 @@
+import type { Sync } from "../util/sync.js";
+
+/** Poll interest and result bits exchanged with the kernel. */
+export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8 } as const;
+
+/** Socket options the kernel keeps, independent of any ABI's numbering. */
+export const SockOpt = {
+  ERROR: 1, TYPE: 2, ACCEPTCONN: 3, REUSEADDR: 4, KEEPALIVE: 5, RCVBUF: 6, SNDBUF: 7,
+  NODELAY: 8, LINGER: 9, BROADCAST: 10, DONTROUTE: 11, OOBINLINE: 12, RCVLOWAT: 13, RCVTIMEO: 14, SNDTIMEO: 15,
+} as const;
+
+/** Defaults a getsockopt reads before any set (Linux loopback values). */
+export const OPTION_DEFAULTS: Record<number, number> = {
+  [SockOpt.RCVBUF]: 131072, [SockOpt.SNDBUF]: 16384, [SockOpt.RCVLOWAT]: 1, [SockOpt.NODELAY]: 1,
+};
+
+export const SocketType = { STREAM: 1, DGRAM: 2 } as const;
+
+/** An address the kernel speaks: text host (as node:net wants it), port, family. */
+export interface Addr {
+  host: string;
+  port: number;
+  family: 4 | 6;
+}
+
+/** One received datagram. */
+export interface Datagram {
+  data: Uint8Array;
+  from: Addr;
+  truncated: boolean;
+}
+
+/** Decides whether a guest may listen on / connect to an address: 0 or an errno (EACCES). */
+export type AccessCheck = (kind: "listen" | "connect", addr: Addr) => number;
+
+/**
+ * The socket operations a guest ABI needs, independent of guest memory. Results are numbers:
+ * a value ≥ 0 on success, `-errno` on failure. An operation that can complete now returns at
+ * once; one that must wait returns a promise (JSPI suspends on it; the worker bridge waits).
+ */
+export interface Kernel {
+  /** A new socket's handle, or -errno. `abi` picks the state machine's rules (default: Linux). */
+  open(family: 4 | 6, type: number, abi?: number): number;
+  bind(h: number, addr: Addr): Sync<number>;
+  listen(h: number, backlog: number): Sync<number>;
+  /** 0 when connected; -EINPROGRESS when non-blocking (completion shows as writable); or -errno. */
+  connect(h: number, addr: Addr, nonblock: boolean): Sync<number>;
+  localAddr(h: number): Addr | number;
+  peerAddr(h: number): Addr | number;
+  /**
+   * Datagram send: to `addr`, or to the connected peer when undefined. Bytes sent or -errno
+   * (EACCES when the policy denies the destination, EMSGSIZE past 65507 bytes).
+   */
+  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number>;
+  /** Datagram receive: one datagram (truncated to `max`, `truncated` set) and its sender, or -errno. */
+  recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number>;
+  /** Addresses of a name (policy-checked: EACCES), or -errno (ENOENT: no such name; ETIMEDOUT: try again). */
+  resolve(name: string): Sync<Addr[] | number>;
+  /** The option's value (≥ 0) or -errno. */
+  getOption(h: number, opt: number): number;
+  setOption(h: number, opt: number, value: number): number;
+  /** Accept on listener `h`; the new socket's handle. `fd` is the guest fd it will get. */
+  accept(h: number, nonblock: boolean, fd: number): Sync<number>;
+  /** Up to `max` bytes (empty = orderly EOF), or -errno. */
+  recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number>;
+  /** Bytes accepted for sending, or -errno. The kernel keeps `data`. */
+  send(h: number, data: Uint8Array, nonblock: boolean): Sync<number>;
+  /** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR. 0 or -errno. */
+  shutdown(h: number, op: number): number;
+  close(h: number): number;
+  /** Wait until one of `handles` is ready for its `interests` bits or `timeoutMs` passes (-1: forever). Returns [index, bits, nbytes]… */
+  poll(handles: number[], interests: number[], timeoutMs: number): Sync<number[]>;
+  sleep(ms: number): Sync<void>;
+  writeStdio(fd: number, data: Uint8Array): void;
+  readStdin(max: number): Sync<Uint8Array>;
+}
+
+export interface StdioOptions {
+  stdout?: (data: Uint8Array) => void;
+  stderr?: (data: Uint8Array) => void;
+  stdin?: AsyncIterable<Uint8Array> | undefined;
+}
+
