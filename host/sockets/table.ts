@@ -12,9 +12,9 @@ export interface SocketRow {
   sendQ: number;
   local: string;
   peer: string;
-  /** netstat's names: LISTEN, ESTABLISHED, CLOSE_WAIT, FIN_WAIT, SYN_SENT, CLOSE, … */
+  /** netstat's names: LISTEN, ESTABLISHED, CLOSE_WAIT, FIN_WAIT, SYN_SENT, CLOSE, … (UDP: UNCONN or ESTABLISHED) */
   state: string;
-  /** Listener: connections refused because its queue was full. */
+  /** Listener: connections refused because its queue was full. UDP: datagrams dropped because its queue was full. */
   refused: number;
 }
 
@@ -37,13 +37,13 @@ function fmt(a: { host: string; port: number } | undefined): string {
 
 export function socketRow(s: TcpSocket): SocketRow {
   return {
-    proto: "tcp",
+    proto: s.dgram ? "udp" : "tcp",
     fd: s.fd,
-    recvQ: s.listener ? s.queue.length : s.rxBytes,
+    recvQ: s.listener ? s.queue.length : s.dgram ? s.dgramBytes : s.rxBytes,
     sendQ: s.listener ? s.backlog : s.stream?.bufferedAmount ?? 0,
     local: fmt(s.local),
     peer: fmt(s.remote),
-    state: stateName(s.word, s.eof),
-    refused: s.refused,
+    state: s.dgram ? (s.remote ? "ESTABLISHED" : "UNCONN") : stateName(s.word, s.eof),
+    refused: s.dgram ? s.dropped : s.refused,
   };
 }
