@@ -9,6 +9,7 @@ import { GuestTrap } from "./bridge/worker-host.js";
 import { parseHostPort } from "./addr.js";
 import { accessCheck, buildPolicy, resolveCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
+import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -19,6 +20,9 @@ export interface RuntimeOptions {
   env?: Record<string, string> | string[];
   /** TCP listeners to pre-open as fds 3, 4, … (`host:port`, port 0 = any free port). */
   listen?: string[];
+  /** Directories to pre-open, `{guest path: host path}`, as the fds after the listeners. The
+   *  guest may open, read, write, list and stat what lies beneath them and nothing else. */
+  preopens?: Record<string, string>;
   /** Backlog of the pre-opened listeners (default: somaxconn), clamped to somaxconn. */
   backlog?: number;
   /** Backlog ceiling (default: the OS value where readable, else 4096). */
@@ -51,6 +55,9 @@ export class ListenError extends Error {
 /** Raised by `run()` for a guest that cannot run or that trapped (not for a non-zero exit). */
 export { GuestError, GuestTrap };
 
+/** A pre-opened directory is missing or not a directory (thrown by `start()`). */
+export { PreopenError };
+
 /**
  * One wasock runtime: a network backend, pre-opened listeners, and the guests run on them.
  * `start()` opens the listeners (so their ports are known before the guest runs); `run()` starts
@@ -62,6 +69,7 @@ export class Runtime {
   private handles: number[] = [];
   private starting: Promise<Listening[]> | undefined;
   private policy: Policy | undefined;
+  private dirs: Preopen[] = [];
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend) {
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
@@ -72,9 +80,11 @@ export class Runtime {
     });
   }
 
-  /** Open the pre-opened listeners. Rejects on a bad address or one in use. */
+  /** Check the pre-opened directories and open the listeners. Rejects on a missing directory
+   *  (PreopenError), a bad address or one in use. */
   start(): Promise<Listening[]> {
     this.starting ??= (async () => {
+      this.dirs = checkPreopens(this.options.preopens);
       this.policy = await buildPolicy(this.options.allow ?? {}, this.kernel.backend);
       const onDeny = this.options.onDeny ?? ((m: string) => void process.stderr.write(`${m}\n`));
       this.kernel.access = accessCheck(this.policy, onDeny);
@@ -118,6 +128,7 @@ export class Runtime {
         if (!hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
         const ctx = new GuestContext(this.kernel, Core.load(), args, env);
         for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+        ctx.addPreopens(this.dirs);
         try {
           return { exitCode: await runJspi(mod, ctx) };
         } catch (e) {
@@ -125,10 +136,12 @@ export class Runtime {
           if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
           if (e instanceof WebAssembly.LinkError) throw new GuestError(String(e));
           throw e;
+        } finally {
+          ctx.closeFiles();
         }
       }
       const { runWorker } = await import("./bridge/worker-host.js");
-      return { exitCode: await runWorker(mod, this.kernel, args, env, this.handles) };
+      return { exitCode: await runWorker(mod, this.kernel, args, env, this.handles, this.dirs) };
     } finally {
       this.stop();
     }

@@ -13,16 +13,25 @@ function report(r: WorkerReport): void {
   parentPort!.postMessage(r);
 }
 
+let ctx: GuestContext | undefined;
+
+/** Close the guest's host files first: the main thread ends this worker once it has the report. */
+function finish(r: WorkerReport): void {
+  ctx?.closeFiles();
+  report(r);
+}
+
 try {
-  const ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env);
+  ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env);
   for (const handle of init.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+  ctx.addPreopens(init.dirs);
   const instance = new WebAssembly.Instance(init.module, linkImports(init.module, guestImports(ctx).modules));
   startExport(instance, ctx)();
-  report({ type: "exit", code: 0 });
+  finish({ type: "exit", code: 0 });
 } catch (e) {
-  if (e instanceof ProcExit) report({ type: "exit", code: e.code });
-  else if (e instanceof GuestError) report({ type: "guest-error", message: e.message });
-  else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) report({ type: "trap", message: String(e) });
-  else if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) report({ type: "guest-error", message: String(e) });
-  else report({ type: "host-error", message: String(e), stack: (e as Error)?.stack });
+  if (e instanceof ProcExit) finish({ type: "exit", code: e.code });
+  else if (e instanceof GuestError) finish({ type: "guest-error", message: e.message });
+  else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) finish({ type: "trap", message: String(e) });
+  else if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) finish({ type: "guest-error", message: String(e) });
+  else finish({ type: "host-error", message: String(e), stack: (e as Error)?.stack });
 }

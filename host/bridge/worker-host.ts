@@ -3,6 +3,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, Slot, State } from "./channel.js";
 import { GuestError } from "./link.js";
+import type { Preopen } from "../wasi/fs/handles.js";
 
 /** What the guest worker posts back when it stops. */
 export type WorkerReport =
@@ -16,6 +17,8 @@ export interface WorkerInit {
   args: string[];
   env: string[];
   preopens: number[];
+  /** Pre-opened directories: the fds after `preopens` (the worker reaches them with node:fs itself). */
+  dirs: Preopen[];
   sab: SharedArrayBuffer;
 }
 
@@ -26,9 +29,11 @@ export class GuestTrap extends Error {}
  * Run a guest in a worker thread; serve its kernel calls here, on the main thread, without
  * blocking the event loop (Atomics.waitAsync).
  */
-export async function runWorker(module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[]): Promise<number> {
+export async function runWorker(
+  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [],
+): Promise<number> {
   const ch = new Channel();
-  const init: WorkerInit = { module, args, env, preopens, sab: ch.sab };
+  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab };
   const worker = new Worker(new URL("./worker-guest.js", import.meta.url), { workerData: init });
   let done = false;
   const served = serve(ch, kernel, () => done);

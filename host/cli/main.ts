@@ -38,6 +38,7 @@ program
   .option("--allow-resolve [names]", "let the guest resolve names (all, or a comma-separated list)")
   .option("--allow-net", "let the guest listen, connect and resolve anywhere")
   .option("--env <K=V>", "set a guest environment variable (repeatable)", collect, [])
+  .option("--dir <host[::guest]>", "pre-open a directory as <guest> (default: <host> as given; repeatable)", collect, [])
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")

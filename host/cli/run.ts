@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../node.js";
+import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 
 export interface RunFlags {
@@ -11,6 +12,7 @@ export interface RunFlags {
   allowResolve?: boolean | string;
   allowNet?: boolean;
   env: string[];
+  dir: string[];
   somaxconn?: number;
   backlog?: number;
   bridge: BridgeName;
@@ -46,8 +48,29 @@ function load(path: string): WebAssembly.Module | string {
   }
 }
 
+/**
+ * `--dir <host>[::<guest>]` (wasmtime's syntax, split at the first `::`) → `{guest: host}`, and
+ * each guest path's flag as given (for messages); a string is the error line.
+ */
+function parseDirs(specs: string[]): { preopens: Record<string, string>; spec: Map<string, string> } | string {
+  const preopens: Record<string, string> = Object.create(null); // a guest path may be "__proto__"
+  const spec = new Map<string, string>();
+  for (const s of specs) {
+    const at = s.indexOf("::");
+    const host = at < 0 ? s : s.slice(0, at);
+    const guest = at < 0 ? s : s.slice(at + 2);
+    if (host === "" || guest === "") return `--dir ${s}: expected <host>[::<guest>]`;
+    if (spec.has(guest)) return `--dir ${s}: guest path ${guest} is already pre-opened`;
+    preopens[guest] = host;
+    spec.set(guest, s);
+  }
+  return { preopens, spec };
+}
+
 export async function runCommand(path: string, guestArgs: string[], flags: RunFlags): Promise<number> {
   for (const kv of flags.env) if (!/^[^=]+=/.test(kv)) return fail(`--env ${kv}: expected KEY=VALUE`, 2);
+  const dirs = parseDirs(flags.dir ?? []);
+  if (typeof dirs === "string") return fail(dirs, 2);
   const module = load(path);
   if (typeof module === "string") return fail(module);
 
@@ -55,6 +78,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     args: [path, ...guestArgs],
     env: flags.env,
     listen: flags.listen,
+    preopens: dirs.preopens,
     backlog: flags.backlog,
     somaxconn: flags.somaxconn,
     bridge: flags.bridge,
@@ -76,6 +100,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     rt.stop();
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
     if (e instanceof PolicyError) return fail(`bad allow rule: ${e.message}`, 2);
+    if (e instanceof PreopenError) return fail(`--dir ${dirs.spec.get(e.guest) ?? e.host}: ${e.reason}`, 2);
     if (e instanceof ListenError) {
       const core = Core.load();
       const reason = core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");

@@ -3,7 +3,9 @@ import { Errno } from "../core/enums.js";
 import { GuestMemory, MemoryFault } from "../memory.js";
 import type { Kernel } from "../sockets/kernel.js";
 import type { Sync } from "../util/sync.js";
+import { closeSync } from "node:fs";
 import { FdTable } from "./fd-table.js";
+import { hostDir, type Preopen } from "./fs/handles.js";
 
 /** A guest called proc_exit: unwinds the guest's stack up to the runtime. */
 export class ProcExit extends Error {
@@ -25,6 +27,33 @@ export class GuestContext {
     maxFds = 1024,
   ) {
     this.fds = new FdTable(maxFds);
+  }
+
+  /** The pre-opened directories, in fd order. */
+  readonly preopens: Preopen[] = [];
+
+  /**
+   * Give each pre-opened directory the next free fd. Both bridges call this after inserting the
+   * pre-opened listeners, so dirs follow sockets (3… listeners, then dirs), as in wasmtime.
+   */
+  addPreopens(dirs: readonly Preopen[]): void {
+    for (const p of dirs) {
+      if (this.fds.insert({ kind: "dir", dir: hostDir(p.host, p.guest), flags: 0 }) < 0) break;
+      this.preopens.push(p);
+    }
+  }
+
+  /** Close the host files the guest left open (host fds are the process's: a guest's end,
+   *  or its worker's, does not close them). Both bridges call this when the guest stops. */
+  closeFiles(): void {
+    for (const [, e] of this.fds.all()) {
+      if (e.kind !== "file") continue;
+      try {
+        closeSync(e.file.hostFd);
+      } catch {
+        // already closed by the host, or failing to flush: the guest is gone either way
+      }
+    }
   }
 }
 

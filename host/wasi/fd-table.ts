@@ -1,11 +1,17 @@
 import { Errno } from "../core/enums.js";
+import type { HostDir, HostFile } from "./fs/handles.js";
 
-/** What a guest fd refers to. Sockets hold a kernel handle; the kernel owns the socket itself. */
+/** What a guest fd refers to. Sockets hold a kernel handle; the kernel owns the socket itself.
+ *  Files and directories (reached through pre-opened directories) are host objects: fs/. */
 export type FdEntry =
   | { kind: "stdio"; fd: 0 | 1 | 2; flags: number }
-  | { kind: "socket"; handle: number; flags: number };
+  | { kind: "socket"; handle: number; flags: number }
+  | { kind: "file"; file: HostFile; flags: number }
+  | { kind: "dir"; dir: HostDir; flags: number };
 
 export type SocketEntry = Extract<FdEntry, { kind: "socket" }>;
+export type FileEntry = Extract<FdEntry, { kind: "file" }>;
+export type DirEntry = Extract<FdEntry, { kind: "dir" }>;
 
 /**
  * The guest's fd table: small dense numbers, lowest free first (POSIX), 0–2 are stdio.
@@ -29,6 +35,13 @@ export class FdTable {
     const e = this.entries[fd];
     if (e === undefined) return Errno.BADF;
     return e.kind === "socket" ? e : Errno.NOTSOCK;
+  }
+
+  /** The directory at `fd` (the base of a path_* call), or EBADF / ENOTDIR. */
+  dir(fd: number): DirEntry | number {
+    const e = this.entries[fd];
+    if (e === undefined) return Errno.BADF;
+    return e.kind === "dir" ? e : Errno.NOTDIR;
   }
 
   /** The fd `insert` would use now (lowest free), or -1 when the table is full. */
@@ -55,6 +68,26 @@ export class FdTable {
       this.entries[fd] = undefined;
     }
     return e;
+  }
+
+  /** fd_renumber: move `from` onto `to` (both must be open). Returns EBADF, or what was at `to`
+   *  for the caller to close (undefined when from = to: nothing moves). */
+  renumber(from: number, to: number): FdEntry | undefined | number {
+    const moving = this.entries[from];
+    const replaced = this.entries[to];
+    if (moving === undefined || replaced === undefined) return Errno.BADF;
+    if (from === to) return undefined;
+    this.entries[to] = moving;
+    this.remove(from);
+    return replaced;
+  }
+
+  /** Every open fd, lowest first. */
+  *all(): IterableIterator<[number, FdEntry]> {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e !== undefined) yield [fd, e];
+    }
   }
 
   *sockets(): IterableIterator<[number, SocketEntry]> {

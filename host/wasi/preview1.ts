@@ -5,6 +5,7 @@ import { IOV_MAX } from "../memory.js";
 import { after, type Sync } from "../util/sync.js";
 import { guard, ProcExit, type GuestContext } from "./context.js";
 import { pollOneoff } from "./poll.js";
+import { fsFd, fsImports, isFs } from "./fs/index.js";
 import { enosysStubs } from "./stubs.js";
 import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "./types.js";
 
@@ -54,11 +55,12 @@ export function now(id: number): bigint | undefined {
   }
 }
 
-/** The whole `wasi_snapshot_preview1` module: base WASI, preview1 sockets, ENOSYS for the rest. */
+/** The whole `wasi_snapshot_preview1` module: base WASI, files (fs/), preview1 sockets, ENOSYS for the rest. */
 export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => unknown> {
   const { mem, fds, kernel, core } = ctx;
   const args = ctx.args.map((a) => encoder.encode(a));
   const env = ctx.env.map((e) => encoder.encode(e));
+  const fs = fsFd(ctx);
 
   const base = {
     args_sizes_get: guard((c: number, s: number) => sizes(ctx, args, c, s)),
@@ -92,6 +94,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
     fd_write: guard((fd: number, iovsPtr: number, iovsLen: number, retPtr: number): Sync<number> => {
       const e = fds.get(fd);
       if (e === undefined) return Errno.BADF;
+      if (isFs(e)) return fs.write(e, iovsPtr, iovsLen, retPtr);
       if (iovsLen >>> 0 > IOV_MAX) return Errno.INVAL;
       const iovs = mem.iovecs(iovsPtr, iovsLen);
       mem.check(retPtr, 4);
@@ -106,6 +109,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
     fd_read: guard((fd: number, iovsPtr: number, iovsLen: number, retPtr: number): Sync<number> => {
       const e = fds.get(fd);
       if (e === undefined) return Errno.BADF;
+      if (isFs(e)) return fs.read(e, iovsPtr, iovsLen, retPtr);
       if (iovsLen >>> 0 > IOV_MAX) return Errno.INVAL;
       const iovs = mem.iovecs(iovsPtr, iovsLen);
       mem.check(retPtr, 4);
@@ -124,12 +128,14 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       const e = fds.remove(fd);
       if (e === undefined) return Errno.BADF;
       if (e.kind === "socket") kernel.close(e.handle);
+      if (isFs(e)) return fs.close(e);
       return Errno.SUCCESS;
     }),
 
     fd_fdstat_get: guard((fd: number, ret: number) => {
       const e = fds.get(fd);
       if (e === undefined) return Errno.BADF;
+      if (isFs(e)) return fs.fdstat(e, ret);
       mem.check(ret, 24);
       mem.fill(ret, 24);
       const socket = e.kind === "socket";
@@ -156,6 +162,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
     fd_filestat_get: guard((fd: number, ret: number) => {
       const e = fds.get(fd);
       if (e === undefined) return Errno.BADF;
+      if (isFs(e)) return fs.filestat(e, ret);
       mem.check(ret, 64);
       mem.fill(ret, 64);
       mem.setU8(ret + 16, e.kind === "socket" ? Filetype.SOCKET_STREAM : Filetype.CHARACTER_DEVICE);
@@ -163,23 +170,37 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       return Errno.SUCCESS;
     }),
 
-    /** A socket fd answers "not a dir" (tag 1) so wasi-libc's preopen scan skips it and goes on. */
+    /** A socket fd answers "not a dir" (tag 1) so wasi-libc's preopen scan skips it and goes on;
+     *  a pre-opened directory answers tag 0 (dir) and its guest path's length. */
     fd_prestat_get: guard((fd: number, ret: number) => {
       const e = fds.get(fd);
+      if (isFs(e)) return fs.prestat(e, ret);
       if (e === undefined || e.kind !== "socket") return Errno.BADF;
       mem.check(ret, 8);
       mem.setU8(ret, PREOPENTYPE_SOCKET);
       mem.setU32(ret + 4, 0);
       return Errno.SUCCESS;
     }),
-    fd_prestat_dir_name: guard((fd: number) => (fds.get(fd) === undefined ? Errno.BADF : Errno.NOTDIR)),
+    fd_prestat_dir_name: guard((fd: number, buf: number, len: number) => {
+      const e = fds.get(fd);
+      if (isFs(e)) return fs.prestatDirName(e, buf, len);
+      return e === undefined ? Errno.BADF : Errno.NOTDIR;
+    }),
 
-    fd_seek: guard((fd: number) => (fds.get(fd) === undefined ? Errno.BADF : Errno.SPIPE)),
-    fd_tell: guard((fd: number) => (fds.get(fd) === undefined ? Errno.BADF : Errno.SPIPE)),
+    fd_seek: guard((fd: number, delta: bigint, whence: number, ret: number) => {
+      const e = fds.get(fd);
+      if (isFs(e)) return fs.seek(e, delta, whence, ret);
+      return e === undefined ? Errno.BADF : Errno.SPIPE;
+    }),
+    fd_tell: guard((fd: number, ret: number) => {
+      const e = fds.get(fd);
+      if (isFs(e)) return fs.tell(e, ret);
+      return e === undefined ? Errno.BADF : Errno.SPIPE;
+    }),
 
     poll_oneoff: guard((inPtr: number, outPtr: number, n: number, retPtr: number) => pollOneoff(ctx, inPtr, outPtr, n, retPtr)),
   };
 
   const sockets = preview1Sockets(ctx);
-  return { ...enosysStubs(), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
+  return { ...enosysStubs(), ...fsImports(ctx), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
 }

@@ -1,0 +1,113 @@
+import {
+  closeSync, constants as C, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, statSync,
+} from "node:fs";
+import { Errno } from "../../core/enums.js";
+import type { GuestContext } from "../context.js";
+import type { DirEntry, FileEntry } from "../fd-table.js";
+import { Filetype } from "../types.js";
+import { FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR } from "./flags.js";
+import { newTimes, writeFilestat } from "./host.js";
+import { setTimesAt } from "./paths.js";
+
+/**
+ * The fd_* calls on an open file or directory that are not reads and writes: stat, size, times,
+ * rights, sync, close, and the pre-open queries wasi-libc's start-up scan makes.
+ */
+
+export type FsEntry = FileEntry | DirEntry;
+
+const encoder = new TextEncoder();
+
+export function isFs(e: { kind: string } | undefined): e is FsEntry {
+  return e?.kind === "file" || e?.kind === "dir";
+}
+
+export function fdstat(ctx: GuestContext, e: FsEntry, ret: number): number {
+  const { mem } = ctx;
+  mem.check(ret, FDSTAT_SIZE);
+  mem.fill(ret, FDSTAT_SIZE);
+  const h = e.kind === "file" ? e.file : e.dir;
+  mem.setU8(ret, e.kind === "file" ? e.file.filetype : Filetype.DIRECTORY);
+  mem.setU16(ret + 2, e.flags);
+  mem.setU64(ret + 8, h.rightsBase);
+  mem.setU64(ret + 16, h.rightsInheriting);
+  return Errno.SUCCESS;
+}
+
+/** fd_fdstat_set_rights: rights may only shrink (ENOTCAPABLE otherwise). They are reported, not enforced. */
+export function setRights(e: FsEntry, base: bigint, inheriting: bigint): number {
+  const h = e.kind === "file" ? e.file : e.dir;
+  base = BigInt.asUintN(64, base);
+  inheriting = BigInt.asUintN(64, inheriting);
+  if ((base & ~h.rightsBase) !== 0n || (inheriting & ~h.rightsInheriting) !== 0n) return Errno.NOTCAPABLE;
+  h.rightsBase = base;
+  h.rightsInheriting = inheriting;
+  return Errno.SUCCESS;
+}
+
+export function filestat(ctx: GuestContext, e: FsEntry, ret: number): number {
+  ctx.mem.check(ret, FILESTAT_SIZE);
+  const st = e.kind === "file" ? fstatSync(e.file.hostFd, { bigint: true }) : statSync(e.dir.path, { bigint: true });
+  writeFilestat(ctx.mem, ret, st);
+  return Errno.SUCCESS;
+}
+
+/** fd_filestat_set_size: ftruncate; a directory is EISDIR, a file not open for writing EINVAL (Linux). */
+export function setSize(e: FsEntry, size: bigint): number {
+  if (e.kind === "dir") return Errno.ISDIR;
+  const u = BigInt.asUintN(64, size);
+  if (u > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.FBIG;
+  ftruncateSync(e.file.hostFd, Number(u));
+  return Errno.SUCCESS;
+}
+
+export function setTimes(e: FsEntry, atim: bigint, mtim: bigint, fst: number): number {
+  if (e.kind === "dir") return setTimesAt(e.dir.path, atim, mtim, fst);
+  const fd = e.file.hostFd;
+  const times = newTimes(() => fstatSync(fd, { bigint: true }), atim, mtim, fst);
+  if (typeof times === "number") return times;
+  futimesSync(fd, ...times);
+  return Errno.SUCCESS;
+}
+
+/** fd_sync / fd_datasync. A directory is held by path: open it briefly to fsync it. */
+export function sync(e: FsEntry, dataOnly: boolean): number {
+  if (e.kind === "file") {
+    (dataOnly ? fdatasyncSync : fsyncSync)(e.file.hostFd);
+    return Errno.SUCCESS;
+  }
+  const h = openSync(e.dir.path, C.O_RDONLY | C.O_DIRECTORY);
+  try {
+    fsyncSync(h);
+  } finally {
+    closeSync(h);
+  }
+  return Errno.SUCCESS;
+}
+
+/** fd_close on a file: close the host fd (the guest's fd is already gone either way). */
+export function close(e: FsEntry): number {
+  if (e.kind === "file") closeSync(e.file.hostFd);
+  return Errno.SUCCESS;
+}
+
+/** fd_prestat_get: a pre-opened directory is tag `dir` with its guest path's length; a directory
+ *  the guest opened itself is no pre-open (EBADF, as wasmtime answers). */
+export function prestat(ctx: GuestContext, e: FsEntry, ret: number): number {
+  if (e.kind !== "dir" || e.dir.preopen === undefined) return Errno.BADF;
+  ctx.mem.check(ret, 8);
+  ctx.mem.fill(ret, 8);
+  ctx.mem.setU8(ret, PREOPENTYPE_DIR);
+  ctx.mem.setU32(ret + 4, encoder.encode(e.dir.preopen).length);
+  return Errno.SUCCESS;
+}
+
+/** fd_prestat_dir_name: the guest path's bytes, no NUL; a buffer shorter than it is ENAMETOOLONG. */
+export function prestatDirName(ctx: GuestContext, e: FsEntry, buf: number, len: number): number {
+  if (e.kind !== "dir" || e.dir.preopen === undefined) return e.kind === "dir" ? Errno.BADF : Errno.NOTDIR;
+  const name = encoder.encode(e.dir.preopen);
+  ctx.mem.check(buf, len);
+  if (len >>> 0 < name.length) return Errno.NAMETOOLONG;
+  ctx.mem.write(buf, name);
+  return Errno.SUCCESS;
+}

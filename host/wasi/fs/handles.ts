@@ -1,0 +1,61 @@
+import type { Dirent } from "node:fs";
+import { Filetype } from "../types.js";
+import { DIR_RIGHTS, FILE_RIGHTS, Right } from "./flags.js";
+
+/**
+ * What a file or directory fd holds. Directories are held by path (node:fs has no openat, so
+ * every path call is a path anyway); files by a node:fs descriptor.
+ */
+
+/** An open file on the host: a regular file, or a device/FIFO reached through a pre-opened dir. */
+export interface HostFile {
+  /** node:fs file descriptor. */
+  readonly hostFd: number;
+  /** Host path it was opened at (diagnostics only). */
+  readonly path: string;
+  readonly filetype: number;
+  /** Regular files: wasock keeps the offset itself and reads and writes at explicit positions,
+   *  so fd_seek is bookkeeping and APPEND can be switched on and off (fd_fdstat_set_flags). */
+  readonly seekable: boolean;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  pos: number;
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+}
+
+/** An open directory: a capability for everything beneath its real host path, and nothing else. */
+export interface HostDir {
+  /** Real (symlink-free, absolute) host path: no path resolved through this fd may leave it. */
+  readonly path: string;
+  /** Guest path of a pre-opened directory (fd_prestat_dir_name); undefined for dirs the guest opened. */
+  readonly preopen?: string;
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+  /** The entries fd_readdir listed at cookie 0, reused for later cookies so a directory changing
+   *  between two calls neither repeats nor skips entries. */
+  listing?: Dirent<Buffer>[];
+}
+
+/** A pre-opened directory: the guest path the guest sees, the host directory it stands for. */
+export interface Preopen {
+  guest: string;
+  /** Real host path (resolved with realpath when the runtime starts). */
+  host: string;
+}
+
+export function hostDir(path: string, preopen?: string): HostDir {
+  return { path, preopen, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS };
+}
+
+export function hostFile(hostFd: number, path: string, filetype: number, readable: boolean, writable: boolean): HostFile {
+  return {
+    hostFd, path, filetype, readable, writable,
+    seekable: filetype === Filetype.REGULAR_FILE,
+    pos: 0,
+    // Full rights, less read/write when the file is not open for it: wasi-libc's fcntl(F_GETFL)
+    // derives O_RDONLY/O_WRONLY/O_RDWR from these two bits.
+    rightsBase: FILE_RIGHTS & ~(readable ? 0n : Right.FD_READ) & ~(writable ? 0n : Right.FD_WRITE),
+    rightsInheriting: FILE_RIGHTS,
+  };
+}

@@ -1,0 +1,75 @@
+import { lstatSync, readdirSync, statSync } from "node:fs";
+import { Errno } from "../../core/enums.js";
+import type { GuestContext } from "../context.js";
+import type { DirEntry } from "../fd-table.js";
+import { Filetype } from "../types.js";
+import { DIRENT_SIZE } from "./flags.js";
+import { filetypeOf } from "./host.js";
+
+/**
+ * fd_readdir: the witx `dirent` stream. Each entry is a 24-byte header — d_next u64 (the cookie
+ * of the entry after it), d_ino u64, d_namlen u32, d_type u8 — then the name's bytes, no NUL.
+ *
+ * Cookies are positions in one listing: `.` is 0, `..` is 1, the directory's entries follow in
+ * the host's order; cookie 0 (DIRCOOKIE_START) takes a fresh listing, later cookies reuse it.
+ * The buffer is filled with whole entries and then as many bytes of the next one as fit (the spec:
+ * "If the buffer is not large enough to fit all entries, the last entry is truncated"); bufused
+ * equal to buf_len tells the reader to call again from the last whole entry's d_next, which is
+ * how wasi-libc's readdir() works. Names are the host's raw bytes.
+ */
+
+const SELF = Buffer.from(".");
+const PARENT = Buffer.from("..");
+
+interface Item {
+  name: Buffer;
+  type: number;
+  ino: bigint;
+}
+
+function inode(path: Buffer | string): bigint {
+  try {
+    return lstatSync(path, { bigint: true }).ino;
+  } catch {
+    return 0n; // gone since the listing: wasi-libc's readdir() re-stats an inode of 0 and skips it
+  }
+}
+
+/** The item at `index` of the directory's listing, or undefined past the end. */
+function itemAt(e: DirEntry, index: number): Item | undefined {
+  const dir = e.dir;
+  if (index === 0) return { name: SELF, type: Filetype.DIRECTORY, ino: statSync(dir.path, { bigint: true }).ino };
+  // `..` of a pre-opened directory lies outside the sandbox: its inode is not the guest's business.
+  if (index === 1) return { name: PARENT, type: Filetype.DIRECTORY, ino: 0n };
+  const d = dir.listing![index - 2];
+  if (d === undefined) return undefined;
+  const base = Buffer.from(dir.path.endsWith("/") ? dir.path : `${dir.path}/`);
+  return { name: d.name, type: filetypeOf(d), ino: inode(Buffer.concat([base, d.name])) };
+}
+
+export function readDir(ctx: GuestContext, e: DirEntry, buf: number, bufLen: number, cookie: bigint, retPtr: number): number {
+  const { mem } = ctx;
+  mem.check(buf, bufLen);
+  mem.check(retPtr, 4);
+  const start = BigInt.asUintN(64, cookie);
+  if (start === 0n || e.dir.listing === undefined) {
+    e.dir.listing = readdirSync(e.dir.path, { withFileTypes: true, encoding: "buffer" });
+  }
+  const end = buf + bufLen;
+  let at = buf;
+  const header = new DataView(new ArrayBuffer(DIRENT_SIZE));
+  for (let i = start; at < end && i < BigInt(Number.MAX_SAFE_INTEGER); i++) {
+    const item = itemAt(e, Number(i));
+    if (item === undefined) break;
+    header.setBigUint64(0, i + 1n, true);
+    header.setBigUint64(8, item.ino, true);
+    header.setUint32(16, item.name.length, true);
+    header.setUint8(20, item.type);
+    const bytes = Buffer.concat([new Uint8Array(header.buffer), item.name]);
+    const n = Math.min(bytes.length, end - at);
+    mem.write(at, bytes.subarray(0, n));
+    at += n;
+  }
+  mem.setU32(retPtr, at - buf);
+  return Errno.SUCCESS;
+}
