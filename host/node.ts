@@ -14,7 +14,7 @@ export class Runtime extends BaseRuntime {
   }
 }
 
-export { GuestError, GuestTrap, ListenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
+export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
 export type { SocketRow } from "./sockets/table.js";
 export type { AllowOptions } from "./access.js";
 export { PolicyError } from "./policy.js";

@@ -58,7 +58,7 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
         interests.push(type === Eventtype.FD_READ ? PollBits.READ : PollBits.WRITE);
         socketSubs.push({ userdata, type });
       } else {
-        // stdio is always ready: writes go straight out, stdin reads wait inside fd_read.
+        // stdio, files and dirs are always ready: writes go straight out, stdin reads wait inside fd_read.
         immediate.push({ userdata, error: 0, type, nbytes: 0n, flags: 0 });
       }
     } else {
