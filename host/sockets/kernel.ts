@@ -3,7 +3,8 @@ import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
-import { attachUdp, MAX_DATAGRAM, takeDatagram } from "./udp.js";
+import { attachUdp, udpRecvFrom, udpSendTo } from "./udp.js";
+import { Poller } from "./poller.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
 import { TcpSocket } from "./tcp-socket.js";
@@ -11,11 +12,11 @@ import { socketRow, type SocketRow } from "./table.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
-import { OPTION_DEFAULTS, PollBits, SockOpt, SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
+import { OPTION_DEFAULTS, SockOpt, SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
-  private readonly core = Core.load();
+  readonly core = Core.load();
   private readonly sockets = new Map<number, TcpSocket>();
   private nextHandle = 1;
   private readonly stdinState = new StdinReader();
@@ -34,27 +35,10 @@ export class LocalKernel implements Kernel {
     this.stdinState.source = stdio.stdin;
   }
 
-  /**
-   * Pending poll_oneoff calls. Batched ones (guests on this thread) are re-checked once per
-   * event-loop turn, so every socket that became ready in one I/O pass is reported in one wake
-   * (measured: 2-4x the requests/s of waking per event). Unbatched ones (worker guests, where a
-   * turn's delay costs a cross-thread round trip) are re-checked at once.
-   */
-  private readonly pollers = new Set<() => void>();
-  private readonly batchedPollers = new Set<() => void>();
-  private pollScheduled = false;
-  private readonly onActivity = (): void => {
-    for (const p of this.pollers) p();
-    if (this.batchedPollers.size === 0 || this.pollScheduled) return;
-    this.pollScheduled = true;
-    setImmediate(() => {
-      this.pollScheduled = false;
-      for (const p of [...this.batchedPollers]) p();
-    });
-  };
+  private readonly poller = new Poller((h) => this.sockets.get(h));
 
   private register(s: TcpSocket): number {
-    s.activity = this.onActivity;
+    s.activity = this.poller.onActivity;
     s.handle = this.nextHandle++;
     this.sockets.set(s.handle, s);
     return s.handle;
@@ -216,37 +200,7 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    const to = addr ?? s.remote;
-    if (to === undefined) return -Errno.DESTADDRREQ;
-    if (to.family !== s.family) return -Errno.AFNOSUPPORT;
-    if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
-    if (s.error !== undefined && !s.errorReported) {
-      s.errorReported = true;
-      return -this.core.errnoFromCode(s.error);
-    }
-    if (addr !== undefined) {
-      const denied = this.access("connect", to);
-      if (denied !== 0) return -denied;
-    }
-    const send = (): number => {
-      // Fire and forget, as UDP is: a late failure surfaces on the next call.
-      s.udp!.send(data, to.host, to.port, (code) => {
-        if (code !== undefined) {
-          s.error ??= code;
-          s.notify();
-        }
-      });
-      return data.length;
-    };
-    if (s.udp) return send();
-    // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
-    return this.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
-      if (!s.udp) {
-        attachUdp(s, udp);
-        s.word = TcpState.BOUND;
-      } else udp.close();
-      return send();
-    }, (err: unknown) => -this.core.errnoFromError(err));
+    return udpSendTo(this, s, data, addr);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
@@ -256,18 +210,7 @@ export class LocalKernel implements Kernel {
       return after(this.recv(h, max, peek, false, nonblock), (r) =>
         typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
     }
-    const attempt = (): Datagram | number | undefined => {
-      if (s.state === TcpState.CLOSED) return -Errno.BADF;
-      if (s.error !== undefined && !s.errorReported) {
-        s.errorReported = true;
-        return -this.core.errnoFromCode(s.error);
-      }
-      const r = s.remote;
-      // A connected UDP socket takes datagrams from its peer only: others are dropped.
-      while (r && s.dgrams.length > 0 && !(s.dgrams[0]!.from.port === r.port && sameAddr(s.dgrams[0]!.from.host, r.host))) takeDatagram(s, 0, false);
-      return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
-    };
-    return block(s, attempt);
+    return udpRecvFrom(this, s, max, peek, nonblock);
   }
 
   resolve(name: string): Sync<Addr[] | number> {
@@ -420,43 +363,7 @@ export class LocalKernel implements Kernel {
   }
 
   poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
-    const check = (): number[] => {
-      const out: number[] = [];
-      for (let i = 0; i < handles.length; i++) {
-        const s = this.sockets.get(handles[i]!);
-        if (!s) {
-          out.push(i, PollBits.INVALID, 0);
-          continue;
-        }
-        const want = interests[i]!;
-        let bits = 0;
-        if (want & PollBits.READ && s.readable()) bits |= PollBits.READ;
-        if (want & PollBits.WRITE && s.writable()) bits |= PollBits.WRITE;
-        if (bits !== 0) {
-          if (s.hangup()) bits |= PollBits.HANGUP;
-          const nbytes = s.listener ? s.queue.length : bits & PollBits.READ ? s.rxBytes : Math.max(0, 65536 - (s.stream?.bufferedAmount ?? 0));
-          out.push(i, bits, nbytes);
-        }
-      }
-      return out;
-    };
-    const now = check();
-    if (now.length > 0 || timeoutMs === 0) return now;
-    return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const pollers = batch ? this.batchedPollers : this.pollers;
-      const finish = (r: number[]): void => {
-        pollers.delete(wake);
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(r);
-      };
-      const wake = (): void => {
-        const r = check();
-        if (r.length > 0) finish(r);
-      };
-      pollers.add(wake);
-      if (timeoutMs > 0) timer = setTimeout(() => finish([]), timeoutMs);
-    });
+    return this.poller.poll(handles, interests, timeoutMs, batch);
   }
 
   sleep(ms: number): Sync<void> {
@@ -487,9 +394,6 @@ export class LocalKernel implements Kernel {
 
 
 
-function sameAddr(a: string, b: string): boolean {
-  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
-}
 
 function sameHost(a: string, b: string): boolean {
   return a === b || a === "0.0.0.0" || b === "0.0.0.0" || a === "::" || b === "::";

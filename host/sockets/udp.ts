@@ -1,5 +1,9 @@
-import type { NetUdp } from "../net/backend.js";
-import type { Datagram } from "./api.js";
+import { Errno, TcpState } from "../core/enums.js";
+import type { Core } from "../core/core.js";
+import type { NetBackend, NetUdp } from "../net/backend.js";
+import type { Sync } from "../util/sync.js";
+import { block } from "./readiness.js";
+import type { AccessCheck, Addr, Datagram } from "./api.js";
 import type { TcpSocket } from "./tcp-socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
@@ -35,4 +39,66 @@ export function takeDatagram(s: TcpSocket, max: number, peek: boolean): Datagram
     s.dgramBytes -= d.data.length;
   }
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
+}
+
+/** What the UDP operations need of the kernel. */
+export interface UdpContext {
+  readonly core: Core;
+  readonly backend: NetBackend;
+  access: AccessCheck;
+}
+
+/** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */
+export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
+  const to = addr ?? s.remote;
+  if (to === undefined) return -Errno.DESTADDRREQ;
+  if (to.family !== s.family) return -Errno.AFNOSUPPORT;
+  if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
+  if (s.error !== undefined && !s.errorReported) {
+    s.errorReported = true;
+    return -k.core.errnoFromCode(s.error);
+  }
+  if (addr !== undefined) {
+    const denied = k.access("connect", to);
+    if (denied !== 0) return -denied;
+  }
+  const send = (): number => {
+    // Fire and forget, as UDP is: a late failure surfaces on the next call.
+    s.udp!.send(data, to.host, to.port, (code) => {
+      if (code !== undefined) {
+        s.error ??= code;
+        s.notify();
+      }
+    });
+    return data.length;
+  };
+  if (s.udp) return send();
+  // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
+  return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
+    if (!s.udp) {
+      attachUdp(s, udp);
+      s.word = TcpState.BOUND;
+    } else udp.close();
+    return send();
+  }, (err: unknown) => -k.core.errnoFromError(err));
+}
+
+/** recv_from on a datagram socket: one datagram and its sender, or -errno. */
+export function udpRecvFrom(k: UdpContext, s: TcpSocket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+  const attempt = (): Datagram | number | undefined => {
+    if (s.state === TcpState.CLOSED) return -Errno.BADF;
+    if (s.error !== undefined && !s.errorReported) {
+      s.errorReported = true;
+      return -k.core.errnoFromCode(s.error);
+    }
+    const r = s.remote;
+    // A connected UDP socket takes datagrams from its peer only: others are dropped.
+    while (r && s.dgrams.length > 0 && !(s.dgrams[0]!.from.port === r.port && sameAddr(s.dgrams[0]!.from.host, r.host))) takeDatagram(s, 0, false);
+    return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
+  };
+  return block(s, attempt);
+}
+
+function sameAddr(a: string, b: string): boolean {
+  return a === b || a === `::ffff:${b}` || b === `::ffff:${a}`;
 }

@@ -1,0 +1,70 @@
+import type { Sync } from "../util/sync.js";
+import { PollBits } from "./api.js";
+import type { TcpSocket } from "./tcp-socket.js";
+
+/**
+ * poll_oneoff's waiting: which of a set of sockets is ready, now or once something changes.
+ * Batched pollers (guests on this thread) are re-checked once per event-loop turn, so every
+ * socket that became ready in one I/O pass is reported in one wake (measured: 2–4× the
+ * requests/s of waking per event). Unbatched ones (worker guests, where a turn's delay costs a
+ * cross-thread round trip) are re-checked at once.
+ */
+export class Poller {
+  private readonly unbatched = new Set<() => void>();
+  private readonly batched = new Set<() => void>();
+  private scheduled = false;
+
+  constructor(private readonly get: (handle: number) => TcpSocket | undefined) {}
+
+  /** Every socket calls this on any change. */
+  readonly onActivity = (): void => {
+    for (const p of this.unbatched) p();
+    if (this.batched.size === 0 || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      for (const p of [...this.batched]) p();
+    });
+  };
+
+  /** Ready entries as [index, PollBits, nbytes]…, waiting up to `timeoutMs` (-1: forever) for one. */
+  poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
+    const check = (): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < handles.length; i++) {
+        const s = this.get(handles[i]!);
+        if (!s) {
+          out.push(i, PollBits.INVALID, 0);
+          continue;
+        }
+        const want = interests[i]!;
+        let bits = 0;
+        if (want & PollBits.READ && s.readable()) bits |= PollBits.READ;
+        if (want & PollBits.WRITE && s.writable()) bits |= PollBits.WRITE;
+        if (bits !== 0) {
+          if (s.hangup()) bits |= PollBits.HANGUP;
+          const nbytes = s.listener ? s.queue.length : bits & PollBits.READ ? s.rxBytes : Math.max(0, 65536 - (s.stream?.bufferedAmount ?? 0));
+          out.push(i, bits, nbytes);
+        }
+      }
+      return out;
+    };
+    const now = check();
+    if (now.length > 0 || timeoutMs === 0) return now;
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const pollers = batch ? this.batched : this.unbatched;
+      const finish = (r: number[]): void => {
+        pollers.delete(wake);
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(r);
+      };
+      const wake = (): void => {
+        const r = check();
+        if (r.length > 0) finish(r);
+      };
+      pollers.add(wake);
+      if (timeoutMs > 0) timer = setTimeout(() => finish([]), timeoutMs);
+    });
+  }
+}
