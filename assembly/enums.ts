@@ -97,3 +97,108 @@ export const enum PolicyKind {
   CONNECT = 1,
   COUNT = 2,
 }
+
+/**
+ * An operation asked of the UDP state machine (udp.ts). The numbers are TcpOp's where the operation
+ * means the same; a UDP socket has no use for the others (CONNECT_OK, CONNECT_FAIL, FINISH_LISTEN,
+ * FINISH_CONNECT, PEER_CLOSED: host bugs; LISTEN, ACCEPT: the guest's error).
+ */
+export const enum UdpOp {
+  BIND = 0,
+  LISTEN = 1,
+  ACCEPT = 2,
+  /** Set (or change) the default peer: connect(2); wasi:sockets `stream(some(remote))`. */
+  CONNECT = 3,
+  CONNECT_OK = 4,
+  CONNECT_FAIL = 5,
+  RECV = 6,
+  /** Send to the default peer: send(2) or sendto(2) without an address. */
+  SEND = 7,
+  SHUT_RD = 8,
+  SHUT_WR = 9,
+  SHUT_RDWR = 10,
+  LOCAL_ADDR = 11,
+  PEER_ADDR = 12,
+  FINISH_BIND = 13,
+  FINISH_LISTEN = 14,
+  FINISH_CONNECT = 15,
+  PEER_CLOSED = 16,
+  SET_OPTION = 17,
+  CLOSE = 18,
+  FINISH_FAIL = 19,
+  /** Send to an explicit address: sendto(2), sock_send_to. P2: an address that is not the
+   *  connected peer's (the same address is SEND). */
+  SEND_TO = 20,
+  /** Drop the default peer: connect(2) to AF_UNSPEC; wasi:sockets `stream(none)`. */
+  DISCONNECT = 21,
+  COUNT = 22,
+}
+
+/**
+ * Socket options, by the kernel's own ids (host/sockets/api.ts `SockOpt` 1–15, extended). Each ABI
+ * layer maps its guest's numbering here (option_from_abi does WasmEdge's and WASIX's); options.ts
+ * decides which exist per ABI and socket kind, their defaults and their values.
+ */
+export const enum SockOpt {
+  /** WASIX `noop` (sock_option 0): no option at all. */
+  NOOP = 0,
+  ERROR = 1,
+  TYPE = 2,
+  ACCEPTCONN = 3,
+  REUSEADDR = 4,
+  KEEPALIVE = 5,
+  RCVBUF = 6,
+  SNDBUF = 7,
+  NODELAY = 8,
+  LINGER = 9,
+  BROADCAST = 10,
+  DONTROUTE = 11,
+  OOBINLINE = 12,
+  RCVLOWAT = 13,
+  RCVTIMEO = 14,
+  SNDTIMEO = 15,
+  KEEPIDLE = 16,
+  KEEPINTVL = 17,
+  KEEPCNT = 18,
+  /** IP_TTL; wasi:sockets hop-limit / unicast-hop-limit. */
+  TTL = 19,
+  V6ONLY = 20,
+  /** wasi:sockets set-listen-backlog-size (no Linux option). */
+  LISTEN_BACKLOG = 21,
+  REUSEPORT = 22,
+  SNDLOWAT = 23,
+  MULTICAST_LOOP_V4 = 24,
+  MULTICAST_LOOP_V6 = 25,
+  MULTICAST_TTL_V4 = 26,
+  /** WASIX connect_timeout / accept_timeout / promiscuous (no Linux option). */
+  CONNECT_TIMEOUT = 27,
+  ACCEPT_TIMEOUT = 28,
+  PROMISCUOUS = 29,
+  /** SO_PROTOCOL (6 TCP, 17 UDP). */
+  PROTOCOL = 30,
+  /** SO_BINDTODEVICE (WasmEdge name 14); its value is the device name's length. */
+  BINDTODEVICE = 31,
+  COUNT = 32,
+}
+
+/** What a socket is, for the option tables. Bit INET6 marks an IPv6 socket (LINUX rules differ). */
+export const enum SockKind {
+  /** A TCP socket that is not listening or connected (unbound, bound, connecting: Wasmer's pre-socket). */
+  TCP = 0,
+  LISTENER = 1,
+  /** A TCP connection (connecting on P2, connected, accepted). */
+  STREAM = 2,
+  UDP = 3,
+  COUNT = 4,
+  INET6 = 4,
+}
+
+/** WASIX's three option families, in bits 8–9 of an option id (sock_{get,set}_opt_{flag,time,size}). */
+export const enum OptClass {
+  /** The option's own family (the kernel's view, and every non-WASIX ABI). */
+  ANY = 0,
+  FLAG = 1,
+  TIME = 2,
+  SIZE = 3,
+  SHIFT = 8,
+}

@@ -11,7 +11,9 @@ import {
   NAME_BUF, policyAdd, policyAddName, policyAllowResolveAll, policyCheck, policyCheckName, policyClear, policyCount,
   policySlotAlloc, policySlotFree,
 } from "./policy";
+import { optionDefault, optionFromAbi, optionGet, optionSet, p2DurationSecs } from "./options";
 import { tcpStep } from "./tcp";
+import { udpStep } from "./udp";
 
 // Errors
 export function errno_count(): i32 { return Errno.COUNT; }
@@ -33,6 +35,16 @@ export function code_name(i: i32): usize { return codeName(i); }
 
 // TCP state machine
 export function tcp_step(abi: i32, word: i32, op: i32): i32 { return tcpStep(abi, word, op); }
+
+// UDP state machine
+export function udp_step(abi: i32, word: i32, op: i32): i32 { return udpStep(abi, word, op); }
+
+// Socket options
+export function option_get(abi: i32, kind: i32, word: i32, opt: i32): i32 { return optionGet(abi, kind, word, opt); }
+export function option_set(abi: i32, kind: i32, word: i32, opt: i32, value: i32): i32 { return optionSet(abi, kind, word, opt, value); }
+export function option_default(abi: i32, kind: i32, opt: i32): i32 { return optionDefault(abi, kind, opt); }
+export function option_from_abi(abi: i32, n: i32): i32 { return optionFromAbi(abi, n); }
+export function p2_duration_secs(lo: i32, hi: i32): i32 { return p2DurationSecs(lo, hi); }
 
 // Backlog
 export function backlog_effective(requested: i32, somaxconn: i32): i32 { return backlogEffective(requested, somaxconn); }

@@ -33,6 +33,12 @@ interface CoreExports {
   code_count(): number;
   code_name(i: number): number;
   tcp_step(abi: number, word: number, op: number): number;
+  udp_step(abi: number, word: number, op: number): number;
+  option_get(abi: number, kind: number, word: number, opt: number): number;
+  option_set(abi: number, kind: number, word: number, opt: number, value: number): number;
+  option_default(abi: number, kind: number, opt: number): number;
+  option_from_abi(abi: number, n: number): number;
+  p2_duration_secs(lo: number, hi: number): number;
   backlog_effective(requested: number, somaxconn: number): number;
   accept_admit(queued: number, backlog: number): number;
   check_accept_flags(abi: number, fdflags: number): number;
@@ -90,6 +96,7 @@ export class Core {
 
   private readonly wasm: CoreExports;
   private readonly step: CoreExports["tcp_step"];
+  private readonly ustep: CoreExports["udp_step"];
   private readonly scratch: number;
   private readonly scratchSize: number;
   private readonly check: CoreExports["policy_check"];
@@ -106,6 +113,7 @@ export class Core {
   constructor(instance: CoreInstance) {
     this.wasm = instance.exports as unknown as CoreExports;
     this.step = this.wasm.tcp_step;
+    this.ustep = this.wasm.udp_step;
     this.scratch = this.wasm.scratch_ptr();
     this.scratchSize = this.wasm.scratch_size();
     this.check = this.wasm.policy_check;
@@ -121,6 +129,45 @@ export class Core {
   /** One step of the TCP state machine: `(errno << 8) | newWord`; see `stepErrno`, `stepWord`. */
   tcpStep(abi: number, word: number, op: number): number {
     return this.step(abi, word, op);
+  }
+
+  /**
+   * One step of the UDP state machine: `(errno << 8) | newWord` (`stepErrno`, `stepWord`). Store
+   * `stepWord(r)` after every step: on an error it is the old word, except that a Linux shutdown
+   * of an unconnected socket answers ENOTCONN and still sets its flags.
+   */
+  udpStep(abi: number, word: number, op: number): number {
+    return this.ustep(abi, word, op);
+  }
+
+  /**
+   * Whether the guest may read option `opt` (SockOpt; WASIX: `| OptClass.X << OptClass.SHIFT` for
+   * the sock_get_opt_* it called) of a socket of `kind` (SockKind, `| SockKind.INET6`) whose state
+   * word is `word`: 0 or the errno.
+   */
+  optionGet(abi: number, kind: number, word: number, opt: number): number {
+    return this.wasm.option_get(abi, kind, word, opt);
+  }
+
+  /** A write of `value` to `opt`: the value to keep (>= 0: what a get reads back), or -errno. */
+  optionSet(abi: number, kind: number, word: number, opt: number, value: number): number {
+    return this.wasm.option_set(abi, kind, word, opt, value);
+  }
+
+  /** What `opt` reads before any write (-EINVAL for an abi, kind or option out of range). */
+  optionDefault(abi: number, kind: number, opt: number): number {
+    return this.wasm.option_default(abi, kind, opt);
+  }
+
+  /** A guest's option number (LINUX: WasmEdge sockopt name 0–14; WASIX: sock_option 0–26) → SockOpt, or -EINVAL. */
+  optionFromAbi(abi: number, n: number): number {
+    return this.wasm.option_from_abi(abi, n);
+  }
+
+  /** A wasi:sockets duration in ns → whole seconds for KEEPIDLE/KEEPINTVL (0 stays 0, else >= 1, rounded down). */
+  p2DurationSecs(ns: bigint): number {
+    const n = BigInt.asUintN(64, ns);
+    return this.wasm.p2_duration_secs(Number(n & 0xffffffffn) | 0, Number(n >> 32n) | 0);
   }
 
   /** "EADDRINUSE"-style name of a WASI errno ("SUCCESS" for 0, "EUNKNOWN" out of range). */

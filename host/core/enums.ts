@@ -224,3 +224,115 @@ export const PolicyKind = {
   CONNECT: 1,
 } as const;
 export type PolicyKind = (typeof PolicyKind)[keyof typeof PolicyKind];
+
+/** UDP states: TcpState's numbers (`word & Word.STATE`); a UDP socket never listens or connects. */
+export const UdpState = {
+  UNBOUND: 0,
+  /** wasi:sockets only: start-bind done, finish-bind not yet. */
+  BIND_IN_PROGRESS: 1,
+  BOUND: 2,
+  /** A default peer is set (connect; wasi:sockets `stream(some)`). */
+  CONNECTED: 6,
+  CLOSED: 7,
+} as const;
+export type UdpState = (typeof UdpState)[keyof typeof UdpState];
+
+/** Operations of the UDP state machine (`Core.udpStep`): TcpOp's numbers, plus SEND_TO and DISCONNECT. */
+export const UdpOp = {
+  BIND: 0,
+  LISTEN: 1,
+  ACCEPT: 2,
+  /** Set or change the default peer (wasi:sockets `stream(some(remote))`). */
+  CONNECT: 3,
+  CONNECT_OK: 4,
+  CONNECT_FAIL: 5,
+  RECV: 6,
+  /** Send to the default peer (no address; P2: also the connected peer's own address). */
+  SEND: 7,
+  SHUT_RD: 8,
+  SHUT_WR: 9,
+  SHUT_RDWR: 10,
+  LOCAL_ADDR: 11,
+  PEER_ADDR: 12,
+  FINISH_BIND: 13,
+  FINISH_LISTEN: 14,
+  FINISH_CONNECT: 15,
+  PEER_CLOSED: 16,
+  SET_OPTION: 17,
+  CLOSE: 18,
+  FINISH_FAIL: 19,
+  /** Send to an explicit address (P2: one that is not the connected peer's). */
+  SEND_TO: 20,
+  /** Drop the default peer (connect to AF_UNSPEC; wasi:sockets `stream(none)`). */
+  DISCONNECT: 21,
+} as const;
+export type UdpOp = (typeof UdpOp)[keyof typeof UdpOp];
+
+/** Socket options by the kernel's ids (`Core.optionGet`/`optionSet`/`optionDefault`); 1–15 are host/sockets/api.ts's. */
+export const SockOpt = {
+  /** WASIX `noop`: no option. */
+  NOOP: 0,
+  ERROR: 1,
+  TYPE: 2,
+  ACCEPTCONN: 3,
+  REUSEADDR: 4,
+  KEEPALIVE: 5,
+  RCVBUF: 6,
+  SNDBUF: 7,
+  NODELAY: 8,
+  /** 0 = off, 1 + seconds = on. */
+  LINGER: 9,
+  BROADCAST: 10,
+  DONTROUTE: 11,
+  OOBINLINE: 12,
+  RCVLOWAT: 13,
+  /** Milliseconds, 0 = none (also SNDTIMEO, CONNECT_TIMEOUT, ACCEPT_TIMEOUT). */
+  RCVTIMEO: 14,
+  SNDTIMEO: 15,
+  /** Seconds (also KEEPINTVL). */
+  KEEPIDLE: 16,
+  KEEPINTVL: 17,
+  KEEPCNT: 18,
+  /** IP_TTL; wasi:sockets (unicast-)hop-limit. */
+  TTL: 19,
+  V6ONLY: 20,
+  /** wasi:sockets set-listen-backlog-size. */
+  LISTEN_BACKLOG: 21,
+  REUSEPORT: 22,
+  SNDLOWAT: 23,
+  MULTICAST_LOOP_V4: 24,
+  MULTICAST_LOOP_V6: 25,
+  MULTICAST_TTL_V4: 26,
+  CONNECT_TIMEOUT: 27,
+  ACCEPT_TIMEOUT: 28,
+  PROMISCUOUS: 29,
+  /** SO_PROTOCOL: 6 TCP, 17 UDP. */
+  PROTOCOL: 30,
+  /** SO_BINDTODEVICE; the value is the device name's length. */
+  BINDTODEVICE: 31,
+} as const;
+export type SockOpt = (typeof SockOpt)[keyof typeof SockOpt];
+
+/** What a socket is, for the option tables; OR in INET6 for an IPv6 socket. */
+export const SockKind = {
+  /** TCP, neither listening nor connected (unbound, bound; connecting too, except for P2 rules that look at the word). */
+  TCP: 0,
+  LISTENER: 1,
+  /** A TCP connection (connecting or connected; accepted). */
+  STREAM: 2,
+  UDP: 3,
+  /** Bit: an IPv6 socket. */
+  INET6: 4,
+} as const;
+export type SockKind = (typeof SockKind)[keyof typeof SockKind];
+
+/** WASIX option families: `opt | cls << OptClass.SHIFT` tells the core which sock_*_opt_* the guest called. */
+export const OptClass = {
+  /** The option's own family (every non-WASIX call, and the kernel's view). */
+  ANY: 0,
+  FLAG: 1,
+  TIME: 2,
+  SIZE: 3,
+  SHIFT: 8,
+} as const;
+export type OptClass = (typeof OptClass)[keyof typeof OptClass];

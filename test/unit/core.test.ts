@@ -28,6 +28,8 @@ const CONTRACT: Record<string, number> = {
   // capability policy
   policy_slot_alloc: 0, policy_slot_free: 1, policy_clear: 1, policy_add: 6, policy_check: 4, policy_count: 2,
   policy_allow_resolve_all: 1, policy_name_ptr: 0, policy_add_name: 2, policy_check_name: 2,
+  // UDP state machine and socket options
+  udp_step: 3, option_get: 4, option_set: 5, option_default: 3, option_from_abi: 2, p2_duration_secs: 2,
 };
 
 describe("core.wasm", () => {
@@ -88,7 +90,7 @@ describe("Core", () => {
   });
 
   it("the barrel exports the API", () => {
-    for (const name of ["Core", "stepErrno", "stepWord", "Abi", "Errno", "ErrorCode", "FdFlags", "RiFlags", "RoFlags", "SdFlags", "ShutdownType", "TcpOp", "TcpState", "Word", "PolicyKind", "CORE_WASM_SIZE"]) {
+    for (const name of ["Core", "stepErrno", "stepWord", "Abi", "Errno", "ErrorCode", "FdFlags", "RiFlags", "RoFlags", "SdFlags", "ShutdownType", "TcpOp", "TcpState", "Word", "PolicyKind", "UdpOp", "UdpState", "SockOpt", "SockKind", "OptClass", "CORE_WASM_SIZE"]) {
       assert.ok(name in barrel, name);
     }
   });
