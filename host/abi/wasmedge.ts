@@ -1,6 +1,6 @@
-import { Errno } from "../core/enums.js";
+import { Abi, Errno, SockOpt } from "../core/enums.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
-import { SockOpt, SocketType, type Addr } from "../sockets/kernel.js";
+import { SocketType, type Addr } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { guard, type GuestContext } from "../wasi/context.js";
 import { Fdflags } from "../wasi/types.js";
@@ -17,13 +17,6 @@ import { wasmedgeNet } from "./wasmedge-net.js";
 const FAMILY: Record<number, 4 | 6> = { 1: 4, 2: 6 };
 /** WasmEdge socket type: 1 dgram, 2 stream (the opposite of WASIX). */
 const TYPE: Record<number, number> = { 1: SocketType.DGRAM, 2: SocketType.STREAM };
-/** WasmEdge SOL_SOCKET option names (0–14) → the kernel's options. */
-const OPTION: Record<number, number> = {
-  0: SockOpt.REUSEADDR, 1: SockOpt.TYPE, 2: SockOpt.ERROR, 3: SockOpt.DONTROUTE, 4: SockOpt.BROADCAST,
-  5: SockOpt.SNDBUF, 6: SockOpt.RCVBUF, 7: SockOpt.KEEPALIVE, 8: SockOpt.OOBINLINE, 9: SockOpt.LINGER,
-  10: SockOpt.RCVLOWAT, 11: SockOpt.RCVTIMEO, 12: SockOpt.SNDTIMEO, 13: SockOpt.ACCEPTCONN,
-};
-const SO_BINDTODEVICE = 14;
 const WASI_ADDR_STORAGE = 128;
 
 type Accept = (fd: number, flags: number, retFd: number) => Sync<number>;
@@ -110,17 +103,31 @@ export function wasmedgeSockets(ctx: GuestContext, preview1Accept: Accept) {
       return writeAddr(addrPtr, r, typePtr, portPtr, v2);
     });
 
+  /**
+   * SOL_SOCKET options by WasmEdge's names (0–14), validated and clamped by the core. Values are
+   * an int32, except SO_LINGER (struct linger: onoff, seconds), SO_RCVTIMEO/SO_SNDTIMEO (a timeval:
+   * i64 sec, i64 usec; kept in ms) and SO_BINDTODEVICE (a name).
+   */
   const setsockopt = guard((fd: number, level: number, name: number, valPtr: number, len: number): number => {
     const s = fds.socket(fd);
     if (typeof s === "number") return s;
     if (level !== 0) return Errno.INVAL;
-    const opt = OPTION[name];
-    if (opt === undefined) return name === SO_BINDTODEVICE ? Errno.NOPROTOOPT : Errno.INVAL;
-    if (len >>> 0 < 4) return Errno.INVAL;
-    // Timeouts are a timeval {i64 sec, i64 usec}: kept in milliseconds.
-    const value = opt === SockOpt.RCVTIMEO || opt === SockOpt.SNDTIMEO
-      ? (len >>> 0 >= 16 ? Number(mem.u64At(valPtr)) * 1000 + Math.floor(Number(mem.u64At(valPtr + 8)) / 1000) : Errno.INVAL)
-      : mem.u32At(valPtr) | 0;
+    const opt = ctx.core.optionFromAbi(Abi.LINUX, name);
+    if (opt < 0) return -opt;
+    len >>>= 0;
+    let value: number;
+    if (opt === SockOpt.BINDTODEVICE) value = mem.view(valPtr, len).indexOf(0) >= 0 ? mem.view(valPtr, len).indexOf(0) : len;
+    else if (opt === SockOpt.RCVTIMEO || opt === SockOpt.SNDTIMEO) {
+      if (len < 16) return Errno.INVAL;
+      const ms = Number(mem.u64At(valPtr)) * 1000 + Math.floor(Number(mem.u64At(valPtr + 8)) / 1000);
+      value = Math.min(ms, 0x7fffffff);
+    } else if (opt === SockOpt.LINGER) {
+      if (len < 8) return Errno.INVAL;
+      value = mem.u32At(valPtr) !== 0 ? 1 + Math.max(0, mem.u32At(valPtr + 4) | 0) : 0;
+    } else {
+      if (len < 4) return Errno.INVAL;
+      value = mem.u32At(valPtr) | 0;
+    }
     return -kernel.setOption(s.handle, opt, value);
   });
 
@@ -128,16 +135,29 @@ export function wasmedgeSockets(ctx: GuestContext, preview1Accept: Accept) {
     const s = fds.socket(fd);
     if (typeof s === "number") return s;
     if (level !== 0) return Errno.INVAL;
-    const opt = OPTION[name];
-    if (opt === undefined) return name === SO_BINDTODEVICE ? Errno.NOPROTOOPT : Errno.INVAL;
+    const opt = ctx.core.optionFromAbi(Abi.LINUX, name);
+    if (opt < 0) return -opt;
     const len = mem.u32At(lenPtr);
-    if (len < 4) return Errno.INVAL;
-    mem.check(valPtr, 4);
-    let v = kernel.getOption(s.handle, opt);
+    const size = opt === SockOpt.RCVTIMEO || opt === SockOpt.SNDTIMEO ? 16 : opt === SockOpt.LINGER ? 8 : 4;
+    if (len < size && opt !== SockOpt.BINDTODEVICE) return Errno.INVAL;
+    mem.check(valPtr, Math.min(len, size));
+    const v = kernel.getOption(s.handle, opt);
     if (v < 0) return -v;
-    if (opt === SockOpt.TYPE) v = v === SocketType.DGRAM ? 1 : 2; // back to WasmEdge numbering
-    mem.setU32(valPtr, v);
-    mem.setU32(lenPtr, 4);
+    if (opt === SockOpt.BINDTODEVICE) {
+      mem.setU32(lenPtr, 0); // bound to no device
+    } else if (size === 16) {
+      mem.setU64(valPtr, BigInt(Math.floor(v / 1000)));
+      mem.setU64(valPtr + 8, BigInt((v % 1000) * 1000));
+      mem.setU32(lenPtr, 16);
+    } else if (size === 8) {
+      mem.setU32(valPtr, v > 0 ? 1 : 0);
+      mem.setU32(valPtr + 4, v > 0 ? v - 1 : 0);
+      mem.setU32(lenPtr, 8);
+    } else {
+      // SO_TYPE back to WasmEdge's numbering (1 dgram, 2 stream); SO_ERROR is already a WASI errno.
+      mem.setU32(valPtr, opt === SockOpt.TYPE ? (v === SocketType.DGRAM ? 1 : 2) : v);
+      mem.setU32(lenPtr, 4);
+    }
     return Errno.SUCCESS;
   });
 

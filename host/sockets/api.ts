@@ -3,16 +3,8 @@ import type { Sync } from "../util/sync.js";
 /** Poll interest and result bits exchanged with the kernel. */
 export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8 } as const;
 
-/** Socket options the kernel keeps, independent of any ABI's numbering. */
-export const SockOpt = {
-  ERROR: 1, TYPE: 2, ACCEPTCONN: 3, REUSEADDR: 4, KEEPALIVE: 5, RCVBUF: 6, SNDBUF: 7,
-  NODELAY: 8, LINGER: 9, BROADCAST: 10, DONTROUTE: 11, OOBINLINE: 12, RCVLOWAT: 13, RCVTIMEO: 14, SNDTIMEO: 15,
-} as const;
-
-/** Defaults a getsockopt reads before any set (Linux loopback values). */
-export const OPTION_DEFAULTS: Record<number, number> = {
-  [SockOpt.RCVBUF]: 131072, [SockOpt.SNDBUF]: 16384, [SockOpt.RCVLOWAT]: 1, [SockOpt.NODELAY]: 1,
-};
+/** Socket options: the core's ids (core/enums SockOpt), one list for every ABI. */
+export { SockOpt } from "../core/enums.js";
 
 export const SocketType = { STREAM: 1, DGRAM: 2 } as const;
 

@@ -1,5 +1,5 @@
 import { Core, stepErrno, stepWord } from "../core/core.js";
-import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, SockKind, SockOpt, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -12,7 +12,7 @@ import { socketRow, type SocketRow } from "./table.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
-import { OPTION_DEFAULTS, SockOpt, SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
+import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -44,9 +44,13 @@ export class LocalKernel implements Kernel {
     return s.handle;
   }
 
-  /** Step the core's state machine; on success store the new word. Returns errno (0 = ok). */
+  /**
+   * Step the core's state machine (udp_step for datagram sockets, tcp_step otherwise) and store
+   * the word it returns (on an error that is the old word, except where the core says the error
+   * itself changes state). Returns errno (0 = ok).
+   */
   private step(s: TcpSocket, op: number): number {
-    const r = this.core.tcpStep(s.abi, s.word, op);
+    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
     const e = stepErrno(r);
     s.word = stepWord(r);
     return e;
@@ -80,36 +84,32 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    const e = this.core.tcpStep(s.abi, s.word, TcpOp.BIND);
-    if (stepErrno(e) !== 0) return -stepErrno(e);
+    const before = s.word;
+    const e = this.step(s, TcpOp.BIND);
+    if (e !== 0) return -e;
+    const failed = (err: unknown): number => {
+      s.word = before;
+      return -this.core.errnoFromError(err);
+    };
     for (const o of this.sockets.values())
-      if (o !== s && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) return -Errno.ADDRINUSE;
+      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host))
+        return failed({ code: "EADDRINUSE" });
+    s.requestedPort = addr.port;
     if (s.dgram) {
-      return this.backend.udpBind(addr.host, addr.port, addr.family).then(
-        (udp) => {
-          s.word = stepWord(e);
-          attachUdp(s, udp);
-          s.requestedPort = addr.port;
-          return 0;
-        },
-        (err: unknown) => -this.core.errnoFromError(err),
-      );
-    }
-    return this.backend.probeBind(addr.host, addr.port).then(
-      (port) => {
-        s.word = stepWord(e);
-        s.local = { host: addr.host, port, family: addr.family };
-        s.requestedPort = addr.port;
+      return this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
+        attachUdp(s, udp);
         return 0;
-      },
-      (err: unknown) => -this.core.errnoFromError(err),
-    );
+      }, failed);
+    }
+    return this.backend.probeBind(addr.host, addr.port).then((port) => {
+      s.local = { host: addr.host, port, family: addr.family };
+      return 0;
+    }, failed);
   }
 
   listen(h: number, backlog: number): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (s.dgram) return -Errno.NOTSUP; // Linux: listen(2) on SOCK_DGRAM is EOPNOTSUPP
     const before = s.word;
     const e = this.step(s, TcpOp.LISTEN);
     if (e !== 0) return -e;
@@ -146,8 +146,14 @@ export class LocalKernel implements Kernel {
     if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
     if (s.dgram) {
       // UDP connect only sets the default peer (and the only peer datagrams are taken from).
+      const before = s.word;
+      const e = this.step(s, TcpOp.CONNECT);
+      if (e !== 0) return -e;
       const denied = this.access("connect", addr);
-      if (denied !== 0) return -denied;
+      if (denied !== 0) {
+        s.word = before;
+        return -denied;
+      }
       s.remote = addr;
       return 0;
     }
@@ -200,7 +206,7 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    return udpSendTo(this, s, data, addr);
+    return udpSendTo(this, s, data, addr, (op) => this.step(s, op));
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
@@ -210,6 +216,8 @@ export class LocalKernel implements Kernel {
       return after(this.recv(h, max, peek, false, nonblock), (r) =>
         typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
     }
+    const e = this.step(s, TcpOp.RECV);
+    if (e !== 0) return -e;
     return udpRecvFrom(this, s, max, peek, nonblock);
   }
 
@@ -224,26 +232,36 @@ export class LocalKernel implements Kernel {
     );
   }
 
+  /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
+  private kind(s: TcpSocket): number {
+    const k = s.dgram ? SockKind.UDP : s.listener ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
+    return s.family === 6 ? k | SockKind.INET6 : k;
+  }
+
+  /** `opt` is a SockOpt (WASIX may carry its OptClass bits): the value, or -errno. */
   getOption(h: number, opt: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    switch (opt) {
-      case SockOpt.ERROR: {
-        const e = s.soError;
-        s.soError = 0;
-        return e;
-      }
-      case SockOpt.TYPE: return s.dgram ? SocketType.DGRAM : SocketType.STREAM;
-      case SockOpt.ACCEPTCONN: return s.listener ? 1 : 0;
-      default: return s.options.get(opt) ?? OPTION_DEFAULTS[opt] ?? 0;
+    const kind = this.kind(s);
+    const e = this.core.optionGet(s.abi, kind, s.word, opt);
+    if (e !== 0) return -e;
+    const id = opt & 0xff;
+    if (id === SockOpt.ERROR) {
+      const pending = s.soError;
+      s.soError = 0;
+      return pending;
     }
+    if (id === SockOpt.ACCEPTCONN) return s.listener ? 1 : 0;
+    return s.options.get(id) ?? this.core.optionDefault(s.abi, kind, id);
   }
 
+  /** Validate and clamp through the core; store what a get will read back. 0 or -errno. */
   setOption(h: number, opt: number, value: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (opt === SockOpt.ERROR || opt === SockOpt.TYPE || opt === SockOpt.ACCEPTCONN) return -Errno.NOPROTOOPT;
-    s.options.set(opt, value);
+    const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
+    if (v < 0) return v;
+    s.options.set(opt & 0xff, v);
     return 0;
   }
 
@@ -266,7 +284,6 @@ export class LocalKernel implements Kernel {
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {
     const l = this.sockets.get(h);
     if (!l) return -Errno.BADF;
-    if (l.dgram) return -Errno.NOTSUP; // Linux: accept(2) on SOCK_DGRAM is EOPNOTSUPP
     const e = this.step(l, TcpOp.ACCEPT);
     if (e !== 0) return -e;
     const attempt = (): number | undefined => {

@@ -1,4 +1,4 @@
-import { Errno, TcpState } from "../core/enums.js";
+import { Errno, TcpState, UdpOp } from "../core/enums.js";
 import type { Core } from "../core/core.js";
 import type { NetBackend, NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
@@ -49,10 +49,14 @@ export interface UdpContext {
 }
 
 /** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */
-export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
+export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined, step: (op: number) => number): Sync<number> {
   const to = addr ?? s.remote;
+  if (to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
+  const before = s.word;
+  // The core decides: no peer (EDESTADDRREQ), after shutdown(WR) (EPIPE), auto-bind from UNBOUND.
+  const e = step(addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
+  if (e !== 0) return -e;
   if (to === undefined) return -Errno.DESTADDRREQ;
-  if (to.family !== s.family) return -Errno.AFNOSUPPORT;
   if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
   if (s.error !== undefined && !s.errorReported) {
     s.errorReported = true;
@@ -60,7 +64,10 @@ export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: A
   }
   if (addr !== undefined) {
     const denied = k.access("connect", to);
-    if (denied !== 0) return -denied;
+    if (denied !== 0) {
+      s.word = before;
+      return -denied;
+    }
   }
   const send = (): number => {
     // Fire and forget, as UDP is: a late failure surfaces on the next call.
@@ -75,12 +82,13 @@ export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: A
   if (s.udp) return send();
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
-    if (!s.udp) {
-      attachUdp(s, udp);
-      s.word = TcpState.BOUND;
-    } else udp.close();
+    if (!s.udp) attachUdp(s, udp);
+    else udp.close();
     return send();
-  }, (err: unknown) => -k.core.errnoFromError(err));
+  }, (err: unknown) => {
+    s.word = before;
+    return -k.core.errnoFromError(err);
+  });
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
