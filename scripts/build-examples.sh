@@ -46,6 +46,8 @@ cc examples/echo-poll.wasm     examples/c/echo-poll.c     "${BIG_STACK[@]}"
 cc examples/echo-blocking.wasm examples/c/echo-blocking.c
 cc examples/wasmedge-echo-server.wasm examples/c/wasmedge-echo-server.c
 cc examples/udp-echo.wasm          examples/c/udp-echo.c
+cc examples/wasix-echo-server.wasm examples/c/wasix-echo-server.c
+cc examples/wasix-client.wasm      examples/c/wasix-client.c
 cc examples/wasmedge-client.wasm      examples/c/wasmedge-client.c
 
 "$RUSTC" --edition 2021 -O --target wasm32-wasi -C strip=debuginfo \
@@ -63,7 +65,7 @@ done
 
 chmod 644 "${built[@]}"   # clang/rustc mark their output executable
 
-# ---- verify: only wasi_snapshot_preview1 imports, a _start and a memory export ----
+# ---- verify: only wasi_snapshot_preview1 (and, for WASIX guests, wasix_32v1) imports, a _start and a memory export ----
 node - "${built[@]}" <<'JS'
 const fs = require("fs");
 let bad = 0;
@@ -71,7 +73,7 @@ for (const f of process.argv.slice(2)) {
   const m = new WebAssembly.Module(fs.readFileSync(f));
   const imports = WebAssembly.Module.imports(m);
   const exports = WebAssembly.Module.exports(m).map((e) => e.name);
-  const foreign = imports.filter((i) => i.module !== "wasi_snapshot_preview1");
+  const foreign = imports.filter((i) => i.module !== "wasi_snapshot_preview1" && i.module !== "wasix_32v1");
   const problems = [];
   if (foreign.length) problems.push("non-preview1 imports: " + foreign.map((i) => `${i.module}.${i.name}`).join(", "));
   if (!exports.includes("_start")) problems.push("no _start export");
@@ -81,3 +83,4 @@ for (const f of process.argv.slice(2)) {
 }
 process.exit(bad ? 1 : 0);
 JS
+
