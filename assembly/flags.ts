@@ -27,11 +27,19 @@ export function checkRiflags(abi: i32, flags: i32): i32 {
   return (flags & ~allowed) == 0 ? Errno.SUCCESS : Errno.INVAL;
 }
 
-/** sock_send's siflags: none are defined, so anything but 0 is EINVAL (WasmEdge; wasi-common ignored them). */
+/**
+ * sock_send's siflags: preview1 defines none, so anything but 0 is EINVAL (WasmEdge; wasi-common
+ * ignored them). WASIX defines SEND_DONT_WAIT (0x1, MSG_DONTWAIT), which wasix-libc passes through
+ * wasi_snapshot_preview1.sock_send.
+ */
 export function checkSiflags(abi: i32, flags: i32): i32 {
   if (!validAbi(abi)) return Errno.INVAL;
-  return flags == 0 ? Errno.SUCCESS : Errno.INVAL;
+  const allowed = abi == Abi.WASIX ? SIFLAGS_SEND_DONT_WAIT : 0;
+  return (flags & ~allowed) == 0 ? Errno.SUCCESS : Errno.INVAL;
 }
+
+/** WASIX siflags bit: MSG_DONTWAIT. */
+const SIFLAGS_SEND_DONT_WAIT: i32 = 0x1;
 
 /**
  * The TcpOp of a shutdown: preview1 sdflags RD 1 → SHUT_RD, WR 2 → SHUT_WR, both 3 → SHUT_RDWR,

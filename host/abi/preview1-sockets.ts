@@ -14,7 +14,8 @@ import { after, type Sync } from "../util/sync.js";
 /** Receive into checked iovecs: writes the byte count at `retLen`. Shared with fd_read. */
 export function recvInto(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], flags: number, retLen: number, retFlags: number): Sync<number> {
   const max = GuestMemory.total(iovs);
-  const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0;
+  // WASIX's RECV_DONT_WAIT (MSG_DONTWAIT) makes one call non-blocking; other ABIs reject the bit earlier.
+  const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (flags & RECV_DONT_WAIT) !== 0;
   const r = ctx.kernel.recv(s.handle, max, (flags & Riflags.RECV_PEEK) !== 0, (flags & Riflags.RECV_WAITALL) !== 0, nonblock);
   return after(r, (data) => {
     if (typeof data === "number") return -data;
@@ -26,9 +27,10 @@ export function recvInto(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], flags
 }
 
 /** Send gathered iovecs: writes the byte count at `retLen`. Shared with fd_write. */
-export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number): Sync<number> {
+export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number, siflags = 0): Sync<number> {
   const data = ctx.mem.gather(iovs);
-  const r = ctx.kernel.send(s.handle, data, (s.flags & Fdflags.NONBLOCK) !== 0);
+  // WASIX's SEND_DONT_WAIT (MSG_DONTWAIT); other ABIs reject the bit earlier.
+  const r = ctx.kernel.send(s.handle, data, (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0);
   return after(r, (n) => {
     if (n < 0) return -n;
     ctx.mem.setU32(retLen, n);
@@ -36,22 +38,26 @@ export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLe
   });
 }
 
+/** WASIX flag bits that wasix-libc passes through wasi_snapshot_preview1's sock_recv/sock_send. */
+const RECV_DONT_WAIT = 0x8;
+const SEND_DONT_WAIT = 0x1;
+
+/** Each socket's flags are checked by its own ABI's rules: a WASIX socket reaches these calls too. */
 export function preview1Sockets(ctx: GuestContext) {
   const { mem, fds, core, kernel } = ctx;
-  const abi = Abi.LINUX;
 
   return {
     sock_accept: guard((fd: number, flags: number, retFd: number): Sync<number> => {
       const s = fds.socket(fd);
       if (typeof s === "number") return s;
-      const bad = core.checkAcceptFlags(abi, flags);
+      const bad = core.checkAcceptFlags(s.abi ?? Abi.LINUX, flags);
       if (bad !== 0) return bad;
       mem.check(retFd, 4);
       const newFd = fds.nextFree();
       if (newFd < 0) return Errno.MFILE;
       return after(kernel.accept(s.handle, (s.flags & Fdflags.NONBLOCK) !== 0, newFd), (h) => {
         if (h < 0) return -h;
-        const at = fds.insert({ kind: "socket", handle: h, flags: flags & Fdflags.NONBLOCK });
+        const at = fds.insert({ kind: "socket", handle: h, flags: flags & Fdflags.NONBLOCK, abi: s.abi });
         mem.setU32(retFd, at);
         return Errno.SUCCESS;
       });
@@ -60,7 +66,7 @@ export function preview1Sockets(ctx: GuestContext) {
     sock_recv: guard((fd: number, riData: number, riLen: number, riFlags: number, retLen: number, retFlags: number): Sync<number> => {
       const s = fds.socket(fd);
       if (typeof s === "number") return s;
-      const bad = core.checkRiflags(abi, riFlags);
+      const bad = core.checkRiflags(s.abi ?? Abi.LINUX, riFlags);
       if (bad !== 0) return bad;
       if (riLen >>> 0 > IOV_MAX) return Errno.INVAL;
       const iovs = mem.iovecs(riData, riLen);
@@ -72,18 +78,18 @@ export function preview1Sockets(ctx: GuestContext) {
     sock_send: guard((fd: number, siData: number, siLen: number, siFlags: number, retLen: number): Sync<number> => {
       const s = fds.socket(fd);
       if (typeof s === "number") return s;
-      const bad = core.checkSiflags(abi, siFlags);
+      const bad = core.checkSiflags(s.abi ?? Abi.LINUX, siFlags);
       if (bad !== 0) return bad;
       if (siLen >>> 0 > IOV_MAX) return Errno.INVAL;
       const iovs = mem.iovecs(siData, siLen);
       mem.check(retLen, 4);
-      return sendFrom(ctx, s, iovs, retLen);
+      return sendFrom(ctx, s, iovs, retLen, siFlags);
     }),
 
     sock_shutdown: guard((fd: number, how: number): number => {
       const s = fds.socket(fd);
       if (typeof s === "number") return s;
-      const op = core.shutdownOp(abi, how);
+      const op = core.shutdownOp(s.abi ?? Abi.LINUX, how);
       if (op < 0) return -op;
       return -kernel.shutdown(s.handle, op);
     }),

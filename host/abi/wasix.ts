@@ -132,7 +132,7 @@ export function wasix(ctx: GuestContext, base: Record<string, (...a: never[]) =>
     const nb = nonblocking(s, (flags & Fdflags.NONBLOCK) !== 0);
     return after(kernel.accept(s.handle, nb, newFd), (h) => {
       if (h < 0) return -h;
-      mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: nb ? Fdflags.NONBLOCK : 0 }));
+      mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: nb ? Fdflags.NONBLOCK : 0, abi: Abi.WASIX }));
       if (retAddr !== undefined) {
         const p = peerOf(h);
         writeAddrPort(mem, retAddr, typeof p === "number" ? unspecified(4) : p);
@@ -150,7 +150,7 @@ export function wasix(ctx: GuestContext, base: Record<string, (...a: never[]) =>
       const h = kernel.open(o.family, o.type, Abi.WASIX);
       if (h < 0) return -h;
       if (o.type === SocketType.DGRAM) dgrams.add(h);
-      mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: o.nonblock ? Fdflags.NONBLOCK : 0 }));
+      mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: o.nonblock ? Fdflags.NONBLOCK : 0, abi: Abi.WASIX, dgram: o.type === SocketType.DGRAM }));
       return Errno.SUCCESS;
     }),
 

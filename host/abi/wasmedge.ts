@@ -68,7 +68,7 @@ export function wasmedgeSockets(ctx: GuestContext, preview1Accept: Accept) {
     if (fds.nextFree() < 0) return Errno.MFILE;
     const h = kernel.open(family, t);
     if (h < 0) return -h;
-    mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: 0 }));
+    mem.setU32(retFd, fds.insert({ kind: "socket", handle: h, flags: 0, dgram: t === SocketType.DGRAM }));
     return Errno.SUCCESS;
   });
 

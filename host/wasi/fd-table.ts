@@ -5,7 +5,8 @@ import type { HostDir, HostFile } from "./fs/handles.js";
  *  Files and directories (reached through pre-opened directories) are host objects: fs/. */
 export type FdEntry =
   | { kind: "stdio"; fd: 0 | 1 | 2; flags: number }
-  | { kind: "socket"; handle: number; flags: number }
+  /** `abi`: whose flag rules apply (default Linux); `dgram`: a UDP socket (filetype socket_dgram). */
+  | { kind: "socket"; handle: number; flags: number; abi?: number; dgram?: boolean }
   | { kind: "file"; file: HostFile; flags: number }
   | { kind: "dir"; dir: HostDir; flags: number };
 

@@ -139,7 +139,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       mem.check(ret, 24);
       mem.fill(ret, 24);
       const socket = e.kind === "socket";
-      mem.setU8(ret, socket ? Filetype.SOCKET_STREAM : Filetype.CHARACTER_DEVICE);
+      mem.setU8(ret, socket ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : Filetype.CHARACTER_DEVICE);
       mem.setU16(ret + 2, e.flags);
       mem.setU64(ret + 8, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
       mem.setU64(ret + 16, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
@@ -165,7 +165,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       if (isFs(e)) return fs.filestat(e, ret);
       mem.check(ret, 64);
       mem.fill(ret, 64);
-      mem.setU8(ret + 16, e.kind === "socket" ? Filetype.SOCKET_STREAM : Filetype.CHARACTER_DEVICE);
+      mem.setU8(ret + 16, e.kind === "socket" ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : Filetype.CHARACTER_DEVICE);
       mem.setU64(ret + 24, 1n);
       return Errno.SUCCESS;
     }),

@@ -46,8 +46,8 @@ describe("flag validators", () => {
     assert.equal(core.checkRiflags(Abi.WASIX, 0xf), Errno.SUCCESS);
   });
 
-  it("check_siflags: must be 0", () => {
-    checkBits("siflags", (a, v) => core.checkSiflags(a, v), { [Abi.LINUX]: 0, [Abi.WASIX]: 0, [Abi.P2]: 0 });
+  it("check_siflags: 0, and WASIX also SEND_DONT_WAIT (0x1)", () => {
+    checkBits("siflags", (a, v) => core.checkSiflags(a, v), { [Abi.LINUX]: 0, [Abi.WASIX]: 0x1, [Abi.P2]: 0 });
   });
 });
 
