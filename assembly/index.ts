@@ -2,6 +2,7 @@
 // and result is an i32; strings are static AssemblyScript strings (UTF-16LE, byte length at p-4).
 // The module has no imports: nothing here can abort, allocate or reach the host.
 
+import { p2CheckAddress } from "./address";
 import { acceptAdmit, backlogEffective } from "./backlog";
 import { codeCount, codeName, errnoFromCode, p2FromCode, SCRATCH, SCRATCH_SIZE } from "./codes";
 import { Errno, errnoFromLinux, errnoMessage, errnoName, errnoToLinux, errnoToP2 } from "./errno";
@@ -45,6 +46,9 @@ export function option_set(abi: i32, kind: i32, word: i32, opt: i32, value: i32)
 export function option_default(abi: i32, kind: i32, opt: i32): i32 { return optionDefault(abi, kind, opt); }
 export function option_from_abi(abi: i32, n: i32): i32 { return optionFromAbi(abi, n); }
 export function p2_duration_secs(lo: i32, hi: i32): i32 { return p2DurationSecs(lo, hi); }
+
+// wasi:sockets 0.2 addresses (address in scratch)
+export function p2_check_address(use: i32, socketFamily: i32, addrFamily: i32, port: i32): i32 { return p2CheckAddress(use, socketFamily, addrFamily, port); }
 
 // Backlog
 export function backlog_effective(requested: i32, somaxconn: i32): i32 { return backlogEffective(requested, somaxconn); }

@@ -39,6 +39,7 @@ interface CoreExports {
   option_default(abi: number, kind: number, opt: number): number;
   option_from_abi(abi: number, n: number): number;
   p2_duration_secs(lo: number, hi: number): number;
+  p2_check_address(use: number, socketFamily: number, addrFamily: number, port: number): number;
   backlog_effective(requested: number, somaxconn: number): number;
   accept_admit(queued: number, backlog: number): number;
   check_accept_flags(abi: number, fdflags: number): number;
@@ -320,6 +321,14 @@ export class Core {
   policyCheckName(slot: number, name: string): number {
     const n = this.putName(name);
     return n < 0 ? Errno.INVAL : this.wasm.policy_check_name(slot, n);
+  }
+
+  /** Whether a wasi:sockets socket of `socketFamily` may use this address (`use`: P2AddrUse.BIND or
+   *  REMOTE): 0, or EINVAL (invalid-argument) for a wrong family, a non-unicast, IPv4-mapped or
+   *  IPv4-compatible address, and for a remote also the unspecified address or port 0. */
+  p2CheckAddress(use: number, socketFamily: number, bytes: Uint8Array, port: number): number {
+    this.putAddr(bytes);
+    return this.wasm.p2_check_address(use, socketFamily, bytes.length === 4 ? 4 : 6, port);
   }
 
   /** Write an address into scratch[0..16), zero-filled past its bytes. */

@@ -225,6 +225,14 @@ export const PolicyKind = {
 } as const;
 export type PolicyKind = (typeof PolicyKind)[keyof typeof PolicyKind];
 
+/** What a wasi:sockets address is for (core p2_check_address). */
+export const P2AddrUse = {
+  /** start-bind: a local address. */
+  BIND: 0,
+  /** start-connect, udp stream(remote), send to an explicit remote: a peer. */
+  REMOTE: 1,
+} as const;
+
 /** UDP states: TcpState's numbers (`word & Word.STATE`); a UDP socket never listens or connects. */
 export const UdpState = {
   UNBOUND: 0,
