@@ -127,6 +127,10 @@ export class RemoteKernel implements Kernel {
     return this.call(Op.SET_OPTION, h, opt, value);
   }
 
+  finish(h: number, op: number): number {
+    return this.call(Op.FINISH, h, op);
+  }
+
   shutdown(h: number, op: number): number {
     return this.call(Op.SHUTDOWN, h, op);
   }

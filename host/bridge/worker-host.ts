@@ -152,6 +152,8 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
       return k.getOption(a0, a1);
     case Op.SET_OPTION:
       return k.setOption(a0, a1, a2);
+    case Op.FINISH:
+      return k.finish(a0, a1);
     default:
       return -52; // ENOSYS: an op this host does not know
   }

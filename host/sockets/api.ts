@@ -1,7 +1,7 @@
 import type { Sync } from "../util/sync.js";
 
 /** Poll interest and result bits exchanged with the kernel. */
-export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8 } as const;
+export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8, /** wasi:sockets socket pollable (TcpSocket.settled) */ SETTLED: 16 } as const;
 
 /** Socket options: the core's ids (core/enums SockOpt), one list for every ABI. */
 export { SockOpt } from "../core/enums.js";
@@ -57,6 +57,13 @@ export interface Kernel {
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number>;
   /** Bytes accepted for sending, or -errno. The kernel keeps `data`. */
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number>;
+  /**
+   * wasi:sockets finish-bind/-listen/-connect (`op` TcpOp.FINISH_*): 0 once the operation's I/O
+   * succeeded, -EAGAIN while it is under way (would-block), its -errno when it failed (the core's
+   * FINISH_FAIL decides the state), or the core's -errno for a finish with nothing in progress.
+   * For an abi P2 socket, bind/listen/connect only start the I/O and answer at once.
+   */
+  finish(h: number, op: number): number;
   /** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR. 0 or -errno. */
   shutdown(h: number, op: number): number;
   close(h: number): number;

@@ -87,24 +87,53 @@ export class LocalKernel implements Kernel {
     const before = s.word;
     const e = this.step(s, TcpOp.BIND);
     if (e !== 0) return -e;
+    for (const o of this.sockets.values())
+      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) {
+        s.word = before;
+        return -Errno.ADDRINUSE;
+      }
+    s.requestedPort = addr.port;
     const failed = (err: unknown): number => {
-      s.word = before;
+      if (!s.p2) s.word = before; // wasi:sockets: finish-bind's FINISH_FAIL unbinds
       return -this.core.errnoFromError(err);
     };
-    for (const o of this.sockets.values())
-      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host))
-        return failed({ code: "EADDRINUSE" });
-    s.requestedPort = addr.port;
-    if (s.dgram) {
-      return this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
-        attachUdp(s, udp);
-        return 0;
-      }, failed);
+    const io = s.dgram
+      ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
+          if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
+          attachUdp(s, udp);
+          return 0;
+        }, failed)
+      : this.backend.probeBind(addr.host, addr.port).then((port) => {
+          s.local = { host: addr.host, port, family: addr.family };
+          return 0;
+        }, failed);
+    return s.p2 ? this.inProgress(s, io) : io;
+  }
+
+  /** wasi:sockets: a start-* answers at once; its I/O's outcome waits in opResult for finish-*. */
+  private inProgress(s: TcpSocket, io: Promise<number>): number {
+    s.opResult = undefined;
+    void io.then((r) => {
+      s.opResult = -r;
+      s.notify();
+    });
+    return 0;
+  }
+
+  finish(h: number, op: number): number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
+    if (stepErrno(r) !== 0) return -stepErrno(r);
+    const result = s.opResult;
+    if (result === undefined) return -Errno.AGAIN;
+    s.opResult = undefined;
+    if (result !== 0) {
+      this.step(s, TcpOp.FINISH_FAIL);
+      return -result;
     }
-    return this.backend.probeBind(addr.host, addr.port).then((port) => {
-      s.local = { host: addr.host, port, family: addr.family };
-      return 0;
-    }, failed);
+    s.word = stepWord(r);
+    return 0;
   }
 
   listen(h: number, backlog: number): Sync<number> {
@@ -113,6 +142,8 @@ export class LocalKernel implements Kernel {
     const before = s.word;
     const e = this.step(s, TcpOp.LISTEN);
     if (e !== 0) return -e;
+    // wasi:sockets sets the backlog as an option (set-listen-backlog-size) before listening.
+    if (s.p2) backlog = s.options.get(SockOpt.LISTEN_BACKLOG) ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.LISTEN_BACKLOG);
     const effective = this.core.backlogEffective(backlog, this.somaxconn);
     if (s.listener) {
       s.backlog = effective; // listen() again: Linux only updates the backlog
@@ -125,8 +156,9 @@ export class LocalKernel implements Kernel {
       s.word = before;
       return -denied;
     }
-    return this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
+    const io = this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
       (listener) => {
+        if (s.state === TcpState.CLOSED) return void listener.close(), -Errno.BADF;
         s.listener = listener;
         s.local = listener.local;
         s.backlog = effective;
@@ -134,10 +166,11 @@ export class LocalKernel implements Kernel {
         return 0;
       },
       (err: unknown) => {
-        s.word = before;
+        if (!s.p2) s.word = before; // wasi:sockets: finish-listen's FINISH_FAIL closes
         return -this.core.errnoFromError(err);
       },
     );
+    return s.p2 ? this.inProgress(s, io) : io;
   }
 
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
@@ -161,28 +194,35 @@ export class LocalKernel implements Kernel {
     if (e !== 0) return -e;
     const denied = this.access("connect", addr);
     if (denied !== 0) {
-      this.step(s, TcpOp.CONNECT_FAIL);
+      this.step(s, TcpOp.CONNECT_FAIL); // P2: a failed start-connect closes the socket
       return -denied;
     }
+    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING.
     const done = this.backend.connect({ host: addr.host, port: addr.port, localHost: s.local?.host, localPort: s.local?.port }).then(
       (stream) => {
         if (s.state !== TcpState.CONNECTING) {
           stream.reset(); // closed while connecting
           return -Errno.BADF;
         }
-        this.step(s, TcpOp.CONNECT_OK);
+        if (s.p2) s.opResult = 0;
+        else this.step(s, TcpOp.CONNECT_OK);
         s.attach(stream);
         s.notify();
         return 0;
       },
       (err: unknown) => {
         const errno = this.core.errnoFromError(err);
-        if (s.state === TcpState.CONNECTING) this.step(s, TcpOp.CONNECT_FAIL);
+        if (s.p2) s.opResult = errno;
+        else if (s.state === TcpState.CONNECTING) this.step(s, TcpOp.CONNECT_FAIL);
         if (nonblock) s.soError = errno;
         s.notify();
         return -errno;
       },
     );
+    if (s.p2) {
+      s.opResult = undefined;
+      return 0;
+    }
     return nonblock ? -Errno.INPROGRESS : done;
   }
 
@@ -262,12 +302,14 @@ export class LocalKernel implements Kernel {
     const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
     if (v < 0) return v;
     s.options.set(opt & 0xff, v);
+    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
     return 0;
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
   private admit(l: TcpSocket, stream: import("../net/backend.js").NetStream): void {
-    if (l.state !== TcpState.LISTENING || !this.core.acceptAdmit(l.queue.length, l.backlog)) {
+    const open = l.state === TcpState.LISTENING || l.state === TcpState.LISTEN_IN_PROGRESS; // the OS listens from start-listen on
+    if (!open || !this.core.acceptAdmit(l.queue.length, l.backlog)) {
       l.refused++;
       stream.reset();
       return;
@@ -291,6 +333,7 @@ export class LocalKernel implements Kernel {
       const s = l.queue.shift();
       if (s !== undefined) {
         s.fd = fd;
+        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.options.set(opt, v); // inherited at accept
         return this.register(s);
       }
       return nonblock ? -Errno.AGAIN : undefined;

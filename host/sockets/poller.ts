@@ -41,6 +41,7 @@ export class Poller {
         let bits = 0;
         if (want & PollBits.READ && s.readable()) bits |= PollBits.READ;
         if (want & PollBits.WRITE && s.writable()) bits |= PollBits.WRITE;
+        if (want & PollBits.SETTLED && s.settled()) bits |= PollBits.SETTLED;
         if (bits !== 0) {
           if (s.hangup()) bits |= PollBits.HANGUP;
           const nbytes = s.listener ? s.queue.length : bits & PollBits.READ ? s.rxBytes : Math.max(0, 65536 - (s.stream?.bufferedAmount ?? 0));

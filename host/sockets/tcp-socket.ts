@@ -1,4 +1,4 @@
-import { TcpState, Word } from "../core/enums.js";
+import { Abi, TcpState, Word } from "../core/enums.js";
 import type { NetListener, NetStream, NetUdp, SockAddr } from "../net/backend.js";
 import type { Datagram } from "./api.js";
 import { Waitable } from "./readiness.js";
@@ -22,6 +22,9 @@ export class TcpSocket extends Waitable {
   family: 4 | 6 = 4;
   /** A datagram socket (guest-opened UDP); everything else here is stream. */
   dgram = false;
+  /** wasi:sockets: the outcome of the bind/listen/connect in progress (0 ok, else its errno),
+   *  `undefined` while its I/O is under way; finish-* collects it. */
+  opResult: number | undefined;
   /** SO_ERROR: the errno of a non-blocking connect that failed, until read. */
   soError = 0;
   /** Options set by the guest (SockOpt → value), read back by getsockopt. */
@@ -159,6 +162,19 @@ export class TcpSocket extends Waitable {
   writable(): boolean {
     if (this.error !== undefined || this.dgram) return true;
     return this.state === TcpState.CONNECTED && (this.stream?.bufferedAmount ?? 0) < TX_HIGH_WATER;
+  }
+
+  /** A wasi:sockets tcp/udp-socket pollable: ready unless an operation is in progress and not
+   *  yet settled, or the socket listens with nothing queued (abi/README §4.2). */
+  settled(): boolean {
+    const st = this.state;
+    if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;
+    if (st === TcpState.LISTENING) return this.queue.length > 0;
+    return true;
+  }
+
+  get p2(): boolean {
+    return this.abi === Abi.P2;
   }
 
   hangup(): boolean {

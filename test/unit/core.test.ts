@@ -21,7 +21,7 @@ const buildWasm = new URL("../../../build/core.wasm", import.meta.url);
 // prettier-ignore
 const CONTRACT: Record<string, number> = {
   errno_count: 0, errno_name: 1, errno_message: 1, errno_from_linux: 1, errno_to_linux: 1,
-  scratch_ptr: 0, errno_from_code: 1, tcp_step: 3, backlog_effective: 2, accept_admit: 2,
+  scratch_ptr: 0, errno_from_code: 1, tcp_step: 3, p2_check_address: 4, backlog_effective: 2, accept_admit: 2,
   check_accept_flags: 2, check_riflags: 2, check_siflags: 2, shutdown_op: 2, check_fdflags: 2,
   // added (documented in the same file)
   errno_to_p2: 1, p2_count: 0, p2_name: 1, scratch_size: 0, p2_from_code: 1, code_count: 0, code_name: 1,
