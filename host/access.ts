@@ -1,4 +1,4 @@
-import { PolicyKind } from "./core/enums.js";
+import { Errno, PolicyKind } from "./core/enums.js";
 import type { NetBackend } from "./net/backend.js";
 import { parseRule, Policy, resolveRules, type ParsedRule } from "./policy.js";
 import type { AccessCheck } from "./sockets/kernel.js";
@@ -52,5 +52,15 @@ export function resolveCheck(policy: Policy, onDeny: (message: string) => void):
     const e = policy.checkName(name);
     if (e !== 0) onDeny(`wasock: denied resolving ${name}: not allowed (allow it with ${policy.describeName(name)})`);
     return e;
+  };
+}
+
+/** The kernel's socket-creation check for components: sockets at all only with some rule. */
+export function socketCheck(policy: Policy, onDeny: (message: string) => void): (type: number) => number {
+  const any = policy.count(PolicyKind.LISTEN) > 0 || policy.count(PolicyKind.CONNECT) > 0;
+  return (type) => {
+    if (any) return 0;
+    onDeny(`wasock: denied creating a ${type === 2 ? "UDP" : "TCP"} socket: no --allow-listen, --allow-connect or --allow-net rule`);
+    return Errno.ACCES;
   };
 }

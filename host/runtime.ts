@@ -7,9 +7,11 @@ import { hasJspi, runJspi } from "./bridge/jspi.js";
 import { GuestError } from "./bridge/link.js";
 import { GuestTrap } from "./bridge/worker-host.js";
 import { parseHostPort } from "./addr.js";
-import { accessCheck, buildPolicy, resolveCheck, type AllowOptions } from "./access.js";
+import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
+import { isComponent } from "./p2/component.js";
+import { runComponent } from "./p2/run.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -89,6 +91,7 @@ export class Runtime {
       const onDeny = this.options.onDeny ?? ((m: string) => void process.stderr.write(`${m}\n`));
       this.kernel.access = accessCheck(this.policy, onDeny);
       this.kernel.resolveAccess = resolveCheck(this.policy, onDeny);
+      this.kernel.socketAccess = socketCheck(this.policy, onDeny);
       const out: Listening[] = [];
       let fd = 3;
       for (const spec of this.options.listen ?? []) {
@@ -117,20 +120,29 @@ export class Runtime {
 
   /** Run a WASI command module; resolves with its exit code. Closes its sockets when it ends. */
   async run(module: WebAssembly.Module | BufferSource): Promise<{ exitCode: number }> {
-    const mod = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+    const bytes = module instanceof WebAssembly.Module ? undefined : ArrayBuffer.isView(module) ? new Uint8Array(module.buffer, module.byteOffset, module.byteLength) : new Uint8Array(module);
+    const component = bytes !== undefined && isComponent(bytes);
+    const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(module);
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
     const env = envList(this.options.env);
     if (listening.length > 0 && !env.some((e) => e.startsWith("LISTEN_FDS="))) env.push(`LISTEN_FDS=${listening.length}`);
     const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
+    if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
+    if (component) {
+      try {
+        return { exitCode: await runComponent(bytes!, this.kernel, bridge === "jspi", args, env) };
+      } finally {
+        this.stop();
+      }
+    }
     try {
       if (bridge === "jspi") {
-        if (!hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
         const ctx = new GuestContext(this.kernel, Core.load(), args, env);
         for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
         ctx.addPreopens(this.dirs);
         try {
-          return { exitCode: await runJspi(mod, ctx) };
+          return { exitCode: await runJspi(mod as WebAssembly.Module, ctx) };
         } catch (e) {
           if (e instanceof ProcExit) return { exitCode: e.code };
           if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
@@ -141,7 +153,7 @@ export class Runtime {
         }
       }
       const { runWorker } = await import("./bridge/worker-host.js");
-      return { exitCode: await runWorker(mod, this.kernel, args, env, this.handles, this.dirs) };
+      return { exitCode: await runWorker(mod as WebAssembly.Module, this.kernel, args, env, this.handles, this.dirs) };
     } finally {
       this.stop();
     }

@@ -34,7 +34,26 @@ export async function runWorker(
 ): Promise<number> {
   const ch = new Channel();
   const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab };
-  const worker = new Worker(new URL("./worker-guest.js", import.meta.url), { workerData: init });
+  return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel);
+}
+
+/** What a component's worker needs: its transpiled bindings (a directory), argv, environment. */
+export interface ComponentWorkerInit {
+  dir: string;
+  args: string[];
+  env: string[];
+  sab: SharedArrayBuffer;
+}
+
+/** Run a transpiled WASI 0.2 component in a worker thread, its kernel served here. */
+export async function runComponentWorker(dir: string, kernel: LocalKernel, args: string[], env: string[]): Promise<number> {
+  const ch = new Channel();
+  const init: ComponentWorkerInit = { dir, args, env, sab: ch.sab };
+  return runIn(new URL("../p2/component-worker.js", import.meta.url), init, ch, kernel);
+}
+
+async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel): Promise<number> {
+  const worker = new Worker(script, { workerData });
   let done = false;
   const served = serve(ch, kernel, () => done);
   try {

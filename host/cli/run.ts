@@ -4,6 +4,7 @@ import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../node.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
+import { isComponent } from "../p2/component.js";
 
 export interface RunFlags {
   listen: string[];
@@ -27,7 +28,7 @@ function fail(message: string, code = 1): number {
 }
 
 /** Load and validate the module: one clear line for a missing, unreadable or non-WASM file. */
-function load(path: string): WebAssembly.Module | string {
+function load(path: string): WebAssembly.Module | Uint8Array | string {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -39,8 +40,7 @@ function load(path: string): WebAssembly.Module | string {
   }
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
     return `${path}: not a WebAssembly file (no \\0asm header)`;
-  if (bytes[6] === 0x01 && bytes[7] === 0x00 && bytes[4] !== 0x01)
-    return `${path}: is a WebAssembly component; components are not supported by this version of wasock`;
+  if (isComponent(bytes)) return bytes; // transpiled (and validated) by jco when it runs
   try {
     return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {

@@ -23,6 +23,9 @@ export class LocalKernel implements Kernel {
 
   /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
   access: AccessCheck = () => Errno.ACCES;
+  /** Asked before a wasi:sockets component creates a socket: 0 when any listen or connect rule
+   *  exists (wasmtime's tcp/udp switch), else EACCES. */
+  socketAccess: (type: number) => number = () => Errno.ACCES;
   /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
   resolveAccess: (name: string) => number = () => Errno.ACCES;
 
@@ -73,6 +76,10 @@ export class LocalKernel implements Kernel {
   }
 
   open(family: 4 | 6, type: number, abi: number = this.abi): number {
+    if (abi === Abi.P2) {
+      const denied = this.socketAccess(type);
+      if (denied !== 0) return -denied;
+    }
     const s = new TcpSocket();
     s.abi = abi;
     s.family = family;

@@ -1,0 +1,83 @@
+/**
+ * WASI 0.2 components: recognise one, transpile it with jco (once per component, bridge and jco
+ * version: cached on disk), instantiate the bindings with this host's imports and run its
+ * `wasi:cli/run` export.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BLOCKING_IMPORTS, type ImportObject } from "./imports.js";
+
+/** A component's preamble: `\0asm`, version 0x0d, layer 1 (a core module has version 1, layer 0). */
+export function isComponent(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d &&
+    bytes[4] === 0x0d && bytes[5] === 0 && bytes[6] === 1 && bytes[7] === 0;
+}
+
+const RUN_EXPORT = "wasi:cli/run#run";
+
+/** jco-transpile's version (its package.json, found beside its entry point; exports hides it). */
+function jcoVersion(): string {
+  let dir = dirname(createRequire(import.meta.url).resolve("@bytecodealliance/jco-transpile"));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+}
+
+function cacheRoot(): string {
+  const dir = process.env.WASOCK_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wasock");
+  try {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch {
+    return join(tmpdir(), "wasock-cache");
+  }
+}
+
+/**
+ * The directory holding the component's jco bindings (`component.js` + core modules), made on
+ * first use. `jspi`: bindings whose blocking imports and run export suspend (JSPI); otherwise
+ * plain synchronous bindings, for the worker bridge.
+ */
+export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<string> {
+  const version = jcoVersion();
+  const key = createHash("sha256").update(bytes).update(`\0${version}\0${jspi ? "jspi" : "sync"}`).digest("hex").slice(0, 32);
+  const dir = join(cacheRoot(), `component-${key}`);
+  if (existsSync(join(dir, "component.js"))) return dir;
+  const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
+  const { files } = await transpileBytes(bytes, {
+    name: "component",
+    instantiation: "async",
+    noTypescript: true,
+    nodejsCompat: false,
+    wasiShim: false,
+    ...(jspi ? { asyncMode: "jspi", asyncImports: BLOCKING_IMPORTS, asyncExports: [RUN_EXPORT] } : {}),
+  } as Parameters<typeof transpileBytes>[1]);
+  // Write beside, then rename: a concurrent run sees the whole directory or none of it.
+  const tmp = `${dir}.${process.pid}.${Date.now()}`;
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(tmp, name)), { recursive: true });
+    writeFileSync(join(tmp, name), data);
+  }
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another run made it first
+  }
+  return dir;
+}
+
+interface Bindings {
+  instantiate(getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: ImportObject): Promise<Record<string, unknown>>;
+}
+
+/** Instantiate transpiled bindings with `imports`; resolves with the component's `run`. */
+export async function instantiateRun(dir: string, imports: ImportObject): Promise<() => unknown> {
+  const { instantiate } = (await import(pathToFileURL(join(dir, "component.js")).href)) as Bindings;
+  const exports = await instantiate(async (name) => WebAssembly.compile(readFileSync(join(dir, name))), imports);
+  const run = (exports.run ?? exports["wasi:cli/run"]) as { run?: () => unknown } | undefined;
+  if (typeof run?.run !== "function") throw new Error("the component exports no wasi:cli/run");
+  return run.run.bind(run);
+}
