@@ -84,3 +84,7 @@ for (const f of process.argv.slice(2)) {
 process.exit(bad ? 1 : 0);
 JS
 
+# ---- WASI 0.2 component: examples/component/echo-server.c → examples/echo-server.component.wasm ----
+# (clang, then jco's componentEmbed + componentNew with the preview1 command adapter; jco is
+# installed on first use into $TMPDIR/wasock-jco-<version>, override with JCO_DIR=)
+CLANG="$CLANG" WASI_SYSROOT="$WASI_SYSROOT" node scripts/build-component.mjs

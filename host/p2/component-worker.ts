@@ -14,7 +14,7 @@ function report(r: WorkerReport): void {
 }
 
 try {
-  const run = await instantiateRun(init.dir, componentImports(new RemoteKernel(init.sab), { args: init.args, env: init.env }));
+  const run = await instantiateRun(init.dir, componentImports(new RemoteKernel(init.sab), { args: init.args, env: init.env }, false));
   report({ type: "exit", code: runResult(run) as number });
 } catch (e) {
   if (e instanceof ProcExit) report({ type: "exit", code: e.code });

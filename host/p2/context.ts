@@ -10,7 +10,11 @@ import type { Kernel } from "../sockets/api.js";
 
 export class P2Context {
   readonly core = Core.load();
-  constructor(readonly kernel: Kernel) {}
+  /** When a guest on this thread last let the event loop run (performance.now()). */
+  lastYield = 0;
+
+  /** `inProcess`: the kernel lives on this thread (JSPI), so a guest that never waits starves it. */
+  constructor(readonly kernel: Kernel, readonly inProcess = false) {}
 
   /** The `error-code` case name of a WASI errno (the core's errno_to_p2 table). */
   code(errno: number): string {

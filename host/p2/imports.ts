@@ -13,8 +13,9 @@ import { udpImports } from "./udp.js";
 
 export type ImportObject = Record<string, Record<string, unknown>>;
 
-export function componentImports(kernel: Kernel, opts: CliOptions): ImportObject {
-  const ctx = new P2Context(kernel);
+/** `inProcess`: the kernel is on this thread (the JSPI bridge), not across the worker bridge. */
+export function componentImports(kernel: Kernel, opts: CliOptions, inProcess: boolean): ImportObject {
+  const ctx = new P2Context(kernel, inProcess);
   return {
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll },

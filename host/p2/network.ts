@@ -36,14 +36,9 @@ export function addressBytes(a: IpSocketAddress): Uint8Array {
   return out;
 }
 
-/**
- * A WIT address as the kernel wants it, after the core's wasi:sockets rules for `use` on a socket
- * of `family`; throws invalid-argument where they refuse it.
- */
-export function toAddr(ctx: P2Context, a: IpSocketAddress, family: 4 | 6, use: number): Addr {
+/** A WIT address as the kernel takes it (the kernel applies the core's wasi:sockets rules). */
+export function toAddr(a: IpSocketAddress): Addr {
   const bytes = addressBytes(a);
-  const e = ctx.core.p2CheckAddress(use, family, bytes, a.val.port);
-  if (e !== 0) throw ctx.code(e);
   return { host: bytesToIp(bytes), port: a.val.port, family: bytes.length === 4 ? 4 : 6 };
 }
 
@@ -77,7 +72,8 @@ export class ResolveAddressStream {
   constructor(private readonly ctx: P2Context, name: string) {
     const r = ctx.kernel.resolve(name);
     const settle = (v: Addr[] | number): void => {
-      if (typeof v === "number") this.error = -v;
+      // Lookups not allowed: wasmtime answers permanent-resolver-failure (its lookups are off).
+    if (typeof v === "number") this.error = v === -Errno.ACCES ? -1 : -v;
       else this.addrs = v.map((a) => ipAddress(a.host)).filter((a): a is IpAddress => a !== undefined);
     };
     if (r instanceof Promise) {
@@ -95,7 +91,7 @@ export class ResolveAddressStream {
       const e = this.error;
       this.error = undefined;
       this.addrs = [];
-      throw this.ctx.code(e);
+      throw e === -1 ? "permanent-resolver-failure" : this.ctx.code(e);
     }
     if (this.addrs === undefined) throw this.ctx.code(Errno.AGAIN);
     return this.addrs.shift();

@@ -101,6 +101,7 @@ export class Pollable {
       return Promise.race([...waits, ...(slept ? [slept] : [])]).then(again);
     }
     const polled = ctx.kernel.poll(handles, interests, timeoutMs);
+    if (polled instanceof Promise) ctx.lastYield = performance.now();
     const collect = (got: number[]): Sync<number[]> => {
       for (let k = 0; k < got.length; k += 3) ready.push(where[got[k]!]!);
       if (ready.length > 0) return ready.sort((a, b) => a - b);
@@ -111,10 +112,27 @@ export class Pollable {
   }
 }
 
-/** wasi:io/poll#poll: the indices of the pollables that are ready, waiting until one is. */
+/** A guest on this thread that polls without ever waiting still lets the event loop run this often (ms). */
+const YIELD_EVERY_MS = 1;
+
+const toIndices = (r: number[]): Uint32Array => Uint32Array.from(r);
+
+/**
+ * wasi:io/poll#poll: the indices of the pollables that are ready, waiting until one is. On this
+ * thread, a poll that is always ready at once (a zero timeout beside a socket) would keep the
+ * event loop from ever delivering the socket's data: such polls yield a turn now and then.
+ */
 export function poll(list: Pollable[]): Sync<Uint32Array> {
   if (list.length === 0) throw new Error("wasi:io/poll: poll of an empty list");
-  return after(Pollable.wait(list, list[0]!.ctx), (r) => Uint32Array.from(r));
+  const ctx = list[0]!.ctx;
+  const r = Pollable.wait(list, ctx);
+  if (r instanceof Promise || !ctx.inProcess) return after(r, toIndices);
+  const now = performance.now();
+  if (now - ctx.lastYield < YIELD_EVERY_MS) return toIndices(r);
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    ctx.lastYield = performance.now();
+    return after(Pollable.wait(list, ctx), toIndices);
+  });
 }
 
 export { PollBits };

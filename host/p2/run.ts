@@ -34,7 +34,7 @@ export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, jspi:
   }
   if (!jspi) return runComponentWorker(dir, kernel, args, env);
   try {
-    const run = await instantiateRun(dir, componentImports(kernel, { args, env }));
+    const run = await instantiateRun(dir, componentImports(kernel, { args, env }, true));
     return await runResult(run);
   } catch (e) {
     if (e instanceof ProcExit) return e.code;

@@ -4,7 +4,7 @@
  * the core's P2 row of the TCP state machine, applied by the kernel; addresses are checked by the
  * core's wasi:sockets rules; options are validated and clamped by its P2 option table.
  */
-import { Abi, P2AddrUse, SockOpt, TcpOp } from "../core/enums.js";
+import { Abi, SockOpt, TcpOp } from "../core/enums.js";
 import { PollBits, SocketType } from "../sockets/api.js";
 import { toI32, type P2Context } from "./context.js";
 import { familyOf, fromAddr, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
@@ -35,7 +35,7 @@ export class TcpSocket {
 
   startBind(network: Network, local: IpSocketAddress): void {
     this.network(network);
-    this.ctx.check(this.ctx.kernel.bind(this.h, toAddr(this.ctx, local, this.family, P2AddrUse.BIND)) as number);
+    this.ctx.check(this.ctx.kernel.bind(this.h, toAddr(local)) as number);
   }
 
   finishBind(): void {
@@ -44,8 +44,7 @@ export class TcpSocket {
 
   startConnect(network: Network, remote: IpSocketAddress): void {
     this.network(network);
-    const addr = toAddr(this.ctx, remote, this.family, P2AddrUse.REMOTE);
-    this.ctx.check(this.ctx.kernel.connect(this.h, addr, true) as number);
+    this.ctx.check(this.ctx.kernel.connect(this.h, toAddr(remote), true) as number);
   }
 
   finishConnect(): [InputStream, OutputStream] {
@@ -122,7 +121,7 @@ export class TcpSocket {
     return this.get(SockOpt.KEEPCNT);
   }
   setKeepAliveCount(value: number): void {
-    this.set(SockOpt.KEEPCNT, value);
+    this.set(SockOpt.KEEPCNT, Math.min(value, 0x7fffffff)); // a u32: saturate, the core clamps
   }
   hopLimit(): number {
     return this.get(SockOpt.TTL);

@@ -1,5 +1,5 @@
 import { Core, stepErrno, stepWord } from "../core/core.js";
-import { Abi, Errno, SockKind, SockOpt, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, P2AddrUse, SockKind, SockOpt, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -90,10 +90,15 @@ export class LocalKernel implements Kernel {
   bind(h: number, addr: Addr): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
+    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
     const before = s.word;
     const e = this.step(s, TcpOp.BIND);
     if (e !== 0) return -e;
+    const bad = this.p2Address(s, addr, P2AddrUse.BIND);
+    if (bad !== 0) {
+      s.word = before;
+      return -bad;
+    }
     for (const o of this.sockets.values())
       if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) {
         s.word = before;
@@ -115,6 +120,13 @@ export class LocalKernel implements Kernel {
           return 0;
         }, failed);
     return s.p2 ? this.inProgress(s, io) : io;
+  }
+
+  /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
+  private p2Address(s: TcpSocket, addr: Addr, use: number): number {
+    if (!s.p2) return 0;
+    const bytes = ipToBytes(addr.host);
+    return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
   }
 
   /** wasi:sockets: a start-* answers at once; its I/O's outcome waits in opResult for finish-*. */
@@ -183,7 +195,7 @@ export class LocalKernel implements Kernel {
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (addr.family !== s.family) return -Errno.AFNOSUPPORT;
+    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
     if (s.dgram) {
       // UDP connect only sets the default peer (and the only peer datagrams are taken from).
       const before = s.word;
@@ -197,8 +209,14 @@ export class LocalKernel implements Kernel {
       s.remote = addr;
       return 0;
     }
+    const before = s.word;
     const e = this.step(s, TcpOp.CONNECT);
     if (e !== 0) return -e;
+    const bad = this.p2Address(s, addr, P2AddrUse.REMOTE);
+    if (bad !== 0) {
+      s.word = before; // wasmtime validates before the state moves: the socket stays usable
+      return -bad;
+    }
     const denied = this.access("connect", addr);
     if (denied !== 0) {
       this.step(s, TcpOp.CONNECT_FAIL); // P2: a failed start-connect closes the socket
