@@ -2,7 +2,8 @@
 // Runs the compiled test suite under every runtime on this machine: the system Node (20/22: the
 // worker bridge) and the Node >= 24 from devDependencies (JSPI). Exits non-zero if any run fails.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
@@ -33,17 +34,21 @@ const runtimes = [
   ...(existsSync(node26) ? [{ name: "node (devDependency)", bin: node26, env: {} }] : []),
 ];
 
+// Components are transpiled into a cache: a fresh one per run, so every run transpiles for real.
+const cache = process.env.WASOCK_CACHE_DIR ?? mkdtempSync(join(tmpdir(), "wasock-test-cache-"));
+
 let failed = 0;
 for (const rt of runtimes) {
   const version = spawnSync(rt.bin, ["--version"], { encoding: "utf8" }).stdout.trim();
   console.log(`\n=== ${rt.name} ${version}: ${tests.length} test files ===`);
   const r = spawnSync(rt.bin, ["--test", "--test-reporter=spec", ...tests], {
     stdio: "inherit",
-    env: { ...process.env, ...rt.env, WASOCK_TEST_NODE: rt.bin },
+    env: { ...process.env, ...rt.env, WASOCK_TEST_NODE: rt.bin, WASOCK_CACHE_DIR: cache },
     cwd: root,
   });
   if (r.status !== 0) failed++;
 }
+if (!process.env.WASOCK_CACHE_DIR) rmSync(cache, { recursive: true, force: true });
 if (failed > 0) {
   console.log(`\n${failed} runtime run(s) failed`);
   process.exit(1);

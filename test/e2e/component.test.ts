@@ -1,0 +1,99 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Runtime } from "../../host/node.js";
+import { BRIDGES, wasm } from "../helpers/guest.js";
+import { connect, readBytes } from "../helpers/clients.js";
+
+/**
+ * The example WASI 0.2 component (examples/component/echo-server.c, wasi:sockets over
+ * wasi:io/poll): transpiled by jco, run by the library on each bridge, served to node:net clients.
+ */
+const component = readFileSync(wasm("examples/echo-server.component.wasm"));
+
+/** Run the echo component (argv: port 0, then `served` connections before it exits). */
+async function start(bridge: "jspi" | "worker", served: number, allow = ["127.0.0.1:*"]) {
+  let out = "";
+  let onPort: (p: number) => void = () => {};
+  const port = new Promise<number>((resolve) => (onPort = resolve));
+  const rt = new Runtime({
+    args: ["echo-server", "0", String(served)],
+    bridge,
+    allow: { listen: allow },
+    stdout: (d) => {
+      out += Buffer.from(d).toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) onPort(Number(m[1]));
+    },
+    stderr: (d) => void (out += Buffer.from(d).toString()),
+    onDeny: (m) => void (out += `${m}\n`),
+  });
+  const running = rt.run(component);
+  return { rt, running, port, output: () => out };
+}
+
+for (const bridge of BRIDGES) {
+  describe(`a wasi:sockets component (${bridge} bridge)`, () => {
+    test("the host's timers keep firing while the component blocks in poll", async () => {
+      const c = await start(bridge, 1);
+      const port = await c.port;
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      await new Promise((r) => setTimeout(r, 300));
+      clearInterval(timer);
+      assert.ok(ticks >= 10, `only ${ticks} ticks in 300 ms while the component waited`);
+      const s = await connect(port);
+      s.write("ping");
+      assert.equal((await readBytes(s, 4)).toString(), "ping");
+      s.end();
+      assert.deepEqual(await c.running, { exitCode: 0 });
+    });
+
+    test("50 clients at once each get their 64 KiB back, then it exits 0", async () => {
+      const c = await start(bridge, 50);
+      const port = await c.port;
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const s = await connect(port);
+          const data = randomBytes(64 * 1024);
+          s.write(data);
+          assert.ok((await readBytes(s, data.length)).equals(data));
+          s.end();
+        }),
+      );
+      assert.deepEqual(await c.running, { exitCode: 0 }, c.output());
+    });
+
+    test("half-close: the client's FIN ends the component's read, the echo is complete", async () => {
+      const c = await start(bridge, 1);
+      const s = await connect(await c.port);
+      const data = randomBytes(100_000);
+      s.end(data); // write, then FIN at once
+      assert.ok((await readBytes(s, data.length)).equals(data));
+      assert.deepEqual(await c.running, { exitCode: 0 });
+    });
+
+    test("a client reset mid-stream leaves the others served", async () => {
+      const c = await start(bridge, 2);
+      const port = await c.port;
+      const bad = await connect(port);
+      bad.write("half a message");
+      await new Promise((r) => setTimeout(r, 50));
+      bad.resetAndDestroy();
+      const good = await connect(port);
+      good.write("still here");
+      assert.equal((await readBytes(good, 10)).toString(), "still here");
+      good.end();
+      assert.deepEqual(await c.running, { exitCode: 0 });
+    });
+
+    test("without an allow rule it cannot create a socket: access-denied, one line naming the rule", async () => {
+      const c = await start(bridge, 1, []);
+      const { exitCode } = await c.running;
+      assert.notEqual(exitCode, 0);
+      assert.match(c.output(), /wasock: denied creating a TCP socket: no --allow-listen, --allow-connect or --allow-net rule/);
+      assert.match(c.output(), /access-denied/);
+    });
+  });
+}
