@@ -134,17 +134,18 @@ export class OutputStream {
     return BigInt(Math.max(r[2]!, 1));
   }
 
+  // jco lifts a list<u8> into a fresh copy of guest memory: the kernel may keep it as it is.
   write(data: Uint8Array): void {
     if (this.closed) throw CLOSED;
-    if (this.handle < 0) return this.ctx.kernel.writeStdio(-this.handle, data.slice());
+    if (this.handle < 0) return this.ctx.kernel.writeStdio(-this.handle, data);
     if (data.length === 0) return;
-    this.sent(this.ctx.kernel.send(this.handle, data.slice(), true) as number);
+    this.sent(this.ctx.kernel.send(this.handle, data, true) as number);
   }
 
   blockingWriteAndFlush(data: Uint8Array): Sync<void> {
     if (this.closed) throw CLOSED;
     if (this.handle < 0 || data.length === 0) return this.write(data);
-    return after(this.ctx.kernel.send(this.handle, data.slice(), false), (r) => this.sent(r));
+    return after(this.ctx.kernel.send(this.handle, data, false), (r) => this.sent(r));
   }
 
   flush(): void {
