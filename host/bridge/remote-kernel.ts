@@ -127,6 +127,10 @@ export class RemoteKernel implements Kernel {
     return this.call(Op.SET_OPTION, h, opt, value);
   }
 
+  disconnect(h: number): number {
+    return this.call(Op.DISCONNECT, h);
+  }
+
   finish(h: number, op: number): number {
     return this.call(Op.FINISH, h, op);
   }

@@ -173,6 +173,8 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
       return k.setOption(a0, a1, a2);
     case Op.FINISH:
       return k.finish(a0, a1);
+    case Op.DISCONNECT:
+      return k.disconnect(a0);
     default:
       return -52; // ENOSYS: an op this host does not know
   }

@@ -52,6 +52,15 @@ export interface NetUdp {
   onMessage: (data: Uint8Array, from: SockAddr) => void;
   /** ICMP errors on a connected UDP socket (ECONNREFUSED), where the host reports them. */
   onError: (code: string) => void;
+  /**
+   * Connect at the OS level (sends still name their destination): the OS then picks the source
+   * address, reports ICMP errors, and `local()` tells the address it chose, once `done` is called.
+   */
+  connect(host: string, port: number, done: () => void): void;
+  disconnect(): void;
+  /** The local address as the OS has it now. */
+  localNow(): SockAddr;
+  /** Close once the datagrams already handed to send() are out. */
   close(): void;
 }
 

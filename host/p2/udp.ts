@@ -1,19 +1,154 @@
 /**
- * wasi:sockets/udp and udp-create-socket. Not implemented for components yet: create-udp-socket
- * answers not-supported, so a component that links them runs and sees a clear error-code.
+ * wasi:sockets/udp and udp-create-socket: `udp-socket` and its datagram streams over the
+ * kernel's UDP sockets. The core's P2 UDP rows decide which call is legal when (stream() needs a
+ * bound socket, a send to another address than the connected peer is invalid-argument, …) and
+ * its address rules which remotes are acceptable.
  */
-import { Abi, Errno } from "../core/enums.js";
-import { SocketType } from "../sockets/api.js";
-import type { P2Context } from "./context.js";
-import { familyOf, type IpAddressFamily } from "./network.js";
+import { Abi, Errno, SockOpt, TcpOp } from "../core/enums.js";
+import { PollBits, SocketType } from "../sockets/api.js";
+import { toI32, type P2Context } from "./context.js";
+import { familyOf, fromAddr, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
+import { Pollable } from "./poll.js";
 
-class UdpSocket {
+/** The most a datagram can carry (IPv6's larger limit; the kernel refuses more per family). */
+const MAX_DATAGRAM = 65535;
+/** Datagrams one check-send grants: sends are handed to the OS at once, so room is not the limit. */
+const PERMITS = 64n;
+
+export interface OutgoingDatagram {
+  data: Uint8Array;
+  remoteAddress?: IpSocketAddress;
+}
+
+export class UdpSocket {
+  constructor(private readonly ctx: P2Context, private readonly h: number, private readonly family: 4 | 6) {}
+
+  startBind(network: Network, local: IpSocketAddress): void {
+    if (!(network instanceof Network)) throw new TypeError("not a wasi:sockets network");
+    this.ctx.check(this.ctx.kernel.bind(this.h, toAddr(local)) as number);
+  }
+
+  finishBind(): void {
+    this.ctx.check(this.ctx.kernel.finish(this.h, TcpOp.FINISH_BIND));
+  }
+
+  /** (Dis)connect and hand out a fresh pair of streams: with a remote, only its datagrams come in. */
+  stream(remote: IpSocketAddress | undefined): [IncomingDatagramStream, OutgoingDatagramStream] {
+    const k = this.ctx.kernel;
+    this.ctx.check(remote === undefined ? k.disconnect(this.h) : (k.connect(this.h, toAddr(remote), true) as number));
+    return [new IncomingDatagramStream(this.ctx, this.h), new OutgoingDatagramStream(this.ctx, this.h)];
+  }
+
+  localAddress(): IpSocketAddress {
+    const a = this.ctx.kernel.localAddr(this.h);
+    if (typeof a === "number") throw this.ctx.code(-a);
+    return fromAddr(a);
+  }
+
+  remoteAddress(): IpSocketAddress {
+    const a = this.ctx.kernel.peerAddr(this.h);
+    if (typeof a === "number") throw this.ctx.code(-a);
+    return fromAddr(a);
+  }
+
+  addressFamily(): IpAddressFamily {
+    return this.family === 6 ? "ipv6" : "ipv4";
+  }
+
+  private get(opt: number): number {
+    return this.ctx.check(this.ctx.kernel.getOption(this.h, opt));
+  }
+  private set(opt: number, value: number): void {
+    this.ctx.check(this.ctx.kernel.setOption(this.h, opt, value));
+  }
+  unicastHopLimit(): number {
+    return this.get(SockOpt.TTL);
+  }
+  setUnicastHopLimit(value: number): void {
+    this.set(SockOpt.TTL, value);
+  }
+  receiveBufferSize(): bigint {
+    return BigInt(this.get(SockOpt.RCVBUF));
+  }
+  setReceiveBufferSize(value: bigint): void {
+    this.set(SockOpt.RCVBUF, toI32(value));
+  }
+  sendBufferSize(): bigint {
+    return BigInt(this.get(SockOpt.SNDBUF));
+  }
+  setSendBufferSize(value: bigint): void {
+    this.set(SockOpt.SNDBUF, toI32(value));
+  }
+
+  subscribe(): Pollable {
+    return Pollable.socket(this.ctx, this.h, PollBits.SETTLED);
+  }
+
+  [Symbol.dispose](): void {
+    this.ctx.kernel.close(this.h);
+  }
+}
+
+export class IncomingDatagramStream {
+  constructor(private readonly ctx: P2Context, private readonly h: number) {}
+
+  /** Up to `max` datagrams that are here now; an empty list, never would-block. */
+  receive(max: bigint): { data: Uint8Array; remoteAddress: IpSocketAddress }[] {
+    const out: { data: Uint8Array; remoteAddress: IpSocketAddress }[] = [];
+    while (BigInt(out.length) < max) {
+      const d = this.ctx.kernel.recvFrom(this.h, MAX_DATAGRAM, false, true);
+      if (typeof d === "number") {
+        if (d === -Errno.AGAIN || out.length > 0) break; // an error waits for the next call
+        throw this.ctx.code(-d);
+      }
+      if (d instanceof Promise) break; // not with a non-blocking receive
+      out.push({ data: d.data, remoteAddress: fromAddr(d.from) });
+    }
+    return out;
+  }
+
+  subscribe(): Pollable {
+    return Pollable.socket(this.ctx, this.h, PollBits.READ);
+  }
+
   [Symbol.dispose](): void {}
 }
-class IncomingDatagramStream {
-  [Symbol.dispose](): void {}
-}
-class OutgoingDatagramStream {
+
+export class OutgoingDatagramStream {
+  private permits = 0n;
+
+  constructor(private readonly ctx: P2Context, private readonly h: number) {}
+
+  checkSend(): bigint {
+    this.permits = PERMITS;
+    return PERMITS;
+  }
+
+  /** Datagrams sent (all but the first failure's tail); the first's failure is the error. */
+  send(datagrams: OutgoingDatagram[]): bigint {
+    if (BigInt(datagrams.length) > this.permits) {
+      // The WIT: sending more than check-send permitted traps.
+      throw new WebAssembly.RuntimeError(`wasi:sockets: send of ${datagrams.length} datagrams, check-send permitted ${this.permits}`);
+    }
+    this.permits = 0n;
+    let sent = 0n;
+    for (const d of datagrams) {
+      const to = d.remoteAddress === undefined ? undefined : toAddr(d.remoteAddress);
+      const r = this.ctx.kernel.sendTo(this.h, d.data, to, true);
+      if (typeof r !== "number") break; // an auto-bind: never for wasi:sockets (stream() needs a bound socket)
+      if (r < 0) {
+        if (sent === 0n) throw this.ctx.code(-r);
+        break;
+      }
+      sent++;
+    }
+    return sent;
+  }
+
+  subscribe(): Pollable {
+    return Pollable.ready(this.ctx);
+  }
+
   [Symbol.dispose](): void {}
 }
 
@@ -21,10 +156,9 @@ export function udpImports(ctx: P2Context): Record<string, Record<string, unknow
   return {
     "wasi:sockets/udp": { UdpSocket, IncomingDatagramStream, OutgoingDatagramStream },
     "wasi:sockets/udp-create-socket": {
-      createUdpSocket(f: IpAddressFamily): never {
-        const h = ctx.check(ctx.kernel.open(familyOf(f), SocketType.DGRAM, Abi.P2)); // access-denied without rules
-        ctx.kernel.close(h);
-        throw ctx.code(Errno.NOTSUP);
+      createUdpSocket(f: IpAddressFamily): UdpSocket {
+        const family = familyOf(f);
+        return new UdpSocket(ctx, ctx.check(ctx.kernel.open(family, SocketType.DGRAM, Abi.P2)), family);
       },
     },
   };

@@ -37,6 +37,8 @@ export interface Kernel {
   listen(h: number, backlog: number): Sync<number>;
   /** 0 when connected; -EINPROGRESS when non-blocking (completion shows as writable); or -errno. */
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number>;
+  /** Drop a datagram socket's default peer (wasi:sockets `stream(none)`): 0 or -errno. */
+  disconnect(h: number): number;
   localAddr(h: number): Addr | number;
   peerAddr(h: number): Addr | number;
   /**

@@ -1,5 +1,5 @@
 import { Core, stepErrno, stepWord } from "../core/core.js";
-import { Abi, Errno, P2AddrUse, SockKind, SockOpt, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, P2AddrUse, SockKind, SockOpt, TcpOp, TcpState, UdpOp, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -201,12 +201,21 @@ export class LocalKernel implements Kernel {
       const before = s.word;
       const e = this.step(s, TcpOp.CONNECT);
       if (e !== 0) return -e;
-      const denied = this.access("connect", addr);
+      const denied = this.p2Address(s, addr, P2AddrUse.REMOTE) || this.access("connect", addr);
       if (denied !== 0) {
         s.word = before;
         return -denied;
       }
       s.remote = addr;
+      if (s.p2 && s.udp) {
+        // wasi:sockets: a real connect, so the OS chooses the source address (local-address
+        // shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's is known.
+        const udp = s.udp;
+        if (s.local && isUnspecified(s.local.host) && isLoopback(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
+        udp.connect(addr.host, addr.port, () => {
+          if (s.udp === udp && s.remote === addr) s.local = udp.localNow();
+        });
+      }
       return 0;
     }
     const before = s.word;
@@ -251,6 +260,19 @@ export class LocalKernel implements Kernel {
     return nonblock ? -Errno.INPROGRESS : done;
   }
 
+  disconnect(h: number): number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const e = this.step(s, UdpOp.DISCONNECT);
+    if (e !== 0) return -e;
+    s.remote = undefined;
+    if (s.udp) {
+      s.udp.disconnect();
+      s.local = s.udp.localNow();
+    }
+    return 0;
+  }
+
   localAddr(h: number): Addr | number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
@@ -271,7 +293,7 @@ export class LocalKernel implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    return udpSendTo(this, s, data, addr, (op) => this.step(s, op));
+    return udpSendTo(this, s, data, addr, (op) => this.step(s, op), (a) => this.p2Address(s, a, P2AddrUse.REMOTE));
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
@@ -479,6 +501,14 @@ export class LocalKernel implements Kernel {
 
 
 
+
+function isUnspecified(host: string): boolean {
+  return host === "0.0.0.0" || host === "::";
+}
+
+function isLoopback(host: string): boolean {
+  return host.startsWith("127.") || host === "::1";
+}
 
 function sameHost(a: string, b: string): boolean {
   return a === b || a === "0.0.0.0" || b === "0.0.0.0" || a === "::" || b === "::";

@@ -49,13 +49,22 @@ export interface UdpContext {
 }
 
 /** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */
-export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined, step: (op: number) => number): Sync<number> {
+export function udpSendTo(
+  k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined, step: (op: number) => number, p2Check: (a: Addr) => number,
+): Sync<number> {
+  // wasi:sockets: a datagram addressed to the connected peer itself is an ordinary send.
+  if (s.p2 && addr && s.remote && addr.port === s.remote.port && sameAddr(addr.host, s.remote.host)) addr = undefined;
   const to = addr ?? s.remote;
-  if (to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
+  if (!s.p2 && to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
   const before = s.word;
   // The core decides: no peer (EDESTADDRREQ), after shutdown(WR) (EPIPE), auto-bind from UNBOUND.
   const e = step(addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
   if (e !== 0) return -e;
+  const bad = addr !== undefined ? p2Check(addr) : 0;
+  if (bad !== 0) {
+    s.word = before;
+    return -bad;
+  }
   if (to === undefined) return -Errno.DESTADDRREQ;
   if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
   if (s.error !== undefined && !s.errorReported) {
