@@ -27,6 +27,9 @@ export interface NetStream {
   close(): void;
   /** Abort with RST (Linux close() with unread data, SO_LINGER 0). */
   reset(): void;
+  /** SO_KEEPALIVE with TCP_KEEPIDLE (seconds), where the host can set them. */
+  setKeepAlive(enable: boolean, idleSecs: number): void;
+  setNoDelay(on: boolean): void;
   onData: (chunk: Uint8Array) => void;
   /** The peer finished sending (FIN). */
   onEnd: () => void;
@@ -60,6 +63,8 @@ export interface NetUdp {
   disconnect(): void;
   /** The local address as the OS has it now. */
   localNow(): SockAddr;
+  /** IP_TTL / IPV6_UNICAST_HOPS. */
+  setTTL(hops: number): void;
   /** Close once the datagrams already handed to send() are out. */
   close(): void;
 }

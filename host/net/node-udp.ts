@@ -43,6 +43,14 @@ class NodeUdp implements NetUdp {
     }
   }
 
+  setTTL(hops: number): void {
+    try {
+      this.socket.setTTL(hops);
+    } catch {
+      // closed, or a value the OS refuses: the guest's value stays what it reads back
+    }
+  }
+
   send(data: Uint8Array, host: string, port: number, done: (code: string | undefined) => void): void {
     this.pending++;
     const sent = (err: Error | null): void => {

@@ -135,4 +135,12 @@ class NodeStream implements NetStream {
   reset(): void {
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
+
+  setKeepAlive(enable: boolean, idleSecs: number): void {
+    if (!this.socket.destroyed) this.socket.setKeepAlive(enable, idleSecs * 1000);
+  }
+
+  setNoDelay(on: boolean): void {
+    if (!this.socket.destroyed) this.socket.setNoDelay(on);
+  }
 }

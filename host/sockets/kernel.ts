@@ -113,6 +113,7 @@ export class LocalKernel implements Kernel {
       ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
           if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
           attachUdp(s, udp);
+          this.applyOptions(s);
           return 0;
         }, failed)
       : this.backend.probeBind(addr.host, addr.port).then((port) => {
@@ -241,6 +242,7 @@ export class LocalKernel implements Kernel {
         if (s.p2) s.opResult = 0;
         else this.step(s, TcpOp.CONNECT_OK);
         s.attach(stream);
+        this.applyOptions(s);
         s.notify();
         return 0;
       },
@@ -350,7 +352,24 @@ export class LocalKernel implements Kernel {
     if (v < 0) return v;
     s.options.set(opt & 0xff, v);
     if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
+    this.applyOptions(s);
     return 0;
+  }
+
+  /** Hand the options the host can set for real to the live connection or datagram socket:
+   *  keep-alive (and its idle time), no-delay, the UDP hop limit. The rest are kept, and read
+   *  back, as the core validated them (node:net has no knob for them). */
+  private applyOptions(s: TcpSocket): void {
+    const o = s.options;
+    if (s.stream) {
+      const on = o.get(SockOpt.KEEPALIVE);
+      const idle = o.get(SockOpt.KEEPIDLE);
+      if (on !== undefined || idle !== undefined) s.stream.setKeepAlive((on ?? 0) !== 0, idle ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
+      const nodelay = o.get(SockOpt.NODELAY);
+      if (nodelay !== undefined) s.stream.setNoDelay(nodelay !== 0);
+    }
+    const ttl = o.get(SockOpt.TTL);
+    if (s.udp && ttl !== undefined) s.udp.setTTL(ttl);
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
@@ -381,6 +400,7 @@ export class LocalKernel implements Kernel {
       if (s !== undefined) {
         s.fd = fd;
         for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.options.set(opt, v); // inherited at accept
+        this.applyOptions(s);
         return this.register(s);
       }
       return nonblock ? -Errno.AGAIN : undefined;

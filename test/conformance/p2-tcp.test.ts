@@ -3,6 +3,7 @@
 // over the in-process kernel, with the core deciding. Errors are the error-code strings jco sees.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 import { Runtime } from "../../host/node.js";
 import { componentImports } from "../../host/p2/imports.js";
 import type { IpSocketAddress, Network, ResolveAddressStream } from "../../host/p2/network.js";
@@ -244,5 +245,32 @@ describe("p2_ip_name_lookup", () => {
   });
   test("syntactically invalid names are invalid-argument", () => {
     for (const name of ["", " ", "a.b<&>", "127.0.0.1:80", "[::]:80", "http://example.com/"]) assert.equal(code(() => resolve(net, name)), "invalid-argument", name);
+  });
+});
+
+/** The timer /proc/net/tcp{,6} shows for the connection from local `port` (2 = keep-alive). */
+function procTimer(port: number, family: Fam): number | undefined {
+  const file = family === "ipv4" ? "/proc/net/tcp" : "/proc/net/tcp6";
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[1]?.endsWith(`:${hex}`) && cols[3] === "01") return Number(cols[5]!.split(":")[0]);
+  }
+  return undefined;
+}
+
+describe("options reach the real socket", { skip: existsSync("/proc/net/tcp") ? false : "needs Linux /proc/net/tcp" }, () => {
+  test("keep-alive set on a connection arms the kernel's keep-alive timer", async () => {
+    const [l, addr] = await listener("ipv4");
+    const c = create("ipv4");
+    await connect(c, addr);
+    const local = c.localAddress().val.port;
+    assert.notEqual(procTimer(local, "ipv4"), 2);
+    c.setKeepAliveIdleTime(3_600_000_000_000n);
+    c.setKeepAliveEnabled(true);
+    assert.equal(procTimer(local, "ipv4"), 2);
+    c.setKeepAliveEnabled(false);
+    assert.notEqual(procTimer(local, "ipv4"), 2);
+    for (const x of [c, l]) x[Symbol.dispose]();
   });
 });
