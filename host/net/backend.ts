@@ -65,6 +65,8 @@ export interface NetUdp {
   localNow(): SockAddr;
   /** IP_TTL / IPV6_UNICAST_HOPS. */
   setTTL(hops: number): void;
+  /** SO_RCVBUF / SO_SNDBUF as asked (the OS doubles and caps them). */
+  setBufferSize(which: "receive" | "send", bytes: number): void;
   /** Close once the datagrams already handed to send() are out. */
   close(): void;
 }

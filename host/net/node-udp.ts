@@ -51,6 +51,15 @@ class NodeUdp implements NetUdp {
     }
   }
 
+  setBufferSize(which: "receive" | "send", bytes: number): void {
+    try {
+      if (which === "receive") this.socket.setRecvBufferSize(bytes);
+      else this.socket.setSendBufferSize(bytes);
+    } catch {
+      // the OS refused (above rmem_max/wmem_max for an unprivileged process): kept as read back
+    }
+  }
+
   send(data: Uint8Array, host: string, port: number, done: (code: string | undefined) => void): void {
     this.pending++;
     const sent = (err: Error | null): void => {

@@ -357,7 +357,8 @@ export class LocalKernel implements Kernel {
   }
 
   /** Hand the options the host can set for real to the live connection or datagram socket:
-   *  keep-alive (and its idle time), no-delay, the UDP hop limit. The rest are kept, and read
+   *  keep-alive (and its idle time), no-delay, the UDP hop limit and (wasi:sockets) buffer
+   *  sizes. The rest are kept, and read
    *  back, as the core validated them (node:net has no knob for them). */
   private applyOptions(s: TcpSocket): void {
     const o = s.options;
@@ -368,8 +369,14 @@ export class LocalKernel implements Kernel {
       const nodelay = o.get(SockOpt.NODELAY);
       if (nodelay !== undefined) s.stream.setNoDelay(nodelay !== 0);
     }
+    if (!s.udp) return;
     const ttl = o.get(SockOpt.TTL);
-    if (s.udp && ttl !== undefined) s.udp.setTTL(ttl);
+    if (ttl !== undefined) s.udp.setTTL(ttl);
+    // wasi:sockets keeps the size asked for (Linux ABIs keep the doubled one getsockopt reads).
+    const rcv = o.get(SockOpt.RCVBUF);
+    const snd = o.get(SockOpt.SNDBUF);
+    if (s.p2 && rcv !== undefined) s.udp.setBufferSize("receive", rcv);
+    if (s.p2 && snd !== undefined) s.udp.setBufferSize("send", snd);
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
