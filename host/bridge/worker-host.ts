@@ -56,6 +56,9 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
   const worker = new Worker(script, { workerData });
   let done = false;
   const served = serve(ch, kernel, () => done);
+  // Deno counts neither a node:worker_threads Worker nor Atomics.waitAsync as pending work, and
+  // would end the event loop under a waiting guest: hold it open until the worker reports.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const report = await new Promise<WorkerReport>((resolve, reject) => {
       worker.once("message", resolve);
@@ -69,6 +72,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
       default: throw new Error(`${report.message}\n${report.stack ?? ""}`);
     }
   } finally {
+    clearInterval(keepAlive);
     done = true;
     Atomics.store(ch.i32, Slot.STATE, State.CLOSED);
     Atomics.notify(ch.i32, Slot.STATE);

@@ -1,5 +1,6 @@
 import * as net from "node:net";
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "./backend.js";
 import { bindUdp } from "./node-udp.js";
@@ -12,7 +13,7 @@ export class NodeNetBackend implements NetBackend {
     return new Promise((resolve, reject) => {
       const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
       const listener = new NodeListener(server);
-      server.once("error", reject);
+      server.once("error", (e) => reject(bindError(e, options.host)));
       server.listen({ host: options.host, port: options.port, backlog: options.backlog }, () => {
         server.off("error", reject);
         server.on("error", () => {});
@@ -40,7 +41,7 @@ export class NodeNetBackend implements NetBackend {
   probeBind(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = net.createServer();
-      server.once("error", reject);
+      server.once("error", (e) => reject(bindError(e, host)));
       server.listen({ host, port, exclusive: true }, () => {
         const bound = (server.address() as net.AddressInfo).port;
         server.close(() => resolve(bound));
@@ -65,6 +66,20 @@ export class NodeNetBackend implements NetBackend {
       return undefined;
     }
   }
+}
+
+/**
+ * Deno's node:net reports EINVAL where the OS said EADDRNOTAVAIL (binding an address this host
+ * does not have). Binding a non-local address has no other EINVAL on Linux, so name it right.
+ */
+function bindError(e: NodeJS.ErrnoException, host: string): NodeJS.ErrnoException {
+  if (e.code !== "EINVAL" || isLocalAddress(host)) return e;
+  return Object.assign(new Error(`bind EADDRNOTAVAIL ${host}`), { code: "EADDRNOTAVAIL", errno: -99, syscall: "bind" });
+}
+
+function isLocalAddress(host: string): boolean {
+  if (host === "0.0.0.0" || host === "::" || host.startsWith("127.") || host === "::1") return true;
+  return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === host));
 }
 
 function addressOf(a: string | net.AddressInfo | null): SockAddr {

@@ -127,10 +127,14 @@ for (const f of ["ipv4", "ipv6"] as Fam[]) {
       l[Symbol.dispose]();
       again[Symbol.dispose]();
     });
-    test("not bindable, wrong family, IPv4-mapped, unspecified or port-0 remote", async () => {
+    test("an address that is not this host's is address-not-bindable", async () => {
       const s = create(f);
       const doc: IpSocketAddress = f === "ipv4" ? { tag: "ipv4", val: { port: 0, address: [192, 0, 2, 0] } } : { tag: "ipv6", val: { port: 0, flowInfo: 0, address: [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], scopeId: 0 } };
       assert.equal(await bind(s, doc).then(() => "ok", (e) => e), "address-not-bindable");
+      s[Symbol.dispose]();
+    });
+    test("wrong family, IPv4-mapped, unspecified or port-0 remote", () => {
+      const s = create(f);
       assert.equal(code(() => s.startBind(net, loopback(f === "ipv4" ? "ipv6" : "ipv4"))), "invalid-argument");
       if (f === "ipv6") assert.equal(code(() => s.startBind(net, { tag: "ipv6", val: { port: 0, flowInfo: 0, address: [0, 0, 0, 0, 0, 0xffff, 0x7f00, 1], scopeId: 0 } })), "invalid-argument");
       assert.equal(code(() => s.startConnect(net, unspecified(f, 80))), "invalid-argument");

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import * as net from "node:net";
-import { BRIDGES, CLI, ROOT } from "../helpers/guest.js";
+import { BRIDGES, ROOT } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 
 const run = promisify(execFile);
 const hasPhp = spawnSync("php", ["-r", "exit(function_exists('socket_create') ? 0 : 1);"]).status === 0;
@@ -33,7 +34,7 @@ describe("socket misuse: wasock (WasmEdge ABI) gives the errors PHP gets on Linu
 
   for (const bridge of BRIDGES) {
     test(`case by case (${bridge} bridge)`, async () => {
-      const guest = await run(process.execPath, [CLI, "run", `${ROOT}test/guests/we_misuse.wasm`, "--allow-net", "--bridge", bridge, "--", String(inUse), String(closed)], { timeout: 30000 });
+      const guest = await run(...cli(["run", `${ROOT}test/guests/we_misuse.wasm`, "--allow-net", "--bridge", bridge, "--", String(inUse), String(closed)]), { timeout: 30000 });
       const ours = guest.stdout.trim().split("\n");
       const cases = reference.map((line) => line.replace(/:.*/, ""));
       for (const c of cases) assert.equal(ours.find((l) => l.startsWith(`${c}:`)), reference.find((l) => l.startsWith(`${c}:`)), c);

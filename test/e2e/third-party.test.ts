@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
-import { BRIDGES, CLI } from "../helpers/guest.js";
+import { BRIDGES } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 
 /**
  * An unmodified third-party WasmEdge program: the WasmEdge QuickJS runtime serving HTTP from a
@@ -53,7 +54,7 @@ describe("third-party WasmEdge guest: the QuickJS runtime", { skip }, () => {
       const port = await freePort();
       const dir = mkdtempSync(join(tmpdir(), "wasock-qjs-"));
       writeFileSync(join(dir, "server.js"), SCRIPT(port));
-      const proc = spawn(process.execPath, [CLI, "run", quickjs!, "--bridge", bridge, "--dir", `${dir}::.`, "--allow-listen", `*:${port}`, "--", "server.js"], { stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(...cli(["run", quickjs!, "--bridge", bridge, "--dir", `${dir}::.`, "--allow-listen", `*:${port}`, "--", "server.js"]), { stdio: ["ignore", "pipe", "pipe"] });
       try {
         await new Promise<void>((resolve, reject) => {
           let out = "";

@@ -2,12 +2,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as dgram from "node:dgram";
-import { BRIDGES, CLI, runCli, wasm } from "../helpers/guest.js";
+import { BRIDGES, runCli, wasm } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 
 const udpEcho = wasm("examples/udp-echo.wasm");
 
 function startUdpEcho(flags: string[], bridge: string): Promise<{ port: number; exited: Promise<number | null>; stderr: () => string; kill: () => void }> {
-  const proc = spawn(process.execPath, [CLI, "run", udpEcho, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(...cli(["run", udpEcho, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   const exited = new Promise<number | null>((r) => proc.once("exit", (c) => r(c)));
   proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));

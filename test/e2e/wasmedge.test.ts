@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { BRIDGES, CLI, runCli, wasm } from "../helpers/guest.js";
+import { BRIDGES, runCli, wasm } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 import { echoRoundTrip } from "../helpers/clients.js";
 
 const server = wasm("examples/wasmedge-echo-server.wasm");
@@ -9,7 +10,7 @@ const client = wasm("examples/wasmedge-client.wasm");
 
 /** Start the WasmEdge echo server guest; resolves with its port once it prints "listening on". */
 function startServer(flags: string[], bridge: string): Promise<{ port: number; stop: () => void; stderr: () => string }> {
-  const proc = spawn(process.execPath, [CLI, "run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(...cli(["run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
   return new Promise((resolve, reject) => {

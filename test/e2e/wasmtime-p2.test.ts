@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { BRIDGES, CLI } from "../helpers/guest.js";
+import { BRIDGES } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 
 /**
  * wasmtime's own wasi:sockets test programs (crates/test-programs/src/bin/p2_*.rs), run unmodified
@@ -29,7 +30,7 @@ const PROGRAMS: [string, string[], number?][] = [
 
 function run(file: string, flags: string[], bridge: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, "run", "--bridge", bridge, ...flags, file], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(...cli(["run", "--bridge", bridge, ...flags, file]), { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (out += d));

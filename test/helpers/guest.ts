@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { hasJspi } from "../../host/bridge/jspi.js";
+import { cli } from "./runtime.js";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI = `${ROOT}dist/host/cli/main.js`;
@@ -38,7 +39,7 @@ export function startGuest(module: string, o: GuestOptions = {}): Promise<Runnin
   const listen = o.listen ?? ["127.0.0.1:0"];
   const argv = [CLI, "run", module, ...listen.flatMap((l) => ["--listen", l]), ...(o.env ?? []).flatMap((e) => ["--env", e]),
     "--bridge", o.bridge ?? "auto", ...(o.extra ?? []), "--", ...(o.args ?? [])];
-  const proc = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(...cli(argv.slice(1)), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "", partial = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.once("exit", (code, signal) => resolve({ code, signal })));
@@ -89,7 +90,7 @@ export function startGuest(module: string, o: GuestOptions = {}): Promise<Runnin
 /** Run the CLI to completion (for argument and error-path tests). */
 export function runCli(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(...cli(args), { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     proc.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     proc.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));

@@ -34,7 +34,8 @@ export interface HostDir {
   rightsInheriting: bigint;
   /** The entries fd_readdir listed at cookie 0, reused for later cookies so a directory changing
    *  between two calls neither repeats nor skips entries. */
-  listing?: Dirent<Buffer>[];
+  /** The entries of the last fd_readdir listing (Bun gives bare names: see readdir.ts). */
+  listing?: (Dirent<Buffer> | Buffer)[];
 }
 
 /** A pre-opened directory: the guest path the guest sees, the host directory it stands for. */

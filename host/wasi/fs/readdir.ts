@@ -44,7 +44,20 @@ function itemAt(e: DirEntry, index: number): Item | undefined {
   const d = dir.listing![index - 2];
   if (d === undefined) return undefined;
   const base = Buffer.from(dir.path.endsWith("/") ? dir.path : `${dir.path}/`);
+  // Bun ignores withFileTypes when names are asked for as bytes: then the entry is the name alone.
+  if (d instanceof Uint8Array) {
+    const path = Buffer.concat([base, d]);
+    return { name: Buffer.from(d), type: typeOf(path), ino: inode(path) };
+  }
   return { name: d.name, type: filetypeOf(d), ino: inode(Buffer.concat([base, d.name])) };
+}
+
+function typeOf(path: Buffer): number {
+  try {
+    return filetypeOf(lstatSync(path, { bigint: true }));
+  } catch {
+    return Filetype.UNKNOWN; // gone since the listing
+  }
 }
 
 export function readDir(ctx: GuestContext, e: DirEntry, buf: number, bufLen: number, cookie: bigint, retPtr: number): number {
