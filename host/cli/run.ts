@@ -112,13 +112,14 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   const stop = (signal: NodeJS.Signals, code: number): void => {
     process.stderr.write(`wasock: ${signal}, closing sockets\n`);
     rt.stop();
-    process.exit(code);
+    void rt.drain(1000).then(() => process.exit(code));
   };
   process.once("SIGINT", () => stop("SIGINT", 130));
   process.once("SIGTERM", () => stop("SIGTERM", 143));
 
   try {
     const { exitCode } = await rt.run(module);
+    await rt.drain(); // what the guest sent before it exited reaches its clients
     return exitCode;
   } catch (e) {
     if (e instanceof GuestTrap) return fail(`guest trapped: ${e.message}`, TRAP_EXIT);

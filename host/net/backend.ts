@@ -102,6 +102,9 @@ export interface NetBackend {
   resolve(name: string): Promise<string[]>;
   /** The OS somaxconn where the host can read it. */
   somaxconn(): number | undefined;
+  /** Resolves once every connection closed gracefully has handed its queued bytes to the OS (or
+   *  `timeoutMs` passed): what a process waits for before it exits. */
+  drain(timeoutMs: number): Promise<void>;
 }
 
 /** An error carrying a Node-style code. */

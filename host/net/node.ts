@@ -58,6 +58,17 @@ export class NodeNetBackend implements NetBackend {
     return all.map((a) => a.address);
   }
 
+  drain(timeoutMs: number): Promise<void> {
+    if (closing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void Promise.all([...closing]).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   somaxconn(): number | undefined {
     try {
       const n = Number.parseInt(readFileSync("/proc/sys/net/core/somaxconn", "utf8"), 10);
@@ -102,6 +113,9 @@ class NodeListener implements NetListener {
 
 const noop = (): void => {};
 
+/** Connections closing with bytes still queued: settled on their 'close'. */
+const closing = new Set<Promise<void>>();
+
 class NodeStream implements NetStream {
   readonly local: SockAddr;
   readonly remote: SockAddr;
@@ -143,8 +157,14 @@ class NodeStream implements NetStream {
   }
 
   close(): void {
-    if (this.socket.writableLength === 0) this.socket.destroy();
-    else this.socket.destroySoon();
+    const s = this.socket;
+    if (s.destroyed) return;
+    // FIN after everything queued, then gone. destroy() at once would drop writes a runtime has
+    // not yet handed to the OS (Deno's node:net writes asynchronously even when nothing queues).
+    const done = new Promise<void>((resolve) => s.once("close", () => resolve()));
+    closing.add(done);
+    void done.then(() => closing.delete(done));
+    s.destroySoon();
   }
 
   reset(): void {

@@ -15,9 +15,11 @@ import { FILESTAT_SIZE, Fstflags } from "./flags.js";
 
 type Impl = (...args: never[]) => number;
 
-/** A node:fs failure (it carries `code` and `syscall`); anything else is a host bug. */
-function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return typeof (e as { code?: unknown })?.code === "string" && typeof (e as { syscall?: unknown })?.syscall === "string";
+/** A node:fs failure: an Error whose `code` the core's table knows (Deno's carry no `syscall`);
+ *  anything else is a host bug. */
+function isFsError(ctx: GuestContext, e: unknown): e is NodeJS.ErrnoException {
+  const code = (e as { code?: unknown })?.code;
+  return e instanceof Error && typeof code === "string" && ctx.core.knowsCode(code);
 }
 
 /**
@@ -29,7 +31,7 @@ export function fsImport<F extends Impl>(ctx: GuestContext, fn: F): F {
     try {
       return fn(...args);
     } catch (e) {
-      if (isFsError(e)) return ctx.core.errnoFromCode(e.code!);
+      if (isFsError(ctx, e)) return ctx.core.errnoFromCode(e.code!);
       throw e;
     }
   }) as F);

@@ -51,6 +51,8 @@ export function pathRemoveDirectory(ctx: GuestContext, fd: number, ptr: number, 
 export function pathUnlinkFile(ctx: GuestContext, fd: number, ptr: number, len: number): number {
   const r = resolveName(ctx, fd, ptr, len, Errno.ISDIR);
   if (typeof r === "number") return r;
+  // unlink(2) on a directory is EISDIR on Linux; Deno's node:fs answers ENOTEMPTY: ask first.
+  if (lstatSync(r.host, { throwIfNoEntry: false })?.isDirectory()) return Errno.ISDIR;
   unlinkSync(r.host);
   return Errno.SUCCESS;
 }
