@@ -61,6 +61,10 @@ static void accept_all(int lfd) {
            polling it again now would spin. Resume when an fd is freed. */
         if (!accept_paused) fprintf(stderr, "echo-poll: accept: %s; pausing accepts\n", strerror(errno));
         accept_paused = 1;
+      } else if (errno == EBADF) {
+        /* The host closed the listener (its runtime stopped): nothing is left to serve. */
+        fprintf(stderr, "echo-poll: listener closed, exiting\n");
+        exit(0);
       } else if (errno != EAGAIN && errno != EINTR) {
         perror("echo-poll: accept");
       }
