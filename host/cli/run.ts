@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
-import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../node.js";
+import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { isComponent } from "../p2/component.js";
