@@ -40,6 +40,8 @@ const runtimes = [
   ...(existsSync(node26) ? [{ name: "node (devDependency)", bin: node26, args: nodeArgs }] : []),
   // Deno and Bun run the same node:test files through their own runners.
   ...(deno ? [{ name: "deno", bin: deno, args: (files) => ["test", "-A", "--no-check", ...files] }] : []),
+  // Deno again on its own network API (the wasock/deno adapter) instead of node:net.
+  ...(deno ? [{ name: "deno, Deno.listen adapter", bin: deno, env: { WASOCK_NET: "deno" }, args: (files) => ["test", "-A", "--no-check", ...files] }] : []),
   ...(bun ? [{ name: "bun", bin: bun, args: (files) => ["test", "--timeout", "60000", ...files] }] : []),
 ];
 
@@ -53,7 +55,7 @@ for (const rt of runtimes) {
   console.log(`\n=== ${rt.name} ${version}: ${tests.length} test files ===`);
   const r = spawnSync(rt.bin, rt.args(tests), {
     stdio: "inherit",
-    env: { ...process.env, WASOCK_TEST_NODE: rt.bin, WASOCK_CACHE_DIR: cache },
+    env: { ...process.env, ...rt.env, WASOCK_TEST_NODE: rt.bin, WASOCK_CACHE_DIR: cache },
     cwd: root,
   });
   if (r.status !== 0) {

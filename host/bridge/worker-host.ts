@@ -72,12 +72,12 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
       default: throw new Error(`${report.message}\n${report.stack ?? ""}`);
     }
   } finally {
-    clearInterval(keepAlive);
     done = true;
     Atomics.store(ch.i32, Slot.STATE, State.CLOSED);
     Atomics.notify(ch.i32, Slot.STATE);
     await served;
     await worker.terminate();
+    clearInterval(keepAlive); // only now: Deno would end the loop under the awaits above
   }
 }
 
