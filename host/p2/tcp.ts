@@ -5,10 +5,10 @@
  * core's wasi:sockets rules; options are validated and clamped by its P2 option table.
  */
 import { Abi, SockOpt, TcpOp } from "../core/enums.js";
-import { PollBits, SocketType } from "../sockets/api.js";
+import { SocketType } from "../sockets/api.js";
 import { toI32, type P2Context } from "./context.js";
-import { familyOf, fromAddr, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
-import { Pollable } from "./poll.js";
+import { familyOf, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
+import { P2Socket } from "./socket.js";
 import { InputStream, OutputStream } from "./streams.js";
 
 const NS_PER_SEC = 1_000_000_000n;
@@ -16,30 +16,15 @@ const NS_PER_SEC = 1_000_000_000n;
 const SHUTDOWN_TYPES: Record<string, number> = { receive: 0, send: 1, both: 2 };
 
 /** Born unbound (create-tcp-socket) or connected (accept): the kernel's handle and the streams. */
-export class TcpSocket {
+export class TcpSocket extends P2Socket {
   private input: InputStream | undefined;
   private output: OutputStream | undefined;
   private listening = false;
-
-  constructor(private readonly ctx: P2Context, private readonly h: number, private readonly family: 4 | 6) {}
-
-  private network(n: Network): void {
-    if (!(n instanceof Network)) throw new TypeError("not a wasi:sockets network");
-  }
 
   private streams(): [InputStream, OutputStream] {
     this.input = new InputStream(this.ctx, this.h);
     this.output = new OutputStream(this.ctx, this.h);
     return [this.input, this.output];
-  }
-
-  startBind(network: Network, local: IpSocketAddress): void {
-    this.network(network);
-    this.ctx.check(this.ctx.kernel.bind(this.h, toAddr(local)) as number);
-  }
-
-  finishBind(): void {
-    this.ctx.check(this.ctx.kernel.finish(this.h, TcpOp.FINISH_BIND));
   }
 
   startConnect(network: Network, remote: IpSocketAddress): void {
@@ -67,32 +52,8 @@ export class TcpSocket {
     return [s, ...s.streams()];
   }
 
-  localAddress(): IpSocketAddress {
-    const a = this.ctx.kernel.localAddr(this.h);
-    if (typeof a === "number") throw this.ctx.code(-a);
-    return fromAddr(a);
-  }
-
-  remoteAddress(): IpSocketAddress {
-    const a = this.ctx.kernel.peerAddr(this.h);
-    if (typeof a === "number") throw this.ctx.code(-a);
-    return fromAddr(a);
-  }
-
   isListening(): boolean {
     return this.listening;
-  }
-
-  addressFamily(): IpAddressFamily {
-    return this.family === 6 ? "ipv6" : "ipv4";
-  }
-
-  private get(opt: number): number {
-    return this.ctx.check(this.ctx.kernel.getOption(this.h, opt));
-  }
-
-  private set(opt: number, value: number): void {
-    this.ctx.check(this.ctx.kernel.setOption(this.h, opt, value));
   }
 
   setListenBacklogSize(value: bigint): void {
@@ -129,22 +90,6 @@ export class TcpSocket {
   setHopLimit(value: number): void {
     this.set(SockOpt.TTL, value);
   }
-  receiveBufferSize(): bigint {
-    return BigInt(this.get(SockOpt.RCVBUF));
-  }
-  setReceiveBufferSize(value: bigint): void {
-    this.set(SockOpt.RCVBUF, toI32(value));
-  }
-  sendBufferSize(): bigint {
-    return BigInt(this.get(SockOpt.SNDBUF));
-  }
-  setSendBufferSize(value: bigint): void {
-    this.set(SockOpt.SNDBUF, toI32(value));
-  }
-
-  subscribe(): Pollable {
-    return Pollable.socket(this.ctx, this.h, PollBits.SETTLED);
-  }
 
   shutdown(how: string): void {
     const op = this.ctx.core.shutdownOp(Abi.P2, SHUTDOWN_TYPES[how] ?? -1);
@@ -152,10 +97,6 @@ export class TcpSocket {
     this.ctx.check(this.ctx.kernel.shutdown(this.h, op));
     if (how !== "send" && this.input) this.input.closed = true;
     if (how !== "receive" && this.output) this.output.closed = true;
-  }
-
-  [Symbol.dispose](): void {
-    this.ctx.kernel.close(this.h);
   }
 }
 

@@ -4,11 +4,12 @@
  * bound socket, a send to another address than the connected peer is invalid-argument, …) and
  * its address rules which remotes are acceptable.
  */
-import { Abi, Errno, SockOpt, TcpOp } from "../core/enums.js";
+import { Abi, Errno, SockOpt } from "../core/enums.js";
 import { PollBits, SocketType } from "../sockets/api.js";
-import { toI32, type P2Context } from "./context.js";
-import { familyOf, fromAddr, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
+import type { P2Context } from "./context.js";
+import { familyOf, fromAddr, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { Pollable } from "./poll.js";
+import { P2Socket } from "./socket.js";
 
 /** The most a datagram can carry (IPv6's larger limit; the kernel refuses more per family). */
 const MAX_DATAGRAM = 65535;
@@ -20,18 +21,7 @@ export interface OutgoingDatagram {
   remoteAddress?: IpSocketAddress;
 }
 
-export class UdpSocket {
-  constructor(private readonly ctx: P2Context, private readonly h: number, private readonly family: 4 | 6) {}
-
-  startBind(network: Network, local: IpSocketAddress): void {
-    if (!(network instanceof Network)) throw new TypeError("not a wasi:sockets network");
-    this.ctx.check(this.ctx.kernel.bind(this.h, toAddr(local)) as number);
-  }
-
-  finishBind(): void {
-    this.ctx.check(this.ctx.kernel.finish(this.h, TcpOp.FINISH_BIND));
-  }
-
+export class UdpSocket extends P2Socket {
   /** (Dis)connect and hand out a fresh pair of streams: with a remote, only its datagrams come in. */
   stream(remote: IpSocketAddress | undefined): [IncomingDatagramStream, OutgoingDatagramStream] {
     const k = this.ctx.kernel;
@@ -39,53 +29,11 @@ export class UdpSocket {
     return [new IncomingDatagramStream(this.ctx, this.h), new OutgoingDatagramStream(this.ctx, this.h)];
   }
 
-  localAddress(): IpSocketAddress {
-    const a = this.ctx.kernel.localAddr(this.h);
-    if (typeof a === "number") throw this.ctx.code(-a);
-    return fromAddr(a);
-  }
-
-  remoteAddress(): IpSocketAddress {
-    const a = this.ctx.kernel.peerAddr(this.h);
-    if (typeof a === "number") throw this.ctx.code(-a);
-    return fromAddr(a);
-  }
-
-  addressFamily(): IpAddressFamily {
-    return this.family === 6 ? "ipv6" : "ipv4";
-  }
-
-  private get(opt: number): number {
-    return this.ctx.check(this.ctx.kernel.getOption(this.h, opt));
-  }
-  private set(opt: number, value: number): void {
-    this.ctx.check(this.ctx.kernel.setOption(this.h, opt, value));
-  }
   unicastHopLimit(): number {
     return this.get(SockOpt.TTL);
   }
   setUnicastHopLimit(value: number): void {
     this.set(SockOpt.TTL, value);
-  }
-  receiveBufferSize(): bigint {
-    return BigInt(this.get(SockOpt.RCVBUF));
-  }
-  setReceiveBufferSize(value: bigint): void {
-    this.set(SockOpt.RCVBUF, toI32(value));
-  }
-  sendBufferSize(): bigint {
-    return BigInt(this.get(SockOpt.SNDBUF));
-  }
-  setSendBufferSize(value: bigint): void {
-    this.set(SockOpt.SNDBUF, toI32(value));
-  }
-
-  subscribe(): Pollable {
-    return Pollable.socket(this.ctx, this.h, PollBits.SETTLED);
-  }
-
-  [Symbol.dispose](): void {
-    this.ctx.kernel.close(this.h);
   }
 }
 
