@@ -1,35 +1,19 @@
 // wasmtime's wasi:sockets TCP and name-lookup assertions (crates/test-programs/src/bin/p2_tcp_*.rs,
 // p2_ip_name_lookup.rs), ported to drive this host's wasi:sockets objects directly, as jco would:
 // over the in-process kernel, with the core deciding. Errors are the error-code strings jco sees.
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { Runtime } from "../../host/node.js";
-import { componentImports } from "../../host/p2/imports.js";
+import { code, p2Imports } from "../helpers/p2.js";
 import type { IpSocketAddress, Network, ResolveAddressStream } from "../../host/p2/network.js";
 import type { TcpSocket } from "../../host/p2/tcp.js";
 import type { InputStream, OutputStream } from "../../host/p2/streams.js";
 import type { Pollable } from "../../host/p2/poll.js";
 
-const rt = new Runtime({ allow: { net: true }, stdout: () => {}, stderr: () => {}, onDeny: () => {} });
-await rt.start();
-after(() => rt.stop());
-const imports = componentImports(rt.kernel, { args: [], env: [] }, true);
-const net = (imports["wasi:sockets/instance-network"]!.instanceNetwork as () => Network)();
+const { imports, net } = await p2Imports();
 const create = imports["wasi:sockets/tcp-create-socket"]!.createTcpSocket as (f: string) => TcpSocket;
 const resolve = imports["wasi:sockets/ip-name-lookup"]!.resolveAddresses as (n: Network, name: string) => ResolveAddressStream;
 const poll = imports["wasi:io/poll"]!.poll as (l: Pollable[]) => Uint32Array | Promise<Uint32Array>;
-
-/** The error-code a call throws (jco's result err), or "ok". */
-function code(f: () => unknown): string {
-  try {
-    f();
-    return "ok";
-  } catch (e) {
-    if (typeof e === "string") return e;
-    throw e;
-  }
-}
 
 /** start-X then finish-X until it stops answering would-block, waiting on the socket's pollable. */
 async function blocking<T>(sock: TcpSocket, start: () => void, finish: () => T): Promise<T> {

@@ -1,29 +1,14 @@
 // wasmtime's wasi:sockets UDP assertions (crates/test-programs/src/bin/p2_udp_*.rs), ported to
 // drive this host's udp-socket objects directly over the in-process kernel, as jco would.
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Runtime } from "../../host/node.js";
-import { componentImports } from "../../host/p2/imports.js";
-import type { IpSocketAddress, Network } from "../../host/p2/network.js";
+import { code, p2Imports } from "../helpers/p2.js";
+import type { IpSocketAddress } from "../../host/p2/network.js";
 import type { IncomingDatagramStream, OutgoingDatagram, UdpSocket } from "../../host/p2/udp.js";
 import { skipOn } from "../helpers/runtime.js";
 
-const rt = new Runtime({ allow: { net: true }, stdout: () => {}, stderr: () => {}, onDeny: () => {} });
-await rt.start();
-after(() => rt.stop());
-const imports = componentImports(rt.kernel, { args: [], env: [] }, true);
-const net = (imports["wasi:sockets/instance-network"]!.instanceNetwork as () => Network)();
+const { imports, net } = await p2Imports();
 const create = imports["wasi:sockets/udp-create-socket"]!.createUdpSocket as (f: string) => UdpSocket;
-
-function code(f: () => unknown): string {
-  try {
-    f();
-    return "ok";
-  } catch (e) {
-    if (typeof e === "string") return e;
-    throw e;
-  }
-}
 
 async function bind(s: UdpSocket, a: IpSocketAddress): Promise<void> {
   const sub = s.subscribe();
