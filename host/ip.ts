@@ -133,3 +133,13 @@ export function ipToBytes(text: string): Uint8Array | undefined {
 export function bytesToIp(bytes: Uint8Array): string {
   return formatIp(bytes.length === 4 ? 4 : 6, bytes);
 }
+
+/** 0.0.0.0 or :: (every interface), as text. */
+export function isUnspecifiedHost(host: string): boolean {
+  return host === "0.0.0.0" || host === "::";
+}
+
+/** 127.0.0.0/8 or ::1, as text. */
+export function isLoopbackHost(host: string): boolean {
+  return host.startsWith("127.") || host === "::1";
+}

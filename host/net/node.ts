@@ -4,6 +4,7 @@ import { networkInterfaces } from "node:os";
 import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "./backend.js";
 import { bindUdp } from "./node-udp.js";
+import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 
 /** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
 export class NodeNetBackend implements NetBackend {
@@ -89,7 +90,7 @@ function bindError(e: NodeJS.ErrnoException, host: string): NodeJS.ErrnoExceptio
 }
 
 function isLocalAddress(host: string): boolean {
-  if (host === "0.0.0.0" || host === "::" || host.startsWith("127.") || host === "::1") return true;
+  if (isUnspecifiedHost(host) || isLoopbackHost(host)) return true;
   return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === host));
 }
 

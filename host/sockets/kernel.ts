@@ -3,9 +3,10 @@ import { Abi, Errno, P2AddrUse, SockKind, SockOpt, TcpOp, TcpState, UdpOp, Word 
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
-import { attachUdp, udpRecvFrom, udpSendTo } from "./udp.js";
+import { attachUdp, udpConnectOs, udpRecvFrom, udpSendTo } from "./udp.js";
+import { applyOptions } from "./live-options.js";
 import { Poller } from "./poller.js";
-import { bytesToIp, ipToBytes } from "../ip.js";
+import { bytesToIp, ipToBytes, isUnspecifiedHost } from "../ip.js";
 import { after } from "../util/sync.js";
 import { TcpSocket } from "./tcp-socket.js";
 import { socketRow, type SocketRow } from "./table.js";
@@ -208,15 +209,7 @@ export class LocalKernel implements Kernel {
         return -denied;
       }
       s.remote = addr;
-      if (s.p2 && s.udp) {
-        // wasi:sockets: a real connect, so the OS chooses the source address (local-address
-        // shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's is known.
-        const udp = s.udp;
-        if (s.local && isUnspecified(s.local.host) && isLoopback(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
-        udp.connect(addr.host, addr.port, () => {
-          if (s.udp === udp && s.remote === addr) s.local = udp.localNow();
-        });
-      }
+      if (s.p2) udpConnectOs(s, addr);
       return 0;
     }
     const before = s.word;
@@ -356,27 +349,8 @@ export class LocalKernel implements Kernel {
     return 0;
   }
 
-  /** Hand the options the host can set for real to the live connection or datagram socket:
-   *  keep-alive (and its idle time), no-delay, the UDP hop limit and (wasi:sockets) buffer
-   *  sizes. The rest are kept, and read
-   *  back, as the core validated them (node:net has no knob for them). */
   private applyOptions(s: TcpSocket): void {
-    const o = s.options;
-    if (s.stream) {
-      const on = o.get(SockOpt.KEEPALIVE);
-      const idle = o.get(SockOpt.KEEPIDLE);
-      if (on !== undefined || idle !== undefined) s.stream.setKeepAlive((on ?? 0) !== 0, idle ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
-      const nodelay = o.get(SockOpt.NODELAY);
-      if (nodelay !== undefined) s.stream.setNoDelay(nodelay !== 0);
-    }
-    if (!s.udp) return;
-    const ttl = o.get(SockOpt.TTL);
-    if (ttl !== undefined) s.udp.setTTL(ttl);
-    // wasi:sockets keeps the size asked for (Linux ABIs keep the doubled one getsockopt reads).
-    const rcv = o.get(SockOpt.RCVBUF);
-    const snd = o.get(SockOpt.SNDBUF);
-    if (s.p2 && rcv !== undefined) s.udp.setBufferSize("receive", rcv);
-    if (s.p2 && snd !== undefined) s.udp.setBufferSize("send", snd);
+    applyOptions(s, () => this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
@@ -529,14 +503,6 @@ export class LocalKernel implements Kernel {
 
 
 
-function isUnspecified(host: string): boolean {
-  return host === "0.0.0.0" || host === "::";
-}
-
-function isLoopback(host: string): boolean {
-  return host.startsWith("127.") || host === "::1";
-}
-
 function sameHost(a: string, b: string): boolean {
-  return a === b || a === "0.0.0.0" || b === "0.0.0.0" || a === "::" || b === "::";
+  return a === b || isUnspecifiedHost(a) || isUnspecifiedHost(b);
 }

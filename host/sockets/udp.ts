@@ -3,6 +3,7 @@ import type { Core } from "../core/core.js";
 import type { NetBackend, NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
+import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { AccessCheck, Addr, Datagram } from "./api.js";
 import type { TcpSocket } from "./tcp-socket.js";
 
@@ -46,6 +47,20 @@ export interface UdpContext {
   readonly core: Core;
   readonly backend: NetBackend;
   access: AccessCheck;
+}
+
+/**
+ * wasi:sockets stream(some(remote)): a real connect, so the OS chooses the source address
+ * (local-address shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's
+ * source is known.
+ */
+export function udpConnectOs(s: TcpSocket, addr: Addr): void {
+  const udp = s.udp;
+  if (!udp) return;
+  if (s.local && isUnspecifiedHost(s.local.host) && isLoopbackHost(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
+  udp.connect(addr.host, addr.port, () => {
+    if (s.udp === udp && s.remote === addr) s.local = udp.localNow();
+  });
 }
 
 /** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */

@@ -5,6 +5,7 @@
  * its family. Errors carry the Node-style codes the kernel maps (EADDRINUSE, ECONNREFUSED, …).
  */
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "../backend.js";
+import { isUnspecifiedHost } from "../../ip.js";
 import { MemoryStream } from "./stream.js";
 import { MemoryUdp } from "./udp.js";
 
@@ -16,7 +17,7 @@ function failure(code: string, what: string): Error {
 }
 
 const familyOf = (host: string): 4 | 6 => (host.includes(":") ? 6 : 4);
-const wildcard = (host: string): boolean => host === "0.0.0.0" || host === "::";
+const wildcard = isUnspecifiedHost;
 
 class MemoryListener implements NetListener {
   onConnection: (stream: NetStream) => void = (s) => s.reset();

@@ -1,4 +1,5 @@
 /** A bound datagram socket on the in-memory network: datagrams arrive on a later event-loop turn. */
+import { isUnspecifiedHost } from "../../ip.js";
 import type { NetUdp, SockAddr } from "../backend.js";
 import type { MemoryNetwork } from "./network.js";
 
@@ -15,7 +16,7 @@ export class MemoryUdp implements NetUdp {
   send(data: Uint8Array, host: string, port: number, done: (code: string | undefined) => void): void {
     if (this.closed) return done("EBADF");
     const to = this.net.udpAt(host, port);
-    const from = { ...this.local, host: this.local.host === "0.0.0.0" || this.local.host === "::" ? host : this.local.host };
+    const from = { ...this.local, host: isUnspecifiedHost(this.local.host) ? host : this.local.host };
     setImmediate(() => {
       done(undefined);
       if (to) to.onMessage(data.slice(), from);
