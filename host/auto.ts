@@ -11,6 +11,7 @@ import { DenoNetBackend } from "./net/deno/backend.js";
 import { denoApi } from "./net/deno/types.js";
 import { NodeNetBackend } from "./net/node.js";
 import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { FULL_HOST } from "./extensions.js";
 
 /** The network adapter this runtime is best served by. */
 export function defaultBackend(): NetBackend {
@@ -25,7 +26,7 @@ export function defaultBackend(): NetBackend {
 
 export class Runtime extends BaseRuntime {
   constructor(options: RuntimeOptions = {}) {
-    super(options, defaultBackend());
+    super(options, defaultBackend(), FULL_HOST);
   }
 }
 

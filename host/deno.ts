@@ -8,12 +8,13 @@
 import { DenoNetBackend } from "./net/deno/backend.js";
 import { denoApi } from "./net/deno/types.js";
 import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { FULL_HOST } from "./extensions.js";
 
 export class Runtime extends BaseRuntime {
   constructor(options: RuntimeOptions = {}) {
     const deno = denoApi();
     if (!deno) throw new Error("wasock/deno needs Deno (Deno.listen/Deno.connect): use wasock/node elsewhere");
-    super(options, new DenoNetBackend(deno));
+    super(options, new DenoNetBackend(deno), FULL_HOST);
   }
 }
 

@@ -10,10 +10,11 @@
  */
 import { MemoryNetwork } from "./net/memory/network.js";
 import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { FULL_HOST } from "./extensions.js";
 
 export class Runtime extends BaseRuntime {
   constructor(readonly network: MemoryNetwork = new MemoryNetwork(), options: RuntimeOptions = {}) {
-    super(options, network.backend());
+    super(options, network.backend(), FULL_HOST);
   }
 }
 

@@ -7,10 +7,11 @@
  */
 import { NodeNetBackend } from "./net/node.js";
 import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { FULL_HOST } from "./extensions.js";
 
 export class Runtime extends BaseRuntime {
   constructor(options: RuntimeOptions = {}) {
-    super(options, new NodeNetBackend());
+    super(options, new NodeNetBackend(), FULL_HOST);
   }
 }
 

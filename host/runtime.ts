@@ -4,16 +4,26 @@ import { LocalKernel, type StdioOptions } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
 import { GuestContext, ProcExit } from "./wasi/context.js";
 import { hasJspi, runJspi } from "./bridge/jspi.js";
-import { GuestError } from "./bridge/link.js";
-import { GuestTrap } from "./bridge/worker-host.js";
+import { GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
-import { isComponent } from "./p2/component.js";
-import { runComponent } from "./p2/run.js";
+import { isComponent } from "./p2/detect.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
+
+/**
+ * What a host's entry adds to the runtime, each loaded only when a guest needs it. They are
+ * passed in, not imported here, so that a bundle for a host without them (workerd has neither
+ * node:worker_threads nor run-time compilation) does not carry them.
+ */
+export interface Extensions {
+  /** The worker bridge (node:worker_threads). Absent: guests block through JSPI only. */
+  worker?: () => Promise<typeof import("./bridge/worker-host.js")>;
+  /** WASI 0.2 components (transpiled by jco). Absent: a component is refused, plainly. */
+  components?: () => Promise<typeof import("./p2/run.js")>;
+}
 
 export interface RuntimeOptions {
   /** Guest argv (argv[0] is the module's name by convention). */
@@ -73,7 +83,7 @@ export class Runtime {
   private policy: Policy | undefined;
   private dirs: Preopen[] = [];
 
-  constructor(private readonly options: RuntimeOptions, backend: NetBackend) {
+  constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.kernel = new LocalKernel(backend, somaxconn, {
       stdout: options.stdout ?? ((d) => void process.stdout.write(d)),
@@ -129,7 +139,10 @@ export class Runtime {
     if (listening.length > 0 && !env.some((e) => e.startsWith("LISTEN_FDS="))) env.push(`LISTEN_FDS=${listening.length}`);
     const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
     if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
+    if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");
     if (component) {
+      if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");
+      const { runComponent } = await this.extensions.components();
       try {
         return { exitCode: await runComponent(bytes!, this.kernel, bridge === "jspi", args, env) };
       } finally {
@@ -152,7 +165,7 @@ export class Runtime {
           ctx.closeFiles();
         }
       }
-      const { runWorker } = await import("./bridge/worker-host.js");
+      const { runWorker } = await this.extensions.worker!();
       return { exitCode: await runWorker(mod as WebAssembly.Module, this.kernel, args, env, this.handles, this.dirs) };
     } finally {
       this.stop();

@@ -2,7 +2,9 @@ import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, Slot, State } from "./channel.js";
-import { GuestError } from "./link.js";
+import { GuestError, GuestTrap } from "./link.js";
+
+export { GuestTrap };
 import type { Preopen } from "../wasi/fs/handles.js";
 
 /** What the guest worker posts back when it stops. */
@@ -22,8 +24,6 @@ export interface WorkerInit {
   sab: SharedArrayBuffer;
 }
 
-/** A guest trapped (unreachable, out-of-bounds, stack overflow…): the guest's fault, reported as such. */
-export class GuestTrap extends Error {}
 
 /**
  * Run a guest in a worker thread; serve its kernel calls here, on the main thread, without

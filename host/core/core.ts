@@ -95,6 +95,17 @@ export class Core {
     return shared;
   }
 
+  /**
+   * For hosts that compile no WebAssembly from bytes at run time (workerd): make the realm's core
+   * from a core.wasm the host compiled (`import core from "wasock/core.wasm"`). Call before the
+   * first `load()`; once the core exists, later calls return it.
+   */
+  static provide(module: object): Core {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    shared ??= new Core(new wasm.Instance(module, {}));
+    return shared;
+  }
+
   private readonly wasm: CoreExports;
   private readonly step: CoreExports["tcp_step"];
   private readonly ustep: CoreExports["udp_step"];

@@ -17,3 +17,9 @@ test(`the embedded core.wasm is build/core.wasm, byte for byte (${RUNTIME})`, ()
   assert.ok(WebAssembly.validate(embedded as Uint8Array<ArrayBuffer>));
   assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(embedded as Uint8Array<ArrayBuffer>)), []);
 });
+
+test(`the core.wasm shipped for hosts that import it (wasock/core.wasm, workerd) is build/core.wasm (${RUNTIME})`, () => {
+  const built = readFileSync(new URL("../../../build/core.wasm", import.meta.url));
+  const shipped = readFileSync(new URL("../../host/core/core.wasm", import.meta.url));
+  assert.equal(sha256(shipped), sha256(built));
+});

@@ -1,0 +1,62 @@
+/**
+ * wasock for Cloudflare Workers (workerd): WASI guests whose sockets connect out over
+ * `connect()` from cloudflare:sockets. A Worker cannot listen, accept or send datagrams, so those
+ * are ENOTSUP to the guest. workerd compiles no WebAssembly at run time: the guest and the core
+ * come in as modules the bundler (wrangler, or workerd's own) compiled.
+ *
+ *   import { Runtime } from "wasock/workerd";
+ *   import guest from "./client.wasm";
+ *   const { exitCode } = await new Runtime({ args: ["client", "10.0.0.1:6379"], allow: { connect: ["10.0.0.1:6379"] } }).run(guest);
+ */
+import { connect } from "cloudflare:sockets";
+import core from "./core/core.wasm";
+import { Core } from "./core/core.js";
+import { WorkerdNetBackend } from "./net/workerd/backend.js";
+import { GuestError, Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+
+Core.provide(core);
+
+/** Guest output to the Worker's log, a line at a time (a Worker has no stdout of its own). */
+function lineWriter(log: (line: string) => void): (data: Uint8Array) => void {
+  const decoder = new TextDecoder();
+  let pending = "";
+  return (data) => {
+    pending += decoder.decode(data, { stream: true });
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      log(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  };
+}
+
+export class Runtime extends BaseRuntime {
+  constructor(options: RuntimeOptions = {}) {
+    super(
+      {
+        ...options,
+        stdout: options.stdout ?? lineWriter((l) => console.log(l)),
+        stderr: options.stderr ?? lineWriter((l) => console.error(l)),
+        onDeny: options.onDeny ?? ((m) => console.error(m)),
+        bridge: options.bridge ?? "jspi",
+      },
+      new WorkerdNetBackend(connect),
+    );
+  }
+
+  /** Run a guest module (a WebAssembly.Module: workerd refuses to compile bytes). */
+  override run(module: WebAssembly.Module | BufferSource): Promise<{ exitCode: number }> {
+    if (!(module instanceof WebAssembly.Module)) {
+      return Promise.reject(new GuestError("workerd compiles no WebAssembly at run time: import the guest's .wasm (a WebAssembly.Module), not its bytes"));
+    }
+    return super.run(module);
+  }
+}
+
+export { WorkerdNetBackend };
+export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
+export type { SocketRow } from "./sockets/table.js";
+export type { AllowOptions } from "./access.js";
+export { PolicyError } from "./policy.js";
+export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
+export { Core } from "./core/core.js";
