@@ -4,7 +4,7 @@ import { LocalKernel, type StdioOptions } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
 import { GuestContext, ProcExit } from "./wasi/context.js";
 import { hasJspi, runJspi } from "./bridge/jspi.js";
-import { GuestError, GuestTrap } from "./bridge/link.js";
+import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
@@ -133,6 +133,7 @@ export class Runtime {
     const bytes = module instanceof WebAssembly.Module ? undefined : ArrayBuffer.isView(module) ? new Uint8Array(module.buffer, module.byteOffset, module.byteLength) : new Uint8Array(module);
     const component = bytes !== undefined && isComponent(bytes);
     const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(module);
+    if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
     const env = envList(this.options.env);

@@ -1,3 +1,5 @@
+import { acceptedSignatures, formatSignature, sameSignature } from "../abi/signatures.js";
+import { functionImports } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
 
 /** A guest problem found before or while running it (not a host bug). */
@@ -14,6 +16,32 @@ export function linkImports(module: WebAssembly.Module, imports: Record<string, 
       throw new GuestError(`guest imports ${imp.module}.${imp.name}, which wasock does not provide`);
   }
   return imports as WebAssembly.Imports;
+}
+
+/**
+ * The first function import of a core module (its bytes) that wasock provides with another type,
+ * as a sentence, or undefined when every one matches (imports wasock does not provide are left to
+ * linkImports). WebAssembly does not check a JS function import's type, so without this a guest
+ * declaring fewer parameters than wasock's reads `undefined` for the rest. A WasmParseError means
+ * wasock could not read bytes WebAssembly accepted: a wasock bug, thrown as such.
+ */
+export function importTypeMismatch(bytes: Uint8Array): string | undefined {
+  for (const imp of functionImports(bytes)) {
+    const accepted = acceptedSignatures(imp.module, imp.name);
+    if (accepted === undefined || accepted.some((s) => sameSignature(imp.type, s))) continue;
+    return `guest imports ${imp.module}.${imp.name} as ${formatSignature(imp.type)}; wasock provides ${accepted.map(formatSignature).join(" or ")}`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuse a guest that declares a wasock import with another type (GuestError). Called where the
+ * guest's bytes are at hand (Runtime.run given bytes, the CLI); a guest passed as a compiled
+ * WebAssembly.Module has no bytes to read and is not checked.
+ */
+export function checkImportTypes(bytes: Uint8Array): void {
+  const mismatch = importTypeMismatch(bytes);
+  if (mismatch !== undefined) throw new GuestError(mismatch);
 }
 
 /** Bind the guest's memory and return its `_start`. */

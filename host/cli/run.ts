@@ -5,6 +5,7 @@ import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeNa
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { isComponent } from "../p2/component.js";
+import { importTypeMismatch } from "../bridge/link.js";
 
 export interface RunFlags {
   listen: string[];
@@ -41,11 +42,14 @@ function load(path: string): WebAssembly.Module | Uint8Array | string {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
     return `${path}: not a WebAssembly file (no \\0asm header)`;
   if (isComponent(bytes)) return bytes; // transpiled (and validated) by jco when it runs
+  let module: WebAssembly.Module;
   try {
-    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
     return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
   }
+  const mismatch = importTypeMismatch(bytes); // the Module run() gets has no bytes to check
+  return mismatch === undefined ? module : `${path}: ${mismatch}`;
 }
 
 /**
