@@ -19,7 +19,7 @@ export const WASIX_UNSUPPORTED = [
   "thread_signal", "thread_exit", "thread_local_create", "thread_local_destroy", "thread_local_set",
   "thread_local_get", "futex_wait", "futex_wake", "futex_wake_all", "stack_checkpoint", "stack_restore",
   // processes
-  "proc_raise_interval", "proc_fork", "proc_fork_env", "proc_exit2", "proc_exec", "proc_exec2",
+  "proc_raise_interval", "proc_fork", "proc_fork_env", "proc_exec", "proc_exec2",
   "proc_exec3", "proc_spawn", "proc_spawn2", "proc_id", "proc_parent", "proc_join", "proc_signal",
   "proc_signals_get", "proc_signals_sizes_get", "proc_snapshot", "getpid", "process_spawn",
   // the virtual NIC

@@ -285,5 +285,7 @@ export function wasix(ctx: GuestContext, base: Record<string, (...a: never[]) =>
     }),
   };
 
-  return { ...base, ...wasixStubs(), ...sockets, ...wasixOptions(ctx) };
+  // wasix-libc's exit(), _Exit() and a non-zero return from main call proc_exit2 (since 6cc8097):
+  // the same exit as preview1's (the guest's code; it never returns).
+  return { ...base, ...wasixStubs(), proc_exit2: base.proc_exit!, ...sockets, ...wasixOptions(ctx) };
 }

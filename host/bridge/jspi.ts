@@ -1,5 +1,5 @@
 import { guestImports } from "../wasi/imports.js";
-import { ProcExit, type GuestContext } from "../wasi/context.js";
+import { GuestStopped, ProcExit, type GuestContext } from "../wasi/context.js";
 import { linkImports, startExport } from "./link.js";
 
 /** JSPI is there when the engine has WebAssembly.Suspending/promising (Node ≥ 24.20, Deno ≥ 2.3.2, Bun ≥ 1.3.10). */
@@ -33,6 +33,7 @@ export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Pr
     return 0;
   } catch (e) {
     if (e instanceof ProcExit) return e.code;
+    if (e instanceof GuestStopped) return GuestStopped.EXIT_CODE;
     throw e;
   }
 }

@@ -11,6 +11,7 @@ const SPIN_BEFORE_WAIT = 20_000;
 export class RemoteKernel implements Kernel {
   private readonly ch: Channel;
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
+  // No onStop: the host stops a worker's guest by terminating its thread.
 
   constructor(sab: SharedArrayBuffer) {
     this.ch = new Channel(sab);

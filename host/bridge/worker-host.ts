@@ -3,6 +3,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, Slot, State } from "./channel.js";
 import { GuestError, GuestTrap } from "./link.js";
+import { GuestStopped } from "../wasi/context.js";
 
 export { GuestTrap };
 import type { Preopen } from "../wasi/fs/handles.js";
@@ -12,7 +13,9 @@ export type WorkerReport =
   | { type: "exit"; code: number }
   | { type: "guest-error"; message: string }
   | { type: "trap"; message: string }
-  | { type: "host-error"; message: string; stack?: string };
+  | { type: "host-error"; message: string; stack?: string }
+  /** Not sent by the worker: the runtime was stopped before the guest ended (the thread is terminated). */
+  | { type: "stopped" };
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -55,7 +58,9 @@ export async function runComponentWorker(dir: string, kernel: LocalKernel, args:
 async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel): Promise<number> {
   const worker = new Worker(script, { workerData });
   let done = false;
-  const served = serve(ch, kernel, () => done);
+  let stoppedWait = (): void => {};
+  let forgetStop = (): void => {};
+  const served = serve(ch, kernel, () => done, () => stoppedWait());
   // Deno counts neither a node:worker_threads Worker nor Atomics.waitAsync as pending work, and
   // would end the event loop under a waiting guest: hold it open until the worker reports.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -64,14 +69,20 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
       worker.once("message", resolve);
       worker.once("error", reject);
       worker.once("exit", (code) => resolve({ type: "host-error", message: `guest worker ended without a report (exit ${code})` }));
+      // Stopped: the guest may still end on its own, on the answers its closed sockets gave;
+      // a wait it begins after that, or a guest still running a moment later, is terminated.
+      stoppedWait = () => resolve({ type: "stopped" });
+      forgetStop = kernel.onStop(() => setTimeout(stoppedWait, STOP_GRACE_MS));
     });
     switch (report.type) {
       case "exit": return report.code;
+      case "stopped": return GuestStopped.EXIT_CODE;
       case "guest-error": throw new GuestError(report.message);
       case "trap": throw new GuestTrap(report.message);
       default: throw new Error(`${report.message}\n${report.stack ?? ""}`);
     }
   } finally {
+    forgetStop();
     done = true;
     Atomics.store(ch.i32, Slot.STATE, State.CLOSED);
     Atomics.notify(ch.i32, Slot.STATE);
@@ -81,7 +92,11 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
   }
 }
 
-async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean): Promise<void> {
+/** How long a stopped guest may run on before its thread is terminated (it may be exiting). */
+const STOP_GRACE_MS = 1000;
+const STOPPED = Symbol("stopped");
+
+async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
   while (!stopped()) {
     const s = Atomics.load(i, Slot.STATE);
@@ -92,7 +107,25 @@ async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean): 
       continue;
     }
     const r = handle(ch, kernel);
-    const result = r instanceof Promise ? await r : r;
+    let result: number;
+    if (r instanceof Promise) {
+      if (kernel.hasStopped) {
+        waitAfterStop(); // a stopped guest does not get to wait: its thread is terminated
+        return;
+      }
+      // A wait the closing did not answer ends with the runtime too.
+      let forget = (): void => {};
+      const cut = new Promise<typeof STOPPED>((resolve) => (forget = kernel.onStop(() => void setTimeout(() => resolve(STOPPED), 0))));
+      const got = await Promise.race([r, cut]);
+      forget();
+      if (got === STOPPED) {
+        waitAfterStop();
+        return;
+      }
+      result = got;
+    } else {
+      result = r;
+    }
     if (Atomics.load(i, Slot.STATE) === State.CLOSED) return;
     i[Slot.RESULT] = result;
     Atomics.store(i, Slot.STATE, State.RESPONSE);

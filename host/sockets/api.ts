@@ -72,6 +72,13 @@ export interface Kernel {
   /** Wait until one of `handles` is ready for its `interests` bits or `timeoutMs` passes (-1: forever). Returns [index, bits, nbytes]… */
   poll(handles: number[], interests: number[], timeoutMs: number): Sync<number[]>;
   sleep(ms: number): Sync<void>;
+  /**
+   * Call `fn` when the runtime is stopped (`closeAll`), so that a guest still waiting can be
+   * unwound rather than left suspended; returns the function that takes `fn` back. Absent on a
+   * kernel whose guest is stopped another way (the worker bridge's guest side: its thread is
+   * terminated).
+   */
+  onStop?(fn: () => void): () => void;
   writeStdio(fd: number, data: Uint8Array): void;
   readStdin(max: number): Sync<Uint8Array>;
 }

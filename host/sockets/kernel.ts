@@ -14,6 +14,7 @@ import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
 import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
+import { timeout } from "../util/timer.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -474,9 +475,22 @@ export class LocalKernel implements Kernel {
     return this.poller.poll(handles, interests, timeoutMs, batch);
   }
 
+  /** Sleeps in progress, ended early (and their timers cleared) when the runtime stops. */
+  private readonly sleeping = new Set<() => void>();
+
   sleep(ms: number): Sync<void> {
     if (ms <= 0) return;
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    // Stopped: the guest has been unwound; what is left of its wait must not hold a timer.
+    if (this.isStopped) return new Promise<void>(() => {});
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        this.sleeping.delete(wake);
+        cancel();
+        resolve();
+      };
+      const cancel = timeout(wake, ms);
+      this.sleeping.add(wake);
+    });
   }
 
   writeStdio(fd: number, data: Uint8Array): void {
@@ -493,10 +507,27 @@ export class LocalKernel implements Kernel {
     return [...this.sockets.values()].map(socketRow);
   }
 
-  /** Close every socket (guest exit or runtime stop). */
+  private readonly stopWatchers = new Set<() => void>();
+  private isStopped = false;
+
+  onStop(fn: () => void): () => void {
+    this.stopWatchers.add(fn);
+    return () => this.stopWatchers.delete(fn);
+  }
+
+  /** closeAll() has run: the runtime is stopped. */
+  get hasStopped(): boolean {
+    return this.isStopped;
+  }
+
+  /** Close every socket (guest exit or runtime stop); a guest still waiting is unwound. */
   closeAll(): void {
     for (const h of [...this.sockets.keys()]) this.close(h);
     this.stdinState.close();
+    this.isStopped = true;
+    for (const wake of [...this.sleeping]) wake();
+    for (const fn of [...this.stopWatchers]) fn();
+    this.stopWatchers.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Sync } from "../util/sync.js";
 import { PollBits } from "./api.js";
 import type { TcpSocket } from "./tcp-socket.js";
+import { timeout } from "../util/timer.js";
 
 /**
  * poll_oneoff's waiting: which of a set of sockets is ready, now or once something changes.
@@ -53,11 +54,11 @@ export class Poller {
     const now = check();
     if (now.length > 0 || timeoutMs === 0) return now;
     return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancel: (() => void) | undefined;
       const pollers = batch ? this.batched : this.unbatched;
       const finish = (r: number[]): void => {
         pollers.delete(wake);
-        if (timer !== undefined) clearTimeout(timer);
+        cancel?.();
         resolve(r);
       };
       const wake = (): void => {
@@ -65,7 +66,7 @@ export class Poller {
         if (r.length > 0) finish(r);
       };
       pollers.add(wake);
-      if (timeoutMs > 0) timer = setTimeout(() => finish([]), timeoutMs);
+      if (timeoutMs > 0) cancel = timeout(() => finish([]), timeoutMs);
     });
   }
 }

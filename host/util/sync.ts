@@ -10,11 +10,6 @@ export function after<T, R>(value: Sync<T>, f: (v: T) => R): Sync<R> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
-/** A promise that resolves after `ms` milliseconds (unref'd: a sleeping guest alone keeps Node alive via the run promise). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** `after` for a step that may itself wait: the result is flat (a promise resolves through). */
 export function chain<T, R>(value: Sync<T>, f: (v: T) => Sync<R>): Sync<R> {
   return value instanceof Promise ? value.then(f) : f(value);

@@ -1,6 +1,6 @@
 import { BLOCKING_IMPORTS, preview1 } from "./preview1.js";
 import { wasix, WASIX_BLOCKING_IMPORTS } from "../abi/wasix.js";
-import type { GuestContext } from "./context.js";
+import { GuestStopped, type GuestContext } from "./context.js";
 
 type Module = Record<string, (...a: never[]) => unknown>;
 
@@ -10,8 +10,43 @@ type Module = Record<string, (...a: never[]) => unknown>;
  */
 export function guestImports(ctx: GuestContext): { modules: Record<string, Module>; blocking: Record<string, readonly string[]> } {
   const base = preview1(ctx);
-  return {
-    modules: { wasi_snapshot_preview1: base, wasix_32v1: wasix(ctx, base) },
-    blocking: { wasi_snapshot_preview1: BLOCKING_IMPORTS, wasix_32v1: WASIX_BLOCKING_IMPORTS },
+  const modules: Record<string, Module> = { wasi_snapshot_preview1: base, wasix_32v1: wasix(ctx, base) };
+  const blocking = { wasi_snapshot_preview1: BLOCKING_IMPORTS, wasix_32v1: WASIX_BLOCKING_IMPORTS };
+  const kernel = ctx.kernel;
+  if (kernel.onStop) {
+    const onStop = kernel.onStop.bind(kernel);
+    let stopped = false;
+    onStop(() => void (stopped = true));
+    for (const [name, names] of Object.entries(blocking)) {
+      const m = (modules[name] = { ...modules[name]! });
+      for (const b of names) if (m[b]) m[b] = stoppable(m[b], onStop, () => stopped);
+    }
+  }
+  return { modules, blocking };
+}
+
+/**
+ * A call that may wait, made to end when the runtime stops. Stopping closes the guest's sockets,
+ * which answers most waits at once (EBADF, a hangup): those answers win, so a guest that exits
+ * on them ends with its own exit code. A wait still pending a moment later (a sleep, a poll that
+ * waits on again) is cut short by GuestStopped, and so is any wait begun after the stop.
+ */
+function stoppable(
+  fn: (...a: never[]) => unknown,
+  onStop: (fn: () => void) => () => void,
+  stopped: () => boolean,
+): (...a: never[]) => unknown {
+  return (...args: never[]) => {
+    const r = fn(...args);
+    if (!(r instanceof Promise)) return r;
+    if (stopped()) throw new GuestStopped();
+    return new Promise((resolve, reject) => {
+      // Registered for this wait only, and taken back when it ends: nothing accumulates.
+      const forget = onStop(() => void setTimeout(() => reject(new GuestStopped()), 0));
+      r.then(
+        (v) => (forget(), resolve(v)),
+        (e: unknown) => (forget(), reject(e)),
+      );
+    });
   };
 }

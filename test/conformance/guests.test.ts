@@ -9,8 +9,8 @@ import { runConformance } from "../helpers/peer.js";
  * module wasix_32v1) asserts errnos from inside WASM; this only plays the peer and reads the
  * verdicts. Guests that open their own sockets (we_, wx_) run with --allow-net.
  */
-/** we_ guests run by their own tests (differential, name resolution). */
-const NOT_CONFORMANCE = new Set(["we_misuse.wasm", "we_getaddrinfo.wasm"]);
+/** we_ guests run by their own tests (differential, name resolution, workerd). */
+const NOT_CONFORMANCE = new Set(["we_misuse.wasm", "we_getaddrinfo.wasm", "we_connect_only.wasm"]);
 const guests = readdirSync(`${ROOT}test/guests`).filter((f) => /^(p1|we|wx)_.*\.wasm$/.test(f) && !NOT_CONFORMANCE.has(f)).sort();
 
 describe("conformance guests (preview1, WasmEdge, WASIX)", () => {

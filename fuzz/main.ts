@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * npm run fuzz [-- --seed N --calls N --only sock_ --stop]
+ *
+ * Calls wasock's imports (every ABI) with hostile arguments and reports every host fault with
+ * the seed and call number that replay it. Exits 1 if there was any.
+ */
+import { parseArgs } from "node:util";
+import { fuzz } from "./harness.js";
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: "string", default: "1" },
+    calls: { type: "string", default: "1000000" },
+    only: { type: "string" },
+    stop: { type: "boolean", default: false },
+  },
+});
+const seed = Number(values.seed);
+const calls = Number(values.calls);
+if (!Number.isInteger(seed) || !Number.isInteger(calls) || calls < 1) {
+  console.error("wasock fuzz: --seed and --calls take whole numbers");
+  process.exit(2);
+}
+
+const started = performance.now();
+const stats = await fuzz({ seed, calls, only: values.only, stopOnFault: values.stop });
+const secs = (performance.now() - started) / 1000;
+const top = [...stats.errnos].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([e, n]) => `${e}:${n}`).join(" ");
+console.log(`seed ${seed}: ${stats.calls} calls in ${stats.worlds} worlds, ${secs.toFixed(1)} s (${Math.round(stats.calls / secs)}/s)`);
+console.log(`  waited and stopped: ${stats.blocked}, exits: ${stats.exits}, errnos (most common): ${top}`);
+for (const f of stats.faults.slice(0, 20)) console.log(`FAULT call ${f.call} ${f.import}(${f.args}): ${f.problem}`);
+if (stats.faults.length > 20) console.log(`… and ${stats.faults.length - 20} more`);
+console.log(stats.faults.length === 0 ? "no host faults" : `${stats.faults.length} host fault(s)`);
+process.exit(stats.faults.length === 0 ? 0 : 1);

@@ -1,0 +1,20 @@
+/**
+ * Timers for guest timeouts, which may be far longer than the 2^31 − 1 ms (24.8 days) a JS timer
+ * can hold: JS would fire a longer one after 1 ms. A long wait is a chain of timers instead.
+ */
+const MAX_TIMER_MS = 0x7fff_ffff;
+
+/** Call `fn` once `ms` milliseconds have passed; returns a function that cancels it. */
+export function timeout(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = (left: number): void => {
+    timer = left > MAX_TIMER_MS ? setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS) : setTimeout(fn, left);
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
+}
+
+/** A promise that resolves after `ms` milliseconds, however long that is. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => void timeout(resolve, ms));
+}
