@@ -48,14 +48,17 @@ async function main(): Promise<void> {
   const node26 = findRuntimes().get("node26");
   if (!node26) throw new Error("needs the Node 26 devDependency");
   const dir = mkdtempSync(join(tmpdir(), "wasock-cpu-prof-"));
-  const server = raw // a SIGINT handler that exits, so that Node writes the profile
-    ? ["--import", 'data:text/javascript,process.once("SIGINT", () => process.exit(130))', join(dist, "bench/raw-http-server.js")]
+  const server = raw
+    ? [join(dist, "bench/raw-http-server.js")]
     : [join(dist, "host/cli/main.js"), "run", join(root, "examples/http-hello.wasm"), "--listen", "127.0.0.1:0", "--bridge", bridge];
+  // A SIGINT handler ahead of any other that exits at once (Node writes the profile on exit),
+  // while the guest is idle in poll — before the CLI's own handler starts closing sockets.
+  const exitOnSigint = ["--import", 'data:text/javascript,process.once("SIGINT", () => process.exit(130))'];
   const name = raw ? "raw node:net" : `wasock ${bridge}`;
-  const s = await startServer(name, [node26.bin, "--cpu-prof", "--cpu-prof-dir", dir, ...server]);
+  const s = await startServer(name, [node26.bin, "--cpu-prof", "--cpu-prof-dir", dir, ...exitOnSigint, ...server]);
   const warm = await wrk({ port: s.port, connections: 64, seconds: 1 });
   const r = await wrk({ port: s.port, connections: 64, seconds, latency: true });
-  s.proc.kill("SIGINT"); // the CLI stops and exits (raw: SIGINT's default): Node writes the profile on the way out
+  s.proc.kill("SIGINT");
   await new Promise((res) => s.proc.once("exit", res));
   await sleep(100);
   const file = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];

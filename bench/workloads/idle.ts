@@ -21,10 +21,20 @@ function acceptQueue(port: number): number {
   return out.split("\n").filter(Boolean).reduce((n, l) => n + Number(l.trim().split(/\s+/)[1] ?? 0), 0);
 }
 
+/** The line of a server's output that says why it stopped (PHP's FD_SETSIZE warning, a poll error, …). */
+function why(output: string): string {
+  const lines = output.trim().split("\n");
+  for (const re of [/FD_SETSIZE/, /poll|select|accept|EMFILE|Too many/i]) {
+    const l = lines.findLast((x) => re.test(x));
+    if (l) return l.trim().replace(/^PHP Warning:\s+/, "").slice(0, 140);
+  }
+  return lines[lines.length - 1]?.trim() ?? "";
+}
+
 /** Wait for an empty accept queue, then for the RSS to hold still (±0.5% over 0.5 s; ≤ 10 s). */
 async function settledRss(s: Server): Promise<number> {
   const rss = (): number => {
-    if (s.proc.exitCode !== null || s.proc.signalCode !== null) throw new Error(`server exited (${s.proc.exitCode ?? s.proc.signalCode}): ${s.output().trim().split("\n").slice(-2).join(" / ")}`);
+    if (s.proc.exitCode !== null || s.proc.signalCode !== null) throw new Error(`server exited (${s.proc.exitCode ?? s.proc.signalCode})`);
     return rssBytes(s.pid);
   };
   for (let i = 0; i < 100 && acceptQueue(s.port) > 0; i++) await sleep(100);
@@ -75,14 +85,14 @@ export const idle: Workload = {
         held2 = (await ask(c, "count")).open! - 1;
         answered = (await ask(c, "probe")).answered!;
       } catch (e) {
-        notes.push(`large step: ${(e as Error).message.slice(0, 200)}`);
+        await sleep(300); // what it printed on the way out can arrive after its exit
+        const exited = /^server exited/.test((e as Error).message);
+        notes.push(`large step: ${(e as Error).message.slice(0, 200)}${exited ? `: ${why(s.output())}` : ""}`);
       }
       if (held1 < small) notes.push(`held ${held1} of ${small}`);
       if (held2 < o.idle && Number.isFinite(rss2)) notes.push(`held ${held2} of ${o.idle}`);
       if (answered < 2 && Number.isFinite(rss2)) notes.push(`${2 - answered} of the oldest/newest connections unanswered`);
       if (/EMFILE|Too many open files|pausing accepts/.test(s.output())) notes.push("server: accept EMFILE");
-      const fdset = /.*FD_SETSIZE.*/.exec(s.output());
-      if (fdset) notes.push(`server: ${fdset[0].trim().slice(0, 160)}`);
       const ok2 = held2 >= o.idle && answered === 2;
       return {
         sample: {
