@@ -20,6 +20,7 @@ export class Runtime extends BaseRuntime {
 
 export { MemoryNetwork };
 export { MemoryStream } from "./net/memory/stream.js";
+export { DEFAULT_LIMITS, LimitError, type Limits } from "./sockets/limits.js";
 export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
 export type { SocketRow } from "./sockets/table.js";
 export type { AllowOptions } from "./access.js";

@@ -106,6 +106,25 @@ export class GuestMemory {
     return out;
   }
 
+  /** Copy `len` bytes out starting `skip` bytes into the iovecs (a piece of a large send). */
+  gatherRange(iovs: Iovec[], skip: number, len: number): Uint8Array {
+    this.refresh();
+    const out = new Uint8Array(len);
+    let o = 0;
+    for (const v of iovs) {
+      if (o >= len) break;
+      if (skip >= v.len) {
+        skip -= v.len;
+        continue;
+      }
+      const n = Math.min(v.len - skip, len - o);
+      out.set(this.u8.subarray(v.ptr + skip, v.ptr + skip + n), o);
+      o += n;
+      skip = 0;
+    }
+    return out;
+  }
+
   /** Copy `data` into the iovecs in order; returns bytes written (≤ total capacity). */
   scatter(iovs: Iovec[], data: Uint8Array): number {
     this.refresh();

@@ -10,6 +10,7 @@ import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions 
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 import { isComponent } from "./p2/detect.js";
+import { limitsFrom, type Limits } from "./sockets/limits.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -43,6 +44,9 @@ export interface RuntimeOptions {
   bridge?: BridgeName;
   /** What the guest may do on the network itself (listen, connect, resolve). Deny by default. */
   allow?: AllowOptions;
+  /** What the guest may hold on the host: fds, buffered bytes, lookup answers (host/sockets/limits.ts).
+   *  Unset ones keep their defaults; a bad value is a LimitError from the constructor. */
+  limits?: Partial<Limits>;
   /** Called with one line for each denied operation (default: written to stderr). */
   onDeny?: (message: string) => void;
   stdout?: StdioOptions["stdout"];
@@ -82,14 +86,22 @@ export class Runtime {
   private starting: Promise<Listening[]> | undefined;
   private policy: Policy | undefined;
   private dirs: Preopen[] = [];
+  readonly limits: Limits;
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
-    this.kernel = new LocalKernel(backend, somaxconn, {
-      stdout: options.stdout ?? ((d) => void process.stdout.write(d)),
-      stderr: options.stderr ?? ((d) => void process.stderr.write(d)),
-      stdin: options.stdin,
-    });
+    this.limits = limitsFrom(options.limits);
+    this.kernel = new LocalKernel(
+      backend,
+      somaxconn,
+      {
+        stdout: options.stdout ?? ((d) => void process.stdout.write(d)),
+        stderr: options.stderr ?? ((d) => void process.stderr.write(d)),
+        stdin: options.stdin,
+      },
+      undefined,
+      this.limits,
+    );
   }
 
   /** Check the pre-opened directories and open the listeners. Rejects on a missing directory
@@ -152,7 +164,7 @@ export class Runtime {
     }
     try {
       if (bridge === "jspi") {
-        const ctx = new GuestContext(this.kernel, Core.load(), args, env);
+        const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds);
         for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
         ctx.addPreopens(this.dirs);
         try {
@@ -167,7 +179,7 @@ export class Runtime {
         }
       }
       const { runWorker } = await this.extensions.worker!();
-      return { exitCode: await runWorker(mod as WebAssembly.Module, this.kernel, args, env, this.handles, this.dirs) };
+      return { exitCode: await runWorker(mod as WebAssembly.Module, this.kernel, args, env, this.handles, this.dirs, this.limits.fds) };
     } finally {
       this.stop();
     }

@@ -26,16 +26,45 @@ export function recvInto(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], flags
   });
 }
 
+/**
+ * Bytes of a stream send copied out of guest memory at a time. A larger send is taken in pieces,
+ * each once the socket can take it, so a socket never holds more than its send limit plus one
+ * piece, however large the guest's buffer (the worker bridge's channel does the same).
+ */
+const SEND_PIECE = 64 * 1024;
+
 /** Send gathered iovecs: writes the byte count at `retLen`. Shared with fd_write. */
 export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number, siflags = 0): Sync<number> {
-  const data = ctx.mem.gather(iovs);
   // WASIX's SEND_DONT_WAIT (MSG_DONTWAIT); other ABIs reject the bit earlier.
-  const r = ctx.kernel.send(s.handle, data, (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0);
-  return after(r, (n) => {
+  const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0;
+  const total = GuestMemory.total(iovs);
+  const report = (n: number): number => {
     if (n < 0) return -n;
     ctx.mem.setU32(retLen, n);
     return Errno.SUCCESS;
-  });
+  };
+  if (total <= SEND_PIECE || s.dgram) return after(ctx.kernel.send(s.handle, ctx.mem.gather(iovs), nonblock), report);
+  let sent = 0;
+  let failed = 0;
+  /** Account one piece's answer; true to go on with the next. */
+  const took = (k: number, asked: number): boolean => {
+    if (k < 0) failed = k;
+    else sent += k;
+    return k === asked;
+  };
+  // A blocking send takes every piece (waiting between them); a non-blocking one what fits now.
+  // An error after some bytes went reports the bytes, as Linux does; the error shows next call.
+  const done = (): number => report(sent > 0 ? sent : failed);
+  const loop = (): Sync<number> => {
+    while (sent < total) {
+      const n = Math.min(SEND_PIECE, total - sent);
+      const r = ctx.kernel.send(s.handle, ctx.mem.gatherRange(iovs, sent, n), nonblock);
+      if (r instanceof Promise) return r.then((k) => (took(k, n) ? loop() : done()));
+      if (!took(r, n)) return done();
+    }
+    return done();
+  };
+  return loop();
 }
 
 /** WASIX flag bits that wasix-libc passes through wasi_snapshot_preview1's sock_recv/sock_send. */

@@ -25,6 +25,8 @@ export interface WorkerInit {
   /** Pre-opened directories: the fds after `preopens` (the worker reaches them with node:fs itself). */
   dirs: Preopen[];
   sab: SharedArrayBuffer;
+  /** The guest's fd limit (Limits.fds). */
+  maxFds: number;
 }
 
 
@@ -33,10 +35,10 @@ export interface WorkerInit {
  * blocking the event loop (Atomics.waitAsync).
  */
 export async function runWorker(
-  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [],
+  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [], maxFds = 1024,
 ): Promise<number> {
   const ch = new Channel();
-  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab };
+  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab, maxFds };
   return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel);
 }
 

@@ -42,6 +42,7 @@ program
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
+  .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
   .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
     process.exit(await runCommand(module, guestArgs, flags));
   });

@@ -6,6 +6,7 @@ import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { isComponent } from "../p2/component.js";
 import { importTypeMismatch } from "../bridge/link.js";
+import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
 export interface RunFlags {
   listen: string[];
@@ -18,6 +19,19 @@ export interface RunFlags {
   somaxconn?: number;
   backlog?: number;
   bridge: BridgeName;
+  limit: string[];
+}
+
+/** `--limit name=value`, repeatable: the limits given, or the message for a malformed one. */
+function parseLimits(specs: string[]): Partial<Limits> | string {
+  const out: Record<string, number> = {};
+  for (const spec of specs) {
+    const m = /^([A-Za-z]+)=(\d+)([KMG]i?B?)?$/.exec(spec);
+    if (!m) return `--limit ${spec}: expected NAME=NUMBER (a K, M or G suffix is 1024-based)`;
+    const unit = m[3] ? 1024 ** ("KMG".indexOf(m[3][0]!) + 1) : 1;
+    out[m[1]!] = Number(m[2]) * unit;
+  }
+  return out;
 }
 
 /** Exit status for a guest that trapped (128 + SIGABRT, as wasmtime reports it). */
@@ -75,10 +89,19 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   for (const kv of flags.env) if (!/^[^=]+=/.test(kv)) return fail(`--env ${kv}: expected KEY=VALUE`, 2);
   const dirs = parseDirs(flags.dir ?? []);
   if (typeof dirs === "string") return fail(dirs, 2);
+  const limits = parseLimits(flags.limit ?? []);
+  if (typeof limits === "string") return fail(limits, 2);
+  try {
+    limitsFrom(limits);
+  } catch (e) {
+    if (e instanceof LimitError) return fail(`--limit: ${e.message}`, 2);
+    throw e;
+  }
   const module = load(path);
   if (typeof module === "string") return fail(module);
 
   const rt = new Runtime({
+    limits,
     args: [path, ...guestArgs],
     env: flags.env,
     listen: flags.listen,

@@ -15,6 +15,7 @@ import { StdinReader } from "./stdin.js";
 export * from "./api.js";
 import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 import { timeout } from "../util/timer.js";
+import { DEFAULT_LIMITS, ReceiveBudget, type Limits } from "./limits.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -31,13 +32,28 @@ export class LocalKernel implements Kernel {
   /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
   resolveAccess: (name: string) => number = () => Errno.ACCES;
 
+  /** Unread bytes of all this guest's sockets together. */
+  private readonly budget: ReceiveBudget;
+
   constructor(
     readonly backend: NetBackend,
     readonly somaxconn: number,
     private readonly stdio: StdioOptions = {},
     readonly abi: number = Abi.LINUX,
+    readonly limits: Limits = DEFAULT_LIMITS,
   ) {
     this.stdinState.source = stdio.stdin;
+    this.budget = new ReceiveBudget(limits.totalReceive);
+  }
+
+  /** A socket under this guest's limits. */
+  private newSocket(): TcpSocket {
+    const s = new TcpSocket();
+    s.rxLimit = this.limits.receiveBuffer;
+    s.txLimit = this.limits.sendBuffer;
+    s.dgramLimit = this.limits.datagramQueue;
+    s.budget = this.budget;
+    return s;
   }
 
   private readonly poller = new Poller((h) => this.sockets.get(h));
@@ -63,7 +79,7 @@ export class LocalKernel implements Kernel {
 
   /** Pre-open a listener (the CLI's --listen). Rejects with the backend's error. */
   async preopen(host: string, port: number, backlog: number, fd = -1): Promise<number> {
-    const s = new TcpSocket();
+    const s = this.newSocket();
     const effective = this.core.backlogEffective(backlog, this.somaxconn);
     const listener = await this.backend.listen({ host, port, backlog: Math.max(effective, 1) });
     let e = this.step(s, TcpOp.BIND);
@@ -82,7 +98,7 @@ export class LocalKernel implements Kernel {
       const denied = this.socketAccess(type);
       if (denied !== 0) return -denied;
     }
-    const s = new TcpSocket();
+    const s = this.newSocket();
     s.abi = abi;
     s.family = family;
     s.dgram = type === SocketType.DGRAM;
@@ -310,7 +326,7 @@ export class LocalKernel implements Kernel {
     const denied = this.resolveAccess(name);
     if (denied !== 0) return -denied;
     return this.backend.resolve(name).then(
-      (hosts) => hosts.map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
+      (hosts) => hosts.slice(0, this.limits.dnsAnswers).map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
       (err: unknown) => -this.core.errnoFromError(err),
     );
   }
@@ -362,7 +378,7 @@ export class LocalKernel implements Kernel {
       stream.reset();
       return;
     }
-    const s = new TcpSocket();
+    const s = this.newSocket();
     s.abi = l.abi;
     s.family = stream.local.family;
     s.word = TcpState.CONNECTED;
@@ -459,9 +475,13 @@ export class LocalKernel implements Kernel {
     this.sockets.delete(h);
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
+    s.release();
     if (s.listener) {
       s.listener.close();
-      for (const q of s.queue.splice(0)) q.stream?.reset();
+      for (const q of s.queue.splice(0)) {
+        q.release();
+        q.stream?.reset();
+      }
     } else if (s.stream) {
       // Linux close(): unread data means RST, otherwise an orderly FIN after queued writes.
       if (s.rxBytes > 0) s.stream.reset();
@@ -504,7 +524,8 @@ export class LocalKernel implements Kernel {
 
   /** The live socket table, like `netstat -ntp`. */
   table(): SocketRow[] {
-    return [...this.sockets.values()].map(socketRow);
+    // Connections still in an accept queue are listed too (fd -1), as netstat lists them.
+    return [...this.sockets.values()].flatMap((s) => [socketRow(s), ...s.queue.map(socketRow)]);
   }
 
   private readonly stopWatchers = new Set<() => void>();

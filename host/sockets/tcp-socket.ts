@@ -2,11 +2,12 @@ import { Abi, TcpState, Word } from "../core/enums.js";
 import type { NetListener, NetStream, NetUdp, SockAddr } from "../net/backend.js";
 import type { Datagram } from "./api.js";
 import { Waitable } from "./readiness.js";
+import { DEFAULT_LIMITS, type BudgetWaiter, type ReceiveBudget } from "./limits.js";
 
-/** Receive buffering above this pauses the connection (TCP window does the rest). */
-export const RX_HIGH_WATER = 256 * 1024;
-/** A send is accepted while less than this is queued towards the OS; beyond it the guest blocks or gets EAGAIN. */
-export const TX_HIGH_WATER = 1024 * 1024;
+/** Receive buffering above this pauses the connection (TCP window does the rest): the default. */
+export const RX_HIGH_WATER = DEFAULT_LIMITS.receiveBuffer;
+/** A send is accepted while less than this is queued towards the OS (the default); beyond it the guest blocks or gets EAGAIN. */
+export const TX_HIGH_WATER = DEFAULT_LIMITS.sendBuffer;
 
 const EMPTY = new Uint8Array(0);
 
@@ -14,7 +15,7 @@ const EMPTY = new Uint8Array(0);
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
  * flags); every transition is decided by core.tcp_step, this class only holds data and readiness.
  */
-export class TcpSocket extends Waitable {
+export class TcpSocket extends Waitable implements BudgetWaiter {
   word: number = TcpState.UNBOUND;
   /** Whose rules the core applies to this socket (Abi.LINUX for preview1/WasmEdge). */
   abi = 0;
@@ -62,6 +63,15 @@ export class TcpSocket extends Waitable {
   error: string | undefined;
   errorReported = false;
   private paused = false;
+  /** Closed by the guest: whatever still arrives is dropped, and nothing counts any more. */
+  private released = false;
+
+  // limits (the kernel sets them from its Limits)
+  rxLimit = RX_HIGH_WATER;
+  txLimit = TX_HIGH_WATER;
+  dgramLimit = DEFAULT_LIMITS.datagramQueue;
+  /** The guest's total receive budget, shared by all its sockets. */
+  budget: ReceiveBudget | undefined;
 
   get state(): number {
     return this.word & 0x0f;
@@ -73,12 +83,14 @@ export class TcpSocket extends Waitable {
     this.local = stream.local;
     this.remote = stream.remote;
     stream.onData = (chunk) => {
-      if (this.word & Word.SHUT_RD) return; // Linux: data after SHUT_RD is dropped
+      if (this.word & Word.SHUT_RD || this.released) return; // Linux: data after SHUT_RD is dropped
       this.rx.push(chunk);
       this.rxBytes += chunk.length;
-      if (this.rxBytes >= RX_HIGH_WATER && !this.paused) {
+      this.budget?.add(chunk.length);
+      if (!this.paused && (this.rxBytes >= this.rxLimit || this.budget?.exhausted)) {
         this.paused = true;
         stream.pause();
+        if (this.budget?.exhausted) this.budget.wait(this);
       }
       this.notify();
     };
@@ -132,23 +144,42 @@ export class TcpSocket extends Waitable {
     }
     if (!peek) {
       this.rxBytes -= out.length;
-      if (this.paused && this.rxBytes < RX_HIGH_WATER / 2) {
-        this.paused = false;
-        this.stream?.resume();
-      }
+      this.budget?.release(out.length);
+      this.maybeResume();
     }
     return out;
+  }
+
+  /** Paused, and now below half its own limit and half the guest's total: resume. */
+  private maybeResume(): void {
+    if (!this.paused || this.released || this.rxBytes >= this.rxLimit / 2) return;
+    if (this.budget && this.budget.used >= this.budget.limit / 2) {
+      this.budget.wait(this); // told when the total frees up
+      return;
+    }
+    this.paused = false;
+    this.stream?.resume();
+  }
+
+  budgetFreed(): void {
+    this.maybeResume();
   }
 
   /** Drop everything buffered (shutdown(SHUT_RD)). */
   discard(): void {
     this.rx.length = 0;
     this.rxHead = 0;
+    this.budget?.release(this.rxBytes);
     this.rxBytes = 0;
-    if (this.paused) {
-      this.paused = false;
-      this.stream?.resume();
-    }
+    this.maybeResume();
+  }
+
+  /** The guest closed it: give back what it held of the total budget; drop what arrives later. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.budget?.forget(this);
+    this.budget?.release(this.rxBytes + this.dgramBytes);
   }
 
   /** poll: a recv would not block. */
@@ -161,7 +192,7 @@ export class TcpSocket extends Waitable {
   /** poll: a send would not block. */
   writable(): boolean {
     if (this.error !== undefined || this.dgram) return true;
-    return this.state === TcpState.CONNECTED && (this.stream?.bufferedAmount ?? 0) < TX_HIGH_WATER;
+    return this.state === TcpState.CONNECTED && (this.stream?.bufferedAmount ?? 0) < this.txLimit;
   }
 
   /** A wasi:sockets tcp/udp-socket pollable: ready unless an operation is in progress and not
