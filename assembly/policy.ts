@@ -13,9 +13,15 @@
 //   only (so it neither slips past nor is refused by the IPv4 rules); a rule written as a mapped
 //   address with prefix >= 96 is stored as the IPv4 rule it means. IPv4-compatible (::a.b.c.d)
 //   stays IPv6.
-// * an unspecified address (0.0.0.0, ::) means every interface: only a rule for everything of its
-//   family (prefix 0, the `*` rules) or for exactly that address with a full prefix allows it, never
-//   a network that merely contains it (0.0.0.0/8) nor a rule for one interface (127.0.0.1).
+// * an unspecified address (0.0.0.0, ::) to listen on means every interface: only a rule for
+//   everything of its family (prefix 0, the `*` rules) or for exactly that address with a full
+//   prefix allows it, never a network that merely contains it (0.0.0.0/8) nor a rule for one
+//   interface (127.0.0.1).
+// * an unspecified address to connect to (or send to) means this host, at whichever of its
+//   addresses the socket is bound to (Linux: 0.0.0.0 → the bound source or 127.0.0.1; :: → ::1, or
+//   127.0.0.1 from an IPv6 socket bound to an IPv4-mapped address): only prefix-0 rules allow it,
+//   IPv4's for 0.0.0.0 (and ::ffff:0.0.0.0), IPv4's and IPv6's for ::. A rule for 0.0.0.0 itself
+//   (or a host name that resolved to it) allows no connect.
 // * a port matches lo <= port <= hi; port 0 (an ephemeral listen) only where the range includes 0.
 
 import { PolicyKind } from "./enums";
@@ -205,6 +211,12 @@ export function policyCheck(slot: i32, kind: i32, family: i32, port: i32): i32 {
   }
   const full = bits(family);
   const any = isZero(ADDR, family);
+  if (any && kind == PolicyKind.CONNECT) {
+    // A connect to 0.0.0.0 reaches this host at the socket's bound address (127.0.0.1 when
+    // unbound), one to :: reaches ::1 or, from a socket bound to an IPv4-mapped address, IPv4
+    // loopback: only rules for every address of each family it may reach allow it.
+    return everything(slot, kind, 4, port) && (family == 4 || everything(slot, kind, 6, port)) ? Errno.SUCCESS : Errno.ACCES;
+  }
   const n = load<i32>(hdr(slot), 4);
   for (let i = 0; i < n; i++) {
     const r = rule(slot, i);
@@ -219,6 +231,17 @@ export function policyCheck(slot: i32, kind: i32, family: i32, port: i32): i32 {
     if (samePrefix(r, ADDR, prefix)) return Errno.SUCCESS;
   }
   return Errno.ACCES;
+}
+
+/** Whether a slot has a rule of `kind` for every address of `family` (prefix 0) taking `port`. */
+function everything(slot: i32, kind: i32, family: i32, port: i32): bool {
+  const n = load<i32>(hdr(slot), 4);
+  for (let i = 0; i < n; i++) {
+    const r = rule(slot, i);
+    if (<i32>load<u8>(r, 16) == kind && <i32>load<u8>(r, 17) == family && load<u8>(r, 18) == 0 &&
+        port >= <i32>load<u16>(r, 20) && port <= <i32>load<u16>(r, 22)) return true;
+  }
+  return false;
 }
 
 /** How many rules of `kind` a slot has; -EINVAL for a bad slot or kind. */
@@ -256,6 +279,20 @@ function trimmed(len: i32): i32 {
   return len == 0 || len > NAME_MAX ? -1 : len;
 }
 
+/** Whether NAME_BUF[start..n) is labels of 1–63 name characters joined by dots (n > start). */
+function validName(start: i32, n: i32): bool {
+  if (start >= n) return false;
+  let label = 0;
+  for (let i = start; i < n; i++) {
+    const c = lower(load<u8>(NAME_BUF + <usize>i));
+    if (c == 0x2e) {
+      if (label == 0) return false;
+      label = 0;
+    } else if (!nameChar(c) || ++label > 63) return false;
+  }
+  return label != 0;
+}
+
 /**
  * Let a slot resolve the name in the name buffer [0..len): ASCII, case-insensitive, one trailing
  * dot ignored, labels of 1–63 of a-z 0-9 - _, at most 253 bytes. A leading `*.` allows every name
@@ -269,16 +306,7 @@ export function policyAddName(slot: i32, len: i32): i32 {
   if (n < 0) return Errno.INVAL;
   let start = 0;
   if (n >= 2 && load<u8>(NAME_BUF) == 0x2a && load<u8>(NAME_BUF, 1) == 0x2e) start = 2;
-  if (start == n) return Errno.INVAL;
-  let label = 0;
-  for (let i = start; i < n; i++) {
-    const c = lower(load<u8>(NAME_BUF + <usize>i));
-    if (c == 0x2e) {
-      if (label == 0) return Errno.INVAL;
-      label = 0;
-    } else if (!nameChar(c) || ++label > 63) return Errno.INVAL;
-  }
-  if (label == 0) return Errno.INVAL;
+  if (!validName(start, n)) return Errno.INVAL;
   const h = hdr(slot);
   const count = load<i32>(h, 8);
   for (let e = 0; e < count; e++) if (entryIs(nameAt(slot, e), n)) return Errno.SUCCESS;
@@ -308,7 +336,10 @@ function tailIs(e: usize, from: i32, k0: i32): bool {
 /**
  * Whether a slot may resolve the name in the name buffer [0..len): 0 if allowed (resolve-all, an
  * equal name, or a `*.suffix` entry with at least one label before the suffix), else EACCES;
- * EINVAL for a bad slot or a length out of 1..256 (253 without the trailing dot).
+ * EINVAL for a bad slot or a length out of 1..256 (253 without the trailing dot). Unless every name
+ * is allowed, a name that is not labels of a-z 0-9 - _ is EACCES: no entry can allow it, and the
+ * resolver might look up something else (a NUL byte ends the name a C resolver sees, so
+ * `localhost\0.example.com` would pass `*.example.com` and look up localhost).
  */
 export function policyCheckName(slot: i32, len: i32): i32 {
   if (!live(slot)) return Errno.INVAL;
@@ -316,6 +347,7 @@ export function policyCheckName(slot: i32, len: i32): i32 {
   if (n < 0) return Errno.INVAL;
   const h = hdr(slot);
   if (load<u8>(h, 1) != 0) return Errno.SUCCESS;
+  if (!validName(0, n)) return Errno.ACCES;
   const count = load<i32>(h, 8);
   for (let e = 0; e < count; e++) {
     const at = nameAt(slot, e);

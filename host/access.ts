@@ -1,6 +1,6 @@
 import { Errno, PolicyKind } from "./core/enums.js";
 import type { NetBackend } from "./net/backend.js";
-import { parseRule, Policy, resolveRules, type ParsedRule } from "./policy.js";
+import { isHostName, parseRule, Policy, resolveRules, type ParsedRule } from "./policy.js";
 import type { AccessCheck } from "./sockets/kernel.js";
 
 /** What a guest may do on the network beyond its pre-opened listeners. Deny by default. */
@@ -46,11 +46,17 @@ export function accessCheck(policy: Policy, onDeny: (message: string) => void): 
   };
 }
 
-/** The kernel's resolve check: names allowed by `--allow-resolve`; each denial reported once. */
+/** The kernel's resolve check: names allowed by `--allow-resolve`; each denial reported once. A
+ *  name that is not a host name (a NUL byte, a space, an empty label) is quoted: only allowing
+ *  every name allows it. */
 export function resolveCheck(policy: Policy, onDeny: (message: string) => void): (name: string) => number {
   return (name) => {
     const e = policy.checkName(name);
-    if (e !== 0) onDeny(`wasock: denied resolving ${name}: not allowed (allow it with ${policy.describeName(name)})`);
+    if (e !== 0) {
+      onDeny(isHostName(name)
+        ? `wasock: denied resolving ${name}: not allowed (allow it with ${policy.describeName(name)})`
+        : `wasock: denied resolving ${JSON.stringify(name)}: not a host name (only --allow-resolve for every name allows it)`);
+    }
     return e;
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The capability policy, host side: rule text → addresses (`parseRule`, `resolveRules`), and
  * `Policy`, one runtime's allow rules held in a slot of the shared core. Every decision — matching,
- * IPv4-mapped normalisation, wildcard and port-0 handling — is core.wasm's (assembly/policy.ts);
- * this module only parses text.
+ * IPv4-mapped normalisation, wildcard and port-0 handling, which names may be looked up — is
+ * core.wasm's (assembly/policy.ts); this module only parses text.
  *
  * Rule syntax (the CLI's `--allow-listen` / `--allow-connect`):
  *   host:port  host:lo-hi  host:*  cidr:port  *:port  *:*  *     IPv6 in brackets: [::1]:8080,
@@ -80,7 +80,7 @@ function anyNets(): Net[] {
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
 
 /** A DNS host name (labels of letters, digits, `-`, `_`; at most 253 bytes; one trailing dot). */
-function isHostName(name: string): boolean {
+export function isHostName(name: string): boolean {
   const n = name.endsWith(".") ? name.slice(0, -1) : name;
   return n.length > 0 && n.length <= 253 && n.split(".").every((l) => LABEL.test(l));
 }
@@ -320,15 +320,18 @@ export class Policy {
   }
 
   /** The option that would allow it, for the one-line denial message:
-   *  `--allow-connect 10.0.0.1:80`, `--allow-listen [::1]:0` (a mapped address as its IPv4). */
+   *  `--allow-connect 10.0.0.1:80`, `--allow-listen [::1]:0` (a mapped address as its IPv4). A
+   *  connect to 0.0.0.0 or :: reaches this host at any of its addresses, so only an every-address
+   *  rule allows it: `--allow-connect 0.0.0.0/0:80`, `--allow-connect *:80` for ::. */
   describe(kind: PolicyKind, host: string, port: number): string {
     const bytes = new Uint8Array(16);
     let family = parseIp(host, bytes);
     if (family === 6 && isV4Mapped(bytes)) {
-      bytes.copyWithin(0, 12, 16);
+      bytes.copyWithin(0, 12, 16).fill(0, 4);
       family = 4;
     }
-    const where = family === 0 ? host : family === 4 ? formatIp(4, bytes) : `[${formatIp(6, bytes)}]`;
+    let where = family === 0 ? host : family === 4 ? formatIp(4, bytes) : `[${formatIp(6, bytes)}]`;
+    if (kind === PolicyKind.CONNECT && family !== 0 && bytes.every((b) => b === 0)) where = family === 4 ? "0.0.0.0/0" : "*";
     return `${FLAG[kind] ?? `--allow-? (kind ${kind})`} ${where}:${port}`;
   }
 

@@ -312,6 +312,35 @@ describe("policy matching (core.wasm)", () => {
       [L, "127.0.0.3", 0, OK], [L, "127.0.0.3", 10, OK], [L, "127.0.0.3", 11, NO],
       [L, "127.0.0.4", 0, OK], [L, "127.0.0.4", 1, NO],
     ]],
+    // Connecting to 0.0.0.0 reaches this host at the socket's bound address (127.0.0.1 unbound); to
+    // :: reaches ::1, or 127.0.0.1 from a socket bound to ::ffff:127.0.0.1 (Linux tcp_v6_connect).
+    ["connect to the unspecified address: a rule for it, or for loopback, does not allow it", [[C, "0.0.0.0:80"], [C, "[::]:80"], [C, "127.0.0.1:80"], [C, "[::1]:80"], [C, "0.0.0.0/8:80"]], [
+      [C, "0.0.0.0", 80, NO], [C, "::", 80, NO], [C, "::ffff:0.0.0.0", 80, NO],
+      [C, "127.0.0.1", 80, OK], [C, "::1", 80, OK], [C, "0.1.2.3", 80, OK],
+    ]],
+    ["connect to 0.0.0.0 needs every IPv4 address; to :: every IPv4 and IPv6 address", [[C, "0.0.0.0/0:80"], [C, "[::]/0:81"]], [
+      [C, "0.0.0.0", 80, OK], [C, "::ffff:0.0.0.0", 80, OK], [C, "0.0.0.0", 81, NO],
+      [C, "::", 80, NO], [C, "::", 81, NO], [C, "::1", 81, OK],
+    ]],
+    ["[::]/0 (every IPv6 address) does not reach IPv4 through ::", [[C, "[::]/0:*"]], [
+      [C, "::", 80, NO], [C, "::ffff:0.0.0.0", 80, NO], [C, "::ffff:127.0.0.1", 80, NO], [C, "::1", 80, OK],
+    ]],
+    ["both families' every-address rules on the port allow connecting to ::", [[C, "0.0.0.0/0:80"], [C, "[::]/0:*"]], [
+      [C, "::", 80, OK], [C, "::", 81, NO], [C, "0.0.0.0", 80, OK], [C, "0.0.0.0", 81, NO],
+    ]],
+    ["* allows connecting to 0.0.0.0 and ::, on its ports", [[C, "*:80"]], [
+      [C, "0.0.0.0", 80, OK], [C, "::", 80, OK], [C, "::ffff:0.0.0.0", 80, OK], [C, "::", 81, NO], [C, "0.0.0.0", 0, NO],
+    ]],
+    ["listen rules do not count for connect to the unspecified address (nor the other way)", [[L, "*:*"], [C, "127.0.0.1:*"]], [
+      [C, "0.0.0.0", 80, NO], [C, "::", 80, NO], [L, "0.0.0.0", 80, OK],
+    ]],
+    ["127.0.0.1 is not 127.0.0.0/8; [::1] not ::/127", [[C, "127.0.0.1:80"], [L, "[::1]:80"]], [
+      [C, "127.0.0.2", 80, NO], [C, "127.0.0.0", 80, NO], [C, "127.255.255.255", 80, NO], [C, "127.1.0.1", 80, NO],
+      [C, "::ffff:127.0.0.2", 80, NO], [L, "::", 80, NO], [L, "::2", 80, NO], [L, "::1", 80, OK], [L, "::1%lo", 80, OK],
+    ]],
+    ["port 0: connect and send_to to port 0 only where the range includes 0", [[C, "127.0.0.1:1-65535"], [C, "127.0.0.2:*"]], [
+      [C, "127.0.0.1", 0, NO], [C, "127.0.0.1", 1, OK], [C, "127.0.0.2", 0, OK], [C, "::ffff:127.0.0.1", 0, NO],
+    ]],
     ["several rules: any one allows", [[C, "10.0.0.1:80"], [C, "10.0.0.2:443"], [C, "[::1]:*"]], [
       [C, "10.0.0.1", 80, OK], [C, "10.0.0.2", 443, OK], [C, "10.0.0.1", 443, NO], [C, "10.0.0.2", 80, NO],
       [C, "::1", 5, OK],
@@ -350,6 +379,11 @@ describe("policy matching (core.wasm)", () => {
       [C, "::ffff:10.0.0.1", 443, "--allow-connect 10.0.0.1:443"],
       [C, "2001:DB8:0:0::1", 443, "--allow-connect [2001:db8::1]:443"],
       [C, "fe80::1%eth0", 22, "--allow-connect [fe80::1]:22"],
+      // connecting to the unspecified address: only an every-address rule allows it
+      [C, "0.0.0.0", 80, "--allow-connect 0.0.0.0/0:80"],
+      [C, "::ffff:0.0.0.0", 80, "--allow-connect 0.0.0.0/0:80"],
+      [C, "::", 80, "--allow-connect *:80"],
+      [L, "::", 80, "--allow-listen [::]:80"],
     ];
     for (const [k, host, port, want] of cases) {
       const p = new Policy(core);
@@ -426,6 +460,24 @@ describe("resolveRules", () => {
     });
   });
 
+  it("a name is resolved once: every address it had then, none it gets later; 0.0.0.0 or :: allows no connect", async () => {
+    let answer = ["10.0.0.1", "10.0.0.2", "::ffff:10.0.0.3"];
+    const lookup: Lookup = async () => answer;
+    const [rule] = await resolveRules([parseRule("svc.test:80")], lookup);
+    answer = ["10.0.0.66"]; // the name changes after start: the rule does not follow
+    withPolicy([], (p) => {
+      p.allow(CONNECT, rule!);
+      for (const host of ["10.0.0.1", "10.0.0.2", "10.0.0.3", "::ffff:10.0.0.3"]) assert.equal(p.check(CONNECT, host, 80), OK, host);
+      for (const host of ["10.0.0.66", "10.0.0.4", "::ffff:10.0.0.66"]) assert.equal(p.check(CONNECT, host, 80), NO, host);
+    });
+    // a sinkholed name (hosts files map blocked names to 0.0.0.0) must not open this host
+    const [sink] = await resolveRules([parseRule("ads.test:80")], async () => ["0.0.0.0", "::"]);
+    withPolicy([], (p) => {
+      p.allow(CONNECT, sink!);
+      for (const host of ["0.0.0.0", "::", "::ffff:0.0.0.0", "127.0.0.1", "::1"]) assert.equal(p.check(CONNECT, host, 80), NO, host);
+    });
+  });
+
   it("a failed, empty or nonsensical lookup is a PolicyError naming the rule", async () => {
     const fail: Lookup = async () => {
       throw Object.assign(new Error("getaddrinfo ENOTFOUND nope.invalid"), { code: "ENOTFOUND" });
@@ -476,6 +528,22 @@ describe("names", () => {
         for (const name of ["example.com", "a.b.c", "localhost", "x"]) assert.equal(p.checkName(name), OK, name);
       });
     }
+  });
+
+  it("a name that is not a host name is denied unless every name is (a NUL would end it early)", () => {
+    withPolicy([], (p) => {
+      p.allowResolve(["*.evil.org", "localhost"]);
+      // prettier-ignore
+      const checks: [string, number][] = [
+        ["x.evil.org", OK], ["localhost", OK], ["LOCALHOST.", OK],
+        ["localhost\0.evil.org", NO], ["localhost\0", NO], ["a b.evil.org", NO], ["a..evil.org", NO],
+        ["a/b.evil.org", NO], ["a%00.evil.org", NO], ["a\n.evil.org", NO], ["*.evil.org", NO], [".evil.org", NO],
+        ["127.1", NO], ["2130706433", NO], ["0x7f000001", NO],
+      ];
+      for (const [name, want] of checks) assert.equal(p.checkName(name), want, JSON.stringify(name));
+      p.allowResolve();
+      for (const [name] of checks) assert.equal(p.checkName(name), OK, JSON.stringify(name));
+    });
   });
 
   it("an empty name list allows nothing; names do not allow addresses", () => {
