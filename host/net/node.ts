@@ -120,7 +120,7 @@ const closing = new Set<Promise<void>>();
 class NodeStream implements NetStream {
   readonly local: SockAddr;
   readonly remote: SockAddr;
-  onData: (chunk: Uint8Array) => void = noop;
+  private dataSink: (chunk: Uint8Array) => void = noop;
   onEnd: () => void = noop;
   onDrain: () => void = noop;
   onError: (code: string) => void = noop;
@@ -130,11 +130,24 @@ class NodeStream implements NetStream {
     socket.setNoDelay(true);
     this.local = { host: socket.localAddress ?? "", port: socket.localPort ?? 0, family: socket.localFamily === "IPv6" ? 6 : 4 };
     this.remote = { host: socket.remoteAddress ?? "", port: socket.remotePort ?? 0, family: socket.remoteFamily === "IPv6" ? 6 : 4 };
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => this.onEnd());
     socket.on("drain", () => this.onDrain());
     socket.on("error", (err: NodeJS.ErrnoException) => this.onError(err.code ?? "EIO"));
     socket.on("close", () => this.onClose());
+  }
+
+  get onData(): (chunk: Uint8Array) => void {
+    return this.dataSink;
+  }
+
+  /**
+   * Bytes flow once someone takes them: until then the socket holds them. (A peer that writes
+   * and closes at once had its bytes emitted, under Deno, before the kernel attached: lost.)
+   */
+  set onData(fn: (chunk: Uint8Array) => void) {
+    const first = this.dataSink === noop;
+    this.dataSink = fn;
+    if (first) this.socket.on("data", (chunk: Buffer) => this.dataSink(chunk));
   }
 
   get bufferedAmount(): number {

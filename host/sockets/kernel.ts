@@ -117,6 +117,13 @@ export class LocalKernel implements Kernel {
       s.word = before;
       return -bad;
     }
+    // A UDP socket bound to a chosen port receives from anyone: a listener in all but name, so it
+    // needs a listen rule. (Port 0 is what the first send would pick anyway.)
+    const denied = s.dgram && addr.port !== 0 ? this.access("listen", addr) : 0;
+    if (denied !== 0) {
+      s.word = before;
+      return -denied;
+    }
     for (const o of this.sockets.values())
       if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) {
         s.word = before;

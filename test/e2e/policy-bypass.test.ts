@@ -49,26 +49,12 @@ function verdicts(r: Outcome, steps: string[], denials: string[]): { greetings: 
   return { greetings: lines.filter((l) => l.startsWith("# greeting ")) };
 }
 
-/**
- * Known, and not the policy's: under Deno's node:net a connection whose peer writes and closes at
- * once sometimes reaches the guest as a bare EOF — node:net emits the data between 'connect' and
- * the kernel attaching (host/net/node.ts NodeStream hands it to the no-op onData). The connection
- * was made (the guest's connect said ESUCCESS and the listener's FIN arrived); there, a greeting
- * read as "(none: EOF)" counts as the greeting of the listener the address leads to.
- */
-const LOSSY = RUNTIME === "deno" && NODE_NET;
-const SERVER: Record<string, string> = { "127.0.0.1": "S1", "0.0.0.0": "S1", "::ffff:127.0.0.1": "S1", "::": "S1", "127.0.0.2": "S2", "::1": "S6" };
-const heal = (line: string): string => {
-  const m = LOSSY ? /^# greeting (\S+) \d+: \(none: EOF\)$/.exec(line) : null;
-  return m && SERVER[m[1]!] ? line.replace("(none: EOF)", SERVER[m[1]!]!) : line;
-};
-
 /** Run the guest through the CLI (under this test's runtime) with these flags and steps. */
 async function cli(bridge: string, flags: string[], steps: string[]): Promise<{ greetings: string[]; stderr: string }> {
   const r = await runCli(["run", GUEST, "--bridge", bridge, ...flags, "--", ...steps], 30000);
   const denials = r.stderr.split("\n").filter((l) => l.startsWith("wasock: denied"));
   const { greetings } = verdicts(r, steps, denials);
-  return { greetings: greetings.map(heal), stderr: r.stderr };
+  return { greetings, stderr: r.stderr };
 }
 
 /** A real listener that greets every connection with `text` and closes it. */
@@ -269,7 +255,7 @@ describe("policy bypass attempts over real loopback (the CLI)", () => {
       }
       const ok = await runCli(["run", wasm(client), "--allow-connect", `localhost:${P}`, "--", `127.0.0.1:${P}`, "hi"]);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.ok(ok.stdout === "S1" || (LOSSY && ok.stdout === ""), `${name}: ${JSON.stringify(ok.stdout)}`);
+      assert.equal(ok.stdout, "S1", name);
     }
   });
 
@@ -398,10 +384,9 @@ for (const bridge of BRIDGES) {
       await inMemory(new MemoryNetwork(), bridge, { listen: ["127.0.0.1:8080"] }, ["we listen ::ffff:127.0.0.1 8080 ESUCCESS"]);
     });
 
-    // Found here, not fixed (host/sockets/kernel.ts is another engineer's): the kernel asks the
-    // policy at listen(), connect() and send_to, never at bind(), and a bound UDP socket receives
-    // from anyone — a listener in all but name. Runs (and reports) as a todo until bind asks too.
-    test("UDP: binding a chosen port needs a listen rule", { todo: "kernel.bind does not ask the policy (reported)" }, async () => {
+    // Found here: the kernel asked the policy at listen(), connect() and send_to, never at bind(),
+    // and a bound UDP socket receives from anyone — a listener in all but name. bind() asks now.
+    test("UDP: binding a chosen port needs a listen rule", async () => {
       // the example UDP echo server, with no listen rule, must not get its port
       const network = new MemoryNetwork();
       let err = "";
@@ -415,7 +400,7 @@ for (const bridge of BRIDGES) {
       await inMemory(new MemoryNetwork(), bridge, { connect: ["10.0.0.1:53"] }, steps);
     });
 
-    test("UDP: a chosen port with a listen rule for it binds (the control of the todo above)", async () => {
+    test("UDP: a chosen port with a listen rule for it binds (the control of the test above)", async () => {
       await inMemory(new MemoryNetwork(), bridge, { listen: ["127.0.0.1:5354"] }, both("udp-bind 127.0.0.1 5354 ESUCCESS").slice(0, 1));
     });
   });
