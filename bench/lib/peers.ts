@@ -39,13 +39,16 @@ export type Slot =
 
 /** What each kind of workload serves, per implementation. */
 export type GuestKind = "http" | "echo" | "idle" | "startup";
-const GUESTS: Record<GuestKind, { wasm: string; raw: string; native: string; php: string; wasix?: string; wasixArgs?: string[]; component?: string }> = {
+const GUESTS: Record<GuestKind, { wasm: string; raw: string; native: string; php: string; wasix?: string; wasixArgs?: string[]; component?: string; wasockArgs?: string[] }> = {
   http: { wasm: "examples/http-hello.wasm", raw: "raw-http-server.js", native: "http-hello", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
   echo: {
     wasm: "examples/echo-blocking.wasm", raw: "raw-echo-server.js", native: "echo-blocking", php: "echo.php",
     wasix: "examples/wasix-echo-server.wasm", wasixArgs: ["127.0.0.1:0"], component: "examples/echo-server.component.wasm",
   },
-  idle: { wasm: "bench/guests/http-hello-16k.wasm", raw: "raw-http-server.js", native: "http-hello-16k", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
+  idle: {
+    wasm: "bench/guests/http-hello-16k.wasm", raw: "raw-http-server.js", native: "http-hello-16k", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm",
+    wasockArgs: ["--limit", "fds=16384"], // the guest's fd table, 1024 by default (as Linux's soft RLIMIT_NOFILE)
+  },
   startup: { wasm: "bench/guests/http-hello-200k.wasm", raw: "raw-http-server.js", native: "http-hello", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
 };
 
@@ -118,7 +121,7 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
       if (!guest) { skipped.push({ name, reason: `no component guest for the ${kind} workload` }); continue; }
       const args = s.component
         ? ["run", join(root, guest), "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", "--", "0"]
-        : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge];
+        : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? [])];
       peers.push({
         id: `${s.rt}/wasock-${s.bridge}${s.component ? "-component" : ""}`, name, impl: "wasock", runtime: s.rt, bridge: s.bridge,
         serves: guest, argv: rt.argv(cli, args), baseline: `${s.rt}/raw`,
