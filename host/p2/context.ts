@@ -7,14 +7,20 @@
 import { Core } from "../core/core.js";
 import { Errno } from "../core/enums.js";
 import type { Kernel } from "../sockets/api.js";
+import { StopGate } from "../bridge/stop.js";
 
 export class P2Context {
   readonly core = Core.load();
   /** When a guest on this thread last let the event loop run (performance.now()). */
   lastYield = 0;
 
+  /** Ends a guest on this thread when the runtime stops (bridge/stop.ts); none across the worker bridge. */
+  readonly gate: StopGate | undefined;
+
   /** `inProcess`: the kernel lives on this thread (JSPI), so a guest that never waits starves it. */
-  constructor(readonly kernel: Kernel, readonly inProcess = false) {}
+  constructor(readonly kernel: Kernel, readonly inProcess = false) {
+    this.gate = inProcess ? StopGate.of(kernel) : undefined;
+  }
 
   /** The `error-code` case name of a WASI errno (the core's errno_to_p2 table). */
   code(errno: number): string {

@@ -125,6 +125,10 @@ const toIndices = (r: number[]): Uint32Array => Uint32Array.from(r);
 export function poll(list: Pollable[]): Sync<Uint32Array> {
   if (list.length === 0) throw new Error("wasi:io/poll: poll of an empty list");
   const ctx = list[0]!.ctx;
+  return ctx.gate ? ctx.gate.pass(pollOnce(list, ctx)) : pollOnce(list, ctx);
+}
+
+function pollOnce(list: Pollable[], ctx: P2Context): Sync<Uint32Array> {
   const r = Pollable.wait(list, ctx);
   if (r instanceof Promise || !ctx.inProcess) return after(r, toIndices);
   const now = performance.now();

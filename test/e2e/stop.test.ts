@@ -11,6 +11,7 @@ import { connect } from "../helpers/clients.js";
 const sleeper = new WebAssembly.Module(readFileSync(wasm("test/guests/sleeper.wasm")));
 const echoPoll = new WebAssembly.Module(readFileSync(wasm("examples/echo-poll.wasm")));
 const echoBlocking = new WebAssembly.Module(readFileSync(wasm("examples/echo-blocking.wasm")));
+const component = readFileSync(wasm("examples/echo-server.component.wasm"));
 
 /** Resolves with the guest's output once it has printed `line`. */
 function output(): { sink: (d: Uint8Array) => void; seen: (line: string) => Promise<void>; text: () => string } {
@@ -68,6 +69,15 @@ describe("stopping a runtime under a waiting guest", () => {
       rt.stop();
       const { exitCode } = await within(running, 2000, "run() after stop()");
       assert.ok(exitCode === 143 || exitCode === 1, `exit ${exitCode}`);
+    });
+
+    test(`a wasi:sockets component serving forever ends when stopped (${bridge} bridge)`, async () => {
+      const out = output();
+      const rt = new Runtime({ args: ["echo-server", "0"], bridge, allow: { listen: ["127.0.0.1:*"] }, stdout: out.sink, stderr: () => {} });
+      const running = rt.run(component);
+      await within(out.seen("listening on"), 20000, "the component's listener");
+      rt.stop();
+      assert.deepEqual(await within(running, 3000, "run() after stop()"), { exitCode: 143 });
     });
 
     test(`a poll-loop server that exits on its closed listener keeps its own exit code (${bridge} bridge)`, async () => {
