@@ -39,12 +39,24 @@ export class GuestMemory {
     }
   }
 
-  /** Throws MemoryFault unless [ptr, ptr+len) lies inside memory. */
+  /**
+   * Throws MemoryFault unless [ptr, ptr+len) lies inside memory. The views are re-read only when
+   * the access falls outside them: growth detaches the old buffer (its views read as length 0)
+   * or, for a shared memory, leaves them short — both land here, and reading `memory.buffer` on
+   * every access cost about 0.2 µs per HTTP request.
+   */
   check(ptr: number, len: number): void {
-    this.refresh();
     ptr >>>= 0;
     len >>>= 0;
-    if (ptr + len > this.u8.length) throw new MemoryFault(ptr, len);
+    if (ptr + len > this.u8.length) {
+      this.refresh();
+      if (ptr + len > this.u8.length) throw new MemoryFault(ptr, len);
+    }
+  }
+
+  /** The views, re-read if growth detached them since the last check. */
+  private fresh(): void {
+    if (this.u8.length === 0) this.refresh();
   }
 
   u8At(ptr: number): number { this.check(ptr, 1); return this.dv.getUint8(ptr >>> 0); }
@@ -95,7 +107,7 @@ export class GuestMemory {
 
   /** Copy the iovecs' bytes out (one copy; the result may be retained by the host). */
   gather(iovs: Iovec[]): Uint8Array {
-    this.refresh();
+    this.fresh();
     if (iovs.length === 1) return this.u8.slice(iovs[0]!.ptr, iovs[0]!.ptr + iovs[0]!.len);
     const out = new Uint8Array(GuestMemory.total(iovs));
     let o = 0;
@@ -108,7 +120,7 @@ export class GuestMemory {
 
   /** Copy `len` bytes out starting `skip` bytes into the iovecs (a piece of a large send). */
   gatherRange(iovs: Iovec[], skip: number, len: number): Uint8Array {
-    this.refresh();
+    this.fresh();
     const out = new Uint8Array(len);
     let o = 0;
     for (const v of iovs) {
@@ -127,7 +139,7 @@ export class GuestMemory {
 
   /** Copy `data` into the iovecs in order; returns bytes written (≤ total capacity). */
   scatter(iovs: Iovec[], data: Uint8Array): number {
-    this.refresh();
+    this.fresh();
     let o = 0;
     for (const v of iovs) {
       if (o >= data.length) break;
