@@ -2,11 +2,13 @@
 /**
  * npm run fuzz [-- --seed N --calls N --only sock_ --stop]
  *
- * Calls wasock's imports (every ABI) with hostile arguments and reports every host fault with
- * the seed and call number that replay it. Exits 1 if there was any.
+ * Calls wasock's imports (every ABI: preview1, WasmEdge, WASIX, then wasi:sockets 0.2) with
+ * hostile arguments — `--calls` of each — and reports every host fault with the seed and call
+ * number that replay it. Exits 1 if there was any.
  */
 import { parseArgs } from "node:util";
 import { fuzz } from "./harness.js";
+import { fuzzP2 } from "./p2.js";
 
 const { values } = parseArgs({
   options: {
@@ -29,7 +31,15 @@ const secs = (performance.now() - started) / 1000;
 const top = [...stats.errnos].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([e, n]) => `${e}:${n}`).join(" ");
 console.log(`seed ${seed}: ${stats.calls} calls in ${stats.worlds} worlds, ${secs.toFixed(1)} s (${Math.round(stats.calls / secs)}/s)`);
 console.log(`  waited and stopped: ${stats.blocked}, exits: ${stats.exits}, errnos (most common): ${top}`);
-for (const f of stats.faults.slice(0, 20)) console.log(`FAULT call ${f.call} ${f.import}(${f.args}): ${f.problem}`);
-if (stats.faults.length > 20) console.log(`… and ${stats.faults.length - 20} more`);
-console.log(stats.faults.length === 0 ? "no host faults" : `${stats.faults.length} host fault(s)`);
-process.exit(stats.faults.length === 0 ? 0 : 1);
+const p2Started = performance.now();
+const p2 = values.only === undefined ? await fuzzP2({ seed, calls }) : undefined;
+if (p2) {
+  const p2Secs = (performance.now() - p2Started) / 1000;
+  const ok = [...p2.outcomes].filter(([k]) => k.endsWith(": ok")).reduce((n, [, v]) => n + v, 0);
+  console.log(`wasi:sockets 0.2, seed ${seed}: ${p2.calls} calls in ${p2.worlds} worlds, ${p2Secs.toFixed(1)} s; ${ok} answered ok, ${p2.blocked} waited and stopped`);
+}
+const faults = [...stats.faults, ...(p2?.faults ?? [])];
+for (const f of faults.slice(0, 20)) console.log(`FAULT call ${f.call} ${f.import}(${f.args}): ${f.problem}`);
+if (faults.length > 20) console.log(`… and ${faults.length - 20} more`);
+console.log(faults.length === 0 ? "no host faults" : `${faults.length} host fault(s)`);
+process.exit(faults.length === 0 ? 0 : 1);
