@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled test suite under every runtime on this machine: the system Node (20/22: the
 // worker bridge), the Node >= 24 from devDependencies (JSPI), and Deno and Bun from
-// devDependencies (JSPI; test/helpers/runtime.ts holds what each skips, and why). Exits non-zero if any run fails.
+// devDependencies (JSPI), each of those twice: on node:net and on its own network API
+// (test/helpers/runtime.ts holds what each skips, and why). Exits non-zero if any run fails.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +43,10 @@ const runtimes = [
   ...(deno ? [{ name: "deno", bin: deno, args: (files) => ["test", "-A", "--no-check", ...files] }] : []),
   // Deno again on its own network API (the wasock/deno adapter) instead of node:net.
   ...(deno ? [{ name: "deno, Deno.listen adapter", bin: deno, env: { WASOCK_NET: "deno" }, args: (files) => ["test", "-A", "--no-check", ...files] }] : []),
-  ...(bun ? [{ name: "bun", bin: bun, args: (files) => ["test", "--timeout", "60000", ...files] }] : []),
+  // Bun on its default, its own network API (the wasock/bun adapter: Bun.listen / Bun.connect) …
+  ...(bun ? [{ name: "bun, Bun.listen adapter", bin: bun, env: { WASOCK_NET: "" }, args: (files) => ["test", "--timeout", "60000", ...files] }] : []),
+  // … and again on its node:net.
+  ...(bun ? [{ name: "bun, node:net adapter", bin: bun, env: { WASOCK_NET: "node" }, args: (files) => ["test", "--timeout", "60000", ...files] }] : []),
 ];
 
 // Components are transpiled into a cache: a fresh one per run, so every run transpiles for real.
