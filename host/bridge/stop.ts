@@ -1,24 +1,31 @@
 /**
  * How a guest on this thread (JSPI) is ended when its runtime stops. Stopping closes the guest's
- * sockets, which answers most waits at once (EBADF, a hangup): those answers win, so a guest that
- * exits on them ends with its own exit code. A wait still pending a moment later (a sleep, a poll
- * that waits on again) is cut short by GuestStopped, and so is any wait begun after the stop,
- * and — once a short grace is over — any call at all, so a guest looping on its errors ends too.
+ * sockets and wakes its sleeps, which answers every wait in progress (EBADF, a hangup, an early
+ * wake-up), so a guest that exits on those ends with its own exit code. A wait begun after the
+ * stop — a new call, or a poll or sleep waiting on inside one — unwinds the guest (GuestStopped,
+ * thrown here or by the kernel: no timers, so no race with the answers),
+ * and — once a grace of calls is used up — any call at all, so a guest looping on its errors ends
+ * too. The grace is counted in calls, not time: a guest that is exiting makes a handful, one that
+ * loops on EBADF makes thousands a millisecond, and a loaded machine changes neither.
  * (The worker bridge terminates its thread instead: bridge/worker-host.ts.)
  */
 import type { Kernel } from "../sockets/api.js";
-import { GuestStopped } from "../wasi/context.js";
+import { GuestStopped } from "../sockets/stopped.js";
 
-/** How long a stopped guest may go on calling without waiting — it may be exiting. */
+/** How many calls a stopped guest may go on making without waiting — it may be exiting. */
+const STOP_GRACE_CALLS = 1000;
+
+/** How long after a stop a component still suspended in jco's glue is given up on (p2/run.ts). */
 export const STOP_GRACE_MS = 100;
 
 type Fn = (...a: never[]) => unknown;
 
 export class StopGate {
-  private stoppedAt = 0;
+  private stopped = false;
+  private callsSinceStop = 0;
 
-  private constructor(private readonly onStop: (fn: () => void) => () => void) {
-    onStop(() => void (this.stoppedAt = performance.now()));
+  private constructor(onStop: (fn: () => void) => () => void) {
+    onStop(() => void (this.stopped = true));
   }
 
   /** A gate for a kernel that can be stopped under its guest; undefined for one that cannot. */
@@ -27,7 +34,7 @@ export class StopGate {
   }
 
   private get over(): boolean {
-    return this.stoppedAt !== 0 && performance.now() - this.stoppedAt >= STOP_GRACE_MS;
+    return this.stopped && ++this.callsSinceStop > STOP_GRACE_CALLS;
   }
 
   /** `fn` (a call that may wait) made to end when the runtime stops. */
@@ -41,14 +48,7 @@ export class StopGate {
       if (this.over) throw new GuestStopped();
       return r;
     }
-    if (this.stoppedAt !== 0) throw new GuestStopped();
-    return new Promise((resolve, reject) => {
-      // Registered for this wait only, and taken back when it ends: nothing accumulates.
-      const forget = this.onStop(() => void setTimeout(() => reject(new GuestStopped()), 0));
-      r.then(
-        (v: unknown) => (forget(), resolve(v)),
-        (e: unknown) => (forget(), reject(e)),
-      );
-    }) as T;
+    if (this.stopped) throw new GuestStopped();
+    return r;
   }
 }

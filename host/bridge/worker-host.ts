@@ -115,11 +115,9 @@ async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean, w
         waitAfterStop(); // a stopped guest does not get to wait: its thread is terminated
         return;
       }
-      // A wait the closing did not answer ends with the runtime too.
-      let forget = (): void => {};
-      const cut = new Promise<typeof STOPPED>((resolve) => (forget = kernel.onStop(() => void setTimeout(() => resolve(STOPPED), 0))));
-      const got = await Promise.race([r, cut]);
-      forget();
+      // A wait in progress is answered by the stop (its sockets closed, its sleep woken); one
+      // that would wait on after it is refused by the kernel (GuestStopped): the thread ends.
+      const got = await r.then((v) => v, (e: unknown) => (e instanceof GuestStopped ? STOPPED : Promise.reject(e)));
       if (got === STOPPED) {
         waitAfterStop();
         return;

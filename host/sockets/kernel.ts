@@ -16,6 +16,7 @@ export * from "./api.js";
 import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 import { timeout } from "../util/timer.js";
 import { DEFAULT_LIMITS, ReceiveBudget, type Limits } from "./limits.js";
+import { GuestStopped } from "./stopped.js";
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -117,9 +118,10 @@ export class LocalKernel implements Kernel {
       s.word = before;
       return -bad;
     }
-    // A UDP socket bound to a chosen port receives from anyone: a listener in all but name, so it
-    // needs a listen rule. (Port 0 is what the first send would pick anyway.)
-    const denied = s.dgram && addr.port !== 0 ? this.access("listen", addr) : 0;
+    // A chosen port needs a listen rule: a UDP socket bound to one receives from anyone (a
+    // listener in all but name), and binding a TCP one probes the host (EADDRINUSE tells a guest
+    // with no rules which local ports are taken). Port 0 is what a send or connect picks anyway.
+    const denied = addr.port !== 0 ? this.access("listen", addr) : 0;
     if (denied !== 0) {
       s.word = before;
       return -denied;
@@ -499,7 +501,10 @@ export class LocalKernel implements Kernel {
   }
 
   poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
-    return this.poller.poll(handles, interests, timeoutMs, batch);
+    const r = this.poller.poll(handles, interests, timeoutMs, batch);
+    // Stopped: every socket is closed, so a poll that would still wait waits for nothing.
+    if (this.isStopped && r instanceof Promise) return Promise.reject(new GuestStopped());
+    return r;
   }
 
   /** Sleeps in progress, ended early (and their timers cleared) when the runtime stops. */
@@ -507,8 +512,8 @@ export class LocalKernel implements Kernel {
 
   sleep(ms: number): Sync<void> {
     if (ms <= 0) return;
-    // Stopped: the guest has been unwound; what is left of its wait must not hold a timer.
-    if (this.isStopped) return new Promise<void>(() => {});
+    // Stopped: a wait begun now (a sleep, or a poll waiting on) unwinds the guest instead.
+    if (this.isStopped) return Promise.reject(new GuestStopped());
     return new Promise<void>((resolve) => {
       const wake = (): void => {
         this.sleeping.delete(wake);

@@ -400,6 +400,11 @@ for (const bridge of BRIDGES) {
       await inMemory(new MemoryNetwork(), bridge, { connect: ["10.0.0.1:53"] }, steps);
     });
 
+    test("TCP: binding a chosen port before connecting needs a listen rule (binding probes the host)", async () => {
+      await inMemory(new MemoryNetwork(), bridge, { connect: ["127.0.0.1:80"] }, both("connect 127.0.0.1 80 from 127.0.0.1 5000 EACCES"));
+      await inMemory(new MemoryNetwork(), bridge, { connect: ["127.0.0.1:80"], listen: ["127.0.0.1:5000"] }, both("connect 127.0.0.1 80 from 127.0.0.1 5000 !EACCES").slice(0, 1));
+    });
+
     test("UDP: a chosen port with a listen rule for it binds (the control of the test above)", async () => {
       await inMemory(new MemoryNetwork(), bridge, { listen: ["127.0.0.1:5354"] }, both("udp-bind 127.0.0.1 5354 ESUCCESS").slice(0, 1));
     });

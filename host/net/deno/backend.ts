@@ -53,13 +53,11 @@ export class DenoNetBackend implements NetBackend {
 
   constructor(private readonly deno: DenoNamespace) {}
 
+  /** Remember an open connection until it is over (for drain). The socket layer sets onClose
+   *  itself when it attaches, so the adapter's own hook is onFinished. */
   private track(s: DenoStream): DenoStream {
     this.open.add(s);
-    const closed = s.onClose;
-    s.onClose = () => {
-      this.open.delete(s);
-      closed();
-    };
+    s.onFinished = () => this.open.delete(s);
     return s;
   }
 

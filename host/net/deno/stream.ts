@@ -27,6 +27,8 @@ export class DenoStream implements NetStream {
   onDrain: () => void = noop;
   onError: (code: string) => void = noop;
   onClose: () => void = noop;
+  /** The adapter's own hook, called once the connection is over (the socket layer owns onClose). */
+  onFinished: () => void = noop;
   bufferedAmount = 0;
   private paused = false;
   private reading = false;
@@ -92,6 +94,7 @@ export class DenoStream implements NetStream {
     } catch {
       // already closed
     }
+    this.onFinished();
     this.onClose();
   }
 

@@ -43,11 +43,7 @@ export class WorkerdNetBackend implements NetBackend {
       throw new NetError(codeOf(e), `workerd connect ${o.host}:${o.port}: ${String((e as Error)?.message ?? e)}`);
     }
     this.open.add(stream);
-    const closed = stream.onClose;
-    stream.onClose = () => {
-      this.open.delete(stream);
-      closed();
-    };
+    stream.onFinished = () => this.open.delete(stream); // the socket layer sets onClose itself
     return stream;
   }
 

@@ -32,6 +32,8 @@ export class WorkerdStream implements NetStream {
   onDrain: () => void = noop;
   onError: (code: string) => void = noop;
   onClose: () => void = noop;
+  /** The adapter's own hook, called once the connection is over (the socket layer owns onClose). */
+  onFinished: () => void = noop;
   bufferedAmount = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -93,6 +95,7 @@ export class WorkerdStream implements NetStream {
     if (this.closed) return;
     this.closed = true;
     this.socket.close().catch(noop);
+    this.onFinished();
     this.onClose();
   }
 
