@@ -1,13 +1,11 @@
 /**
- * A cloudflare:sockets Socket as a NetStream. The socket is a pair of web streams: this end runs
- * one read loop (stopped while paused, so the peer meets a closed window) and one chain of writes,
- * whose queued bytes are `bufferedAmount`. workerd's errors carry a message and no code; `codeOf`
+ * A cloudflare:sockets Socket as a NetStream. The socket is a pair of web streams: the read loop
+ * and the write chain are PullStream's. workerd's errors carry a message and no code; `codeOf`
  * names the two it gives.
  */
-import type { NetStream, SockAddr } from "../backend.js";
+import type { SockAddr } from "../backend.js";
+import { PullStream } from "../pull-stream.js";
 import type { CfSocket } from "./types.js";
-
-const noop = (): void => {};
 
 /** "127.0.0.1:80" or "[::1]:80" (workerd's `remoteAddress`) as a SockAddr. */
 export function parseAddress(text: string | undefined, fallback: SockAddr): SockAddr {
@@ -26,135 +24,40 @@ export function codeOf(e: unknown): string {
   return "EIO";
 }
 
-export class WorkerdStream implements NetStream {
-  private dataSink: (chunk: Uint8Array) => void = noop;
-  onEnd: () => void = noop;
-  onDrain: () => void = noop;
-  onError: (code: string) => void = noop;
-  onClose: () => void = noop;
-  /** The adapter's own hook, called once the connection is over (the socket layer owns onClose). */
-  onFinished: () => void = noop;
-  bufferedAmount = 0;
+export class WorkerdStream extends PullStream {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
-  private paused = false;
-  private reading = false;
-  private writes: Promise<void> = Promise.resolve();
-  private closed = false;
-  private readEnded = false;
-  private writeEnded = false;
 
   constructor(private readonly socket: CfSocket, readonly local: SockAddr, readonly remote: SockAddr) {
+    super();
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
   }
 
-  get onData(): (chunk: Uint8Array) => void {
-    return this.dataSink;
+  protected async readChunk(): Promise<Uint8Array | null> {
+    const { done, value } = await this.reader.read();
+    return done ? null : value;
   }
 
-  /** Reading starts once someone takes the bytes: until then the kernel's buffers hold them. */
-  set onData(fn: (chunk: Uint8Array) => void) {
-    this.dataSink = fn;
-    void this.readLoop();
+  protected writeAll(data: Uint8Array): Promise<void> {
+    return this.writer.write(data);
   }
 
-  private async readLoop(): Promise<void> {
-    if (this.reading) return;
-    this.reading = true;
-    try {
-      while (!this.paused && !this.closed && !this.readEnded) {
-        const { done, value } = await this.reader.read();
-        if (done) {
-          this.readEnded = true;
-          this.onEnd();
-          this.maybeClosed();
-          break;
-        }
-        if (value.length > 0) this.dataSink(value);
-      }
-    } catch (e) {
-      this.fail(e);
-    } finally {
-      this.reading = false;
-    }
+  /** With allowHalfOpen, closing the writable side sends FIN and reading goes on. */
+  protected closeWrite(): Promise<void> {
+    return this.writer.close();
   }
 
-  private fail(e: unknown): void {
-    if (this.closed) return;
-    this.onError(codeOf(e));
-    this.finish();
+  protected closeConnection(): void {
+    this.socket.close().catch(() => {});
   }
 
-  /** Both directions done: the connection is over. */
-  private maybeClosed(): void {
-    if (this.readEnded && this.writeEnded && this.bufferedAmount === 0) this.finish();
-  }
-
-  private finish(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.socket.close().catch(noop);
-    this.onFinished();
-    this.onClose();
-  }
-
-  write(data: Uint8Array): void {
-    if (this.closed || this.writeEnded) return;
-    this.bufferedAmount += data.length;
-    this.writes = this.writes.then(async () => {
-      try {
-        if (!this.closed) await this.writer.write(data);
-      } catch (e) {
-        this.fail(e);
-      }
-      this.bufferedAmount -= data.length;
-      if (this.bufferedAmount === 0) this.onDrain();
-    });
-  }
-
-  /** Half-close: with allowHalfOpen, closing the writable side sends FIN and keeps reading. */
-  end(): void {
-    if (this.writeEnded || this.closed) return;
-    this.writeEnded = true;
-    void this.writes.then(async () => {
-      try {
-        if (!this.closed) await this.writer.close();
-      } catch {
-        // the peer is gone already
-      }
-      this.maybeClosed();
-    });
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
-    void this.readLoop();
-  }
-
-  /** FIN after the queued writes, then gone. */
-  close(): void {
-    if (this.closed) return;
-    this.writeEnded = true;
-    void this.writes.then(() => this.finish());
-  }
-
-  /** cloudflare:sockets has no SO_LINGER: the nearest to a reset is closing now, queued bytes dropped. */
-  reset(): void {
-    this.finish();
+  protected codeOf(e: unknown): string {
+    return codeOf(e);
   }
 
   /** Neither keep-alive nor Nagle can be set on a cloudflare:sockets Socket. */
   setKeepAlive(): void {}
 
   setNoDelay(): void {}
-
-  /** Settled when everything written has been taken by the socket. */
-  flushed(): Promise<void> {
-    return this.writes;
-  }
 }
