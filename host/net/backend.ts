@@ -113,3 +113,12 @@ export class NetError extends Error {
     super(message ?? code);
   }
 }
+
+/** Resolves once every stream's `flushed()` has, or `timeoutMs` passed (the timer then cleared,
+ *  so it holds no event loop open): the adapters' `drain`. */
+export async function allFlushed(streams: Iterable<{ flushed(): Promise<void> }>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const all = Promise.all([...streams].map((s) => s.flushed()));
+  await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+}

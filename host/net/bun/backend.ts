@@ -6,7 +6,7 @@
  * socket program expects getaddrinfo (the hosts file, `localhost`), which node:dns.lookup is.
  */
 import { NodeNetBackend } from "../node.js";
-import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "../backend.js";
+import { allFlushed, type ConnectOptions, type ListenOptions, type NetBackend, type NetListener, type NetStream, type NetUdp, type SockAddr } from "../backend.js";
 import { asCoded, BunStream, streamHandlers } from "./stream.js";
 import type { BunNamespace, BunSocketAddress, BunTcpListener } from "./types.js";
 
@@ -95,10 +95,7 @@ export class BunNetBackend implements NetBackend {
     return this.node.somaxconn();
   }
 
-  async drain(timeoutMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const all = Promise.all([...this.queued].map((s) => s.flushed()));
-    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-    clearTimeout(timer);
+  drain(timeoutMs: number): Promise<void> {
+    return allFlushed(this.queued, timeoutMs);
   }
 }

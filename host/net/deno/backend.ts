@@ -5,7 +5,7 @@
  * file, `localhost`).
  */
 import { NodeNetBackend } from "../node.js";
-import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "../backend.js";
+import { allFlushed, type ConnectOptions, type ListenOptions, type NetBackend, type NetListener, type NetStream, type NetUdp, type SockAddr } from "../backend.js";
 import { addrOf, codeOf, DenoStream } from "./stream.js";
 import type { DenoListener, DenoNamespace } from "./types.js";
 
@@ -102,8 +102,7 @@ export class DenoNetBackend implements NetBackend {
     return this.node.somaxconn();
   }
 
-  async drain(timeoutMs: number): Promise<void> {
-    const all = Promise.all([...this.open].map((s) => s.flushed()));
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
+  drain(timeoutMs: number): Promise<void> {
+    return allFlushed(this.open, timeoutMs);
   }
 }

@@ -7,7 +7,7 @@
  * Names: a Worker has no getaddrinfo. IP literals never reach the backend, `localhost` is
  * answered here, and any other name is ENOTSUP rather than a made-up answer.
  */
-import { NetError, type ConnectOptions, type NetBackend, type NetListener, type NetStream, type NetUdp } from "../backend.js";
+import { allFlushed, NetError, type ConnectOptions, type NetBackend, type NetListener, type NetStream, type NetUdp } from "../backend.js";
 import { codeOf, parseAddress, WorkerdStream } from "./stream.js";
 import type { CfConnect } from "./types.js";
 
@@ -66,8 +66,7 @@ export class WorkerdNetBackend implements NetBackend {
     return undefined;
   }
 
-  async drain(timeoutMs: number): Promise<void> {
-    const all = Promise.all([...this.open].map((s) => s.flushed()));
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
+  drain(timeoutMs: number): Promise<void> {
+    return allFlushed(this.open, timeoutMs);
   }
 }
