@@ -19,6 +19,7 @@ import { GuestStopped, ProcExit } from "../host/wasi/context.js";
 import { Rng } from "./rng.js";
 import { i32, i64, type Shape } from "./values.js";
 import { World } from "./world.js";
+import { settleSoon, settleWithin, turn } from "./settle.js";
 
 export interface Fault {
   seed: number;
@@ -49,8 +50,6 @@ export interface FuzzOptions {
   /** Only imports whose "module.name" contains this. */
   only?: string;
 }
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 interface Target {
   module: string;
@@ -174,28 +173,6 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzStats> {
     process.off("unhandledRejection", onUnhandled);
   }
   return stats;
-}
-
-type Settled = { done: false } | { done: true; value?: unknown; error?: unknown };
-
-/** The promise's outcome if it settles within a few event-loop turns (the in-memory network
- *  delivers within one or two), else not done. */
-async function settleSoon(p: Promise<unknown>): Promise<Settled> {
-  let out: Settled = { done: false };
-  p.then((value) => (out = { done: true, value }), (error: unknown) => (out = { done: true, error: error ?? new Error("rejected") }));
-  for (let i = 0; i < 4 && !out.done; i++) await turn();
-  return out;
-}
-
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<Settled> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<Settled>((r) => (timer = setTimeout(() => r({ done: false }), ms)));
-  const done = p.then((value): Settled => ({ done: true, value }), (error: unknown): Settled => ({ done: true, error: error ?? new Error("rejected") }));
-  try {
-    return await Promise.race([done, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

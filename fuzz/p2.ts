@@ -19,6 +19,7 @@ import { Core } from "../host/core/core.js";
 import { ErrorCode } from "../host/core/enums.js";
 import type { Fault } from "./harness.js";
 import { Rng } from "./rng.js";
+import { settleSoon, settleWithin, turn } from "./settle.js";
 
 type Obj = Record<string | symbol, unknown>;
 type Gen = (rng: Rng, w?: P2World) => unknown;
@@ -154,8 +155,6 @@ function allowed(e: unknown): boolean {
   return tag === "closed" || tag === "last-operation-failed";
 }
 
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-
 export interface P2Stats {
   calls: number;
   worlds: number;
@@ -198,20 +197,18 @@ export async function fuzzP2(options: { seed: number; calls: number; worldCalls?
             r = (target[1][name] as (...a: unknown[]) => unknown).apply(target[1], args);
           }
           if (r instanceof Promise) {
-            let out: { done: boolean; value?: unknown; error?: unknown } = { done: false };
-            r.then((value) => (out = { done: true, value }), (error: unknown) => (out = { done: true, error }));
-            for (let k = 0; k < 4 && !out.done; k++) await turn();
-            if (!out.done) {
+            const soon = await settleSoon(r);
+            if (!soon.done) {
               stats.blocked++;
               alive = false;
               w.kernel.closeAll();
-              for (let k = 0; k < 200 && !out.done; k++) await new Promise((res) => setTimeout(res, 10));
-              if (!out.done) fault(what, "still waiting 2 s after the runtime stopped");
-              else if (out.error !== undefined && !allowed(out.error)) fault(what, `rejected after stop: ${String(out.error)}`);
+              const later = await settleWithin(r, 2000);
+              if (!later.done) fault(what, "still waiting 2 s after the runtime stopped");
+              else if (later.error !== undefined && !allowed(later.error)) fault(what, `rejected after stop: ${String(later.error)}`);
               continue;
             }
-            if (out.error !== undefined) throw out.error;
-            r = out.value;
+            if (soon.error !== undefined) throw soon.error;
+            r = soon.value;
           }
           w.add(r);
           count(what, "ok");
