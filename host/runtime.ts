@@ -47,6 +47,13 @@ export interface RuntimeOptions {
   /** What the guest may hold on the host: fds, buffered bytes, lookup answers (host/sockets/limits.ts).
    *  Unset ones keep their defaults; a bad value is a LimitError from the constructor. */
   limits?: Partial<Limits>;
+  /**
+   * How many instances of a core module to run (default 1). They share the pre-opened
+   * listeners, each accepting from the same queue, and each blocks on its own (a JSPI stack or
+   * a worker thread), so a guest that serves one connection at a time serves `instances` at
+   * once. Each has its own memory and fds; the limits (other than fds) are the runtime's, shared.
+   */
+  instances?: number;
   /** Called with one line for each denied operation (default: written to stderr). */
   onDeny?: (message: string) => void;
   stdout?: StdioOptions["stdout"];
@@ -140,10 +147,17 @@ export class Runtime {
     return this.listening ?? [];
   }
 
-  /** Run a WASI command module; resolves with its exit code. Closes its sockets when it ends. */
+  /**
+   * Run a WASI command module; resolves with its exit code. Closes its sockets when it ends.
+   * With `instances` > 1, that many instances of it share the pre-opened listeners (see
+   * RuntimeOptions.instances); the run ends when the last one does.
+   */
   async run(module: WebAssembly.Module | BufferSource): Promise<{ exitCode: number }> {
     const bytes = module instanceof WebAssembly.Module ? undefined : ArrayBuffer.isView(module) ? new Uint8Array(module.buffer, module.byteOffset, module.byteLength) : new Uint8Array(module);
     const component = bytes !== undefined && isComponent(bytes);
+    const instances = this.options.instances ?? 1;
+    if (!Number.isInteger(instances) || instances < 1 || instances > MAX_INSTANCES) throw new GuestError(`instances: expected a whole number from 1 to ${MAX_INSTANCES}, not ${instances}`);
+    if (component && instances > 1) throw new GuestError("instances: a component opens its own sockets (wasi:sockets has no pre-opened listeners to share); run one");
     const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(module);
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
@@ -153,35 +167,59 @@ export class Runtime {
     const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
     if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
     if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");
-    if (component) {
-      if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");
-      const { runComponent } = await this.extensions.components();
-      try {
-        return { exitCode: await runComponent(bytes!, this.kernel, bridge === "jspi", args, env) };
-      } finally {
-        this.stop();
-      }
-    }
     try {
-      if (bridge === "jspi") {
-        const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds);
-        for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
-        ctx.addPreopens(this.dirs);
-        try {
-          return { exitCode: await runJspi(mod as WebAssembly.Module, ctx) };
-        } catch (e) {
-          if (e instanceof ProcExit) return { exitCode: e.code };
-          if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
-          if (e instanceof WebAssembly.LinkError) throw new GuestError(String(e));
-          throw e;
-        } finally {
-          ctx.closeFiles();
-        }
+      if (component) {
+        if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");
+        const { runComponent } = await this.extensions.components();
+        return { exitCode: await runComponent(bytes!, this.kernel, bridge === "jspi", args, env) };
       }
-      const { runWorker } = await this.extensions.worker!();
-      return { exitCode: await runWorker(mod as WebAssembly.Module, this.kernel, args, env, this.handles, this.dirs, this.limits.fds) };
+      if (instances === 1) return { exitCode: await this.runInstance(mod as WebAssembly.Module, bridge, args, env) };
+      // Each further instance holds its own reference to every pre-opened listener.
+      for (let n = 1; n < instances; n++) for (const h of this.handles) this.kernel.share(h);
+      // An instance that exits 0 leaves the others serving; the first that fails (a non-zero
+      // exit or a trap) stops them all, and its outcome is the run's.
+      let failed: { code: number } | { error: unknown } | undefined;
+      const one = (): Promise<void> =>
+        this.runInstance(mod as WebAssembly.Module, bridge, args, env).then(
+          (code) => {
+            if (code === 0 || failed) return;
+            failed = { code };
+            this.stop();
+          },
+          (error: unknown) => {
+            if (failed) return;
+            failed = { error };
+            this.stop();
+          },
+        );
+      await Promise.all(Array.from({ length: instances }, one));
+      if (failed && "error" in failed) throw failed.error;
+      return { exitCode: failed?.code ?? 0 };
     } finally {
       this.stop();
+    }
+  }
+
+  /** One instance of a core module, with the pre-opened listeners and directories; its sockets
+   *  close when it ends (the pre-opened ones when no other instance holds them). */
+  private async runInstance(mod: WebAssembly.Module, bridge: "jspi" | "worker", args: string[], env: string[]): Promise<number> {
+    if (bridge === "worker") {
+      const { runWorker } = await this.extensions.worker!();
+      return runWorker(mod, this.kernel, args, env, this.handles, this.dirs, this.limits.fds);
+    }
+    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds);
+    for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+    ctx.addPreopens(this.dirs);
+    try {
+      return await runJspi(mod, ctx);
+    } catch (e) {
+      if (e instanceof ProcExit) return e.code;
+      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
+      if (e instanceof WebAssembly.LinkError) throw new GuestError(String(e));
+      throw e;
+    } finally {
+      ctx.closeFiles();
+      for (const [, e] of ctx.fds.sockets()) this.kernel.close(e.handle);
     }
   }
 
@@ -202,6 +240,9 @@ export class Runtime {
     this.policy = undefined;
   }
 }
+
+/** Beyond this, `instances` is refused (each is a whole guest memory, or a thread). */
+export const MAX_INSTANCES = 1024;
 
 function envList(env: RuntimeOptions["env"]): string[] {
   if (env === undefined) return [];

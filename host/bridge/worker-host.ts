@@ -39,7 +39,7 @@ export async function runWorker(
 ): Promise<number> {
   const ch = new Channel();
   const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab, maxFds };
-  return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel);
+  return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel, preopens);
 }
 
 /** What a component's worker needs: its transpiled bindings (a directory), argv, environment. */
@@ -57,12 +57,15 @@ export async function runComponentWorker(dir: string, kernel: LocalKernel, args:
   return runIn(new URL("../p2/component-worker.js", import.meta.url), init, ch, kernel);
 }
 
-async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel): Promise<number> {
+async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel, preopens: number[] = []): Promise<number> {
   const worker = new Worker(script, { workerData });
+  // The sockets the guest holds, closed when it ends as a process's are (the fd table is the
+  // worker's, so the handles are followed here); a pre-opened one only drops this guest's share.
+  const held = new Set(preopens);
   let done = false;
   let stoppedWait = (): void => {};
   let forgetStop = (): void => {};
-  const served = serve(ch, kernel, () => done, () => stoppedWait());
+  const served = serve(ch, kernel, held, () => done, () => stoppedWait());
   // Deno counts neither a node:worker_threads Worker nor Atomics.waitAsync as pending work, and
   // would end the event loop under a waiting guest: hold it open until the worker reports.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -90,6 +93,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
     Atomics.notify(ch.i32, Slot.STATE);
     await served;
     await worker.terminate();
+    for (const h of held) kernel.close(h);
     clearInterval(keepAlive); // only now: Deno would end the loop under the awaits above
   }
 }
@@ -98,7 +102,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
 const STOP_GRACE_MS = 1000;
 const STOPPED = Symbol("stopped");
 
-async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
+async function serve(ch: Channel, kernel: LocalKernel, held: Set<number>, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
   while (!stopped()) {
     const s = Atomics.load(i, Slot.STATE);
@@ -127,6 +131,9 @@ async function serve(ch: Channel, kernel: LocalKernel, stopped: () => boolean, w
       result = r;
     }
     if (Atomics.load(i, Slot.STATE) === State.CLOSED) return;
+    const op = i[Slot.OP];
+    if ((op === Op.OPEN || op === Op.ACCEPT) && result >= 0) held.add(result);
+    else if (op === Op.CLOSE && result === 0) held.delete(i[Slot.A0]!);
     i[Slot.RESULT] = result;
     Atomics.store(i, Slot.STATE, State.RESPONSE);
     Atomics.notify(i, Slot.STATE);

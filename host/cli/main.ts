@@ -15,6 +15,11 @@ function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new InvalidArgumentError("expected a whole number from 1 to 1024.");
+  return Number(value);
+}
+
 function bridgeName(value: string): string {
   if (!["auto", "jspi", "worker"].includes(value)) throw new InvalidArgumentError("expected auto, jspi or worker.");
   return value;
@@ -42,6 +47,7 @@ program
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
+  .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", positiveInt)
   .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
   .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
     process.exit(await runCommand(module, guestArgs, flags));

@@ -20,6 +20,7 @@ export interface RunFlags {
   backlog?: number;
   bridge: BridgeName;
   limit: string[];
+  instances?: number;
 }
 
 /** `--limit name=value`, repeatable: the limits given, or the message for a malformed one. */
@@ -109,6 +110,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     backlog: flags.backlog,
     somaxconn: flags.somaxconn,
     bridge: flags.bridge,
+    instances: flags.instances,
     allow: {
       listen: flags.allowListen,
       connect: flags.allowConnect,

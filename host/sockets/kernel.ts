@@ -478,9 +478,19 @@ export class LocalKernel implements Kernel {
     return 0;
   }
 
+  /** One more guest fd refers to the socket (another instance's copy of a pre-opened listener). */
+  share(h: number): number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    s.refs++;
+    return 0;
+  }
+
+  /** A guest fd is closed: the socket closes with the last one (shared ones: see share()). */
   close(h: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
+    if (--s.refs > 0) return 0;
     this.sockets.delete(h);
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
@@ -555,7 +565,10 @@ export class LocalKernel implements Kernel {
 
   /** Close every socket (guest exit or runtime stop); a guest still waiting is unwound. */
   closeAll(): void {
-    for (const h of [...this.sockets.keys()]) this.close(h);
+    for (const [h, s] of [...this.sockets]) {
+      s.refs = 1;
+      this.close(h);
+    }
     this.stdinState.close();
     this.isStopped = true;
     for (const wake of [...this.sleeping]) wake();

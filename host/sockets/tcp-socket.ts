@@ -33,6 +33,8 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** The port the guest asked to bind (0 = ephemeral), for the policy. */
   requestedPort = 0;
   handle = -1;
+  /** Guest fds (of all the runtime's instances) that refer to it: the last close closes it. */
+  refs = 1;
   /** The guest fd it is known by, for the sockets() table (-1 while queued). */
   fd = -1;
   local: SockAddr | undefined;
