@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runCommand, type RunFlags } from "./run.js";
+import { isClusterWorker, runPrimary } from "./workers.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -48,8 +49,10 @@ program
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
   .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", positiveInt)
+  .option("--workers <n>", "run n processes (node:cluster) sharing the pre-opened listeners, one per core (default 1)", positiveInt)
   .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
   .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
+    if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await runPrimary(flags.workers!));
     process.exit(await runCommand(module, guestArgs, flags));
   });
 

@@ -6,6 +6,7 @@ import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { isComponent } from "../p2/component.js";
 import { importTypeMismatch } from "../bridge/link.js";
+import { isClusterWorker, listenLine, reportListening } from "./workers.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
 export interface RunFlags {
@@ -21,6 +22,7 @@ export interface RunFlags {
   bridge: BridgeName;
   limit: string[];
   instances?: number;
+  workers?: number;
 }
 
 /** `--limit name=value`, repeatable: the limits given, or the message for a malformed one. */
@@ -121,10 +123,9 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   });
 
   try {
-    for (const l of await rt.start()) {
-      const host = l.host.includes(":") ? `[${l.host}]` : l.host;
-      process.stderr.write(`wasock: fd ${l.fd} listening on tcp://${host}:${l.port}\n`);
-    }
+    const listening = await rt.start();
+    if (isClusterWorker()) reportListening(listening); // the primary prints them, once
+    else for (const l of listening) process.stderr.write(listenLine(l));
   } catch (e) {
     rt.stop();
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
