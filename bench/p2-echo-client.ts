@@ -10,6 +10,11 @@
  *     With --budget, writing stops after S seconds (the echo of what was sent is still awaited):
  *     a slow server moves fewer bytes instead of taking minutes; "bytes" says how many it moved.
  *
+ *   node dist/bench/p2-echo-client.js PORT clients [N SECONDS]
+ *     N connections at once, each doing sequential 1-byte ping-pongs for SECONDS (after a 0.5 s
+ *     warm-up) → {"rtps","perClientMin","perClientMax"}: round trips/s in all, and of the
+ *     slowest and fastest client (a client never served shows as 0).
+ *
  * Bounded: exits non-zero after --timeout seconds (default 120) whatever the state.
  */
 import * as net from "node:net";
@@ -21,7 +26,7 @@ const bi = argv.indexOf("--budget");
 const budgetS = bi >= 0 ? Number(argv.splice(bi, 2)[1]) : Infinity;
 const [portArg, mode = "latency", a1, a2] = argv;
 const port = Number(portArg);
-if (!Number.isInteger(port) || port <= 0 || port > 65535 || (mode !== "latency" && mode !== "throughput")) {
+if (!Number.isInteger(port) || port <= 0 || port > 65535 || !["latency", "throughput", "clients"].includes(mode)) {
   console.error("usage: p2-echo-client PORT latency [WARMUP COUNT] | PORT throughput [MIB CHUNK_KIB] [--timeout S]");
   process.exit(2);
 }
@@ -71,6 +76,31 @@ async function latency(warmup: number, count: number): Promise<object> {
   return { meanUs: mean, p50Us: pct(0.5), p99Us: pct(0.99), count };
 }
 
+/** `n` connections ping-ponging at once for `seconds`: what a server serves concurrently. */
+async function clients(n: number, seconds: number): Promise<object> {
+  const socks = await Promise.all(Array.from({ length: n }, connect));
+  const counts = new Array<number>(n).fill(0);
+  let counting = false;
+  const ping = Buffer.from([0x2a]);
+  for (const [i, s] of socks.entries()) {
+    s.on("error", () => {});
+    s.on("data", () => {
+      if (counting) counts[i]!++;
+      s.write(ping);
+    });
+    s.write(ping);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  counting = true;
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  counting = false;
+  const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const s of socks) s.destroy();
+  const total = counts.reduce((a, b) => a + b, 0);
+  return { rtps: total / dt, perClientMin: Math.min(...counts) / dt, perClientMax: Math.max(...counts) / dt };
+}
+
 /** Write `total` bytes in `chunk`-sized writes (honouring backpressure) while counting the echo. */
 async function throughput(total: number, chunk: number): Promise<object> {
   const s = await connect();
@@ -108,6 +138,8 @@ async function throughput(total: number, chunk: number): Promise<object> {
 try {
   const result = mode === "latency"
     ? await latency(Number(a1 ?? 2000), Number(a2 ?? 20000))
+    : mode === "clients"
+    ? await clients(Number(a1 ?? 16), Number(a2 ?? 4))
     : await throughput(Number(a1 ?? 256) * 1024 * 1024, Number(a2 ?? 64) * 1024);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   clearTimeout(deadline);

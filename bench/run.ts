@@ -6,7 +6,7 @@
  *   node dist/bench/run.js [--quick] [--only http,latency,...] [--rounds N] [--seconds S]
  *                          [--spin] [--mib M] [--idle N] [--launches K] [--out FILE.json]
  *
- * Workloads: http, latency, accept, bulk, idle, startup (bench/workloads/). --quick: one round
+ * Workloads: http, latency, accept, bulk, idle, startup, clients (bench/workloads/). --quick: one round
  * of short runs (a smoke test). A full run (no --quick, no --only) writes bench/results.json and
  * bench/results.svg; otherwise the output goes to the temp dir unless --out says where.
  * --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.
@@ -24,12 +24,13 @@ import { chart } from "./lib/svg.js";
 import type { Options, Workload } from "./lib/workload.js";
 import { accept } from "./workloads/accept.js";
 import { bulk } from "./workloads/bulk.js";
+import { clients } from "./workloads/clients.js";
 import { http } from "./workloads/http.js";
 import { idle } from "./workloads/idle.js";
 import { latency } from "./workloads/latency.js";
 import { startup } from "./workloads/startup.js";
 
-const WORKLOADS: Workload[] = [http, latency, accept, bulk, idle, startup];
+const WORKLOADS: Workload[] = [http, latency, accept, bulk, idle, startup, clients];
 
 function parse(argv: string[]): Options & { out?: string } {
   const value = (name: string): string | undefined => {

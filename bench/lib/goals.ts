@@ -26,6 +26,16 @@ export function checkGoals(workloads: WorkloadResult[]): Goal[] {
     ...ratioGoal(find, "bulk throughput ≥ 0.80 × raw", "bulk", "mbPerS", ["node26/wasock-jspi", "node26/wasock-worker", "node20/wasock-worker"], 0.8),
   ];
 
+  // Every core: --workers 2 against one raw node:net process (the ratio is to raw's).
+  goals.push(...ratioGoal(find, "--workers 2 beats one raw node:net process (> 1.00)", "http", "rps", ["node26/wasock-jspi-w2"], 1.0000001));
+  // --instances: a one-client-at-a-time guest serves all 16 clients (the slowest is served).
+  for (const id of ["node26/wasock-jspi-i16", "node26/wasock-worker-i16", "node20/wasock-worker-i16"]) {
+    const p = find("clients", id);
+    if (!p) continue;
+    const slowest = p.median.perClientMin!;
+    goals.push({ goal: "--instances 16: a one-client-at-a-time guest serves 16 clients at once", peer: p.name, value: `${fmt(p.ratio.rtps, 2)} × raw node:net; slowest client ${fmt(slowest, 0)} round trips/s`, met: slowest > 0 });
+  }
+
   // Idle memory: bytes per connection beyond raw node:net's on the same runtime.
   for (const id of ["node26/wasock-jspi", "node26/wasock-worker", "node20/wasock-worker"]) {
     const p = find("idle", id);

@@ -34,7 +34,8 @@ export interface Skipped { name: string; reason: string }
 
 export type Slot =
   | { impl: "raw"; rt: RuntimeId }
-  | { impl: "wasock"; rt: RuntimeId; bridge: "jspi" | "worker"; component?: boolean }
+  /** `instances` / `workers`: run with --instances N / --workers N. */
+  | { impl: "wasock"; rt: RuntimeId; bridge: "jspi" | "worker"; component?: boolean; instances?: number; workers?: number }
   | { impl: "native" | "php" | "jco" | "wasmer" };
 
 /** What each kind of workload serves, per implementation. */
@@ -109,7 +110,8 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
   for (const s of slots) {
     if (s.impl === "raw" || s.impl === "wasock") {
       const rt = tools.runtimes.get(s.rt);
-      const label = s.impl === "raw" ? "raw node:net" : `wasock ${s.bridge}${s.component ? " (component)" : ""}`;
+      const many = s.impl === "wasock" ? `${s.instances ? ` ×${s.instances} instances` : ""}${s.workers ? ` ×${s.workers} workers` : ""}` : "";
+      const label = s.impl === "raw" ? "raw node:net" : `wasock ${s.bridge}${s.component ? " (component)" : ""}${many}`;
       const name = `${label} · ${RT_NAME[s.rt]}`;
       if (!rt) { skipped.push({ name, reason: `${RT_NAME[s.rt]} not found` }); continue; }
       if (s.impl === "raw") {
@@ -121,9 +123,10 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
       if (!guest) { skipped.push({ name, reason: `no component guest for the ${kind} workload` }); continue; }
       const args = s.component
         ? ["run", join(root, guest), "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", "--", "0"]
-        : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? [])];
+        : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? []),
+            ...(s.instances ? ["--instances", String(s.instances)] : []), ...(s.workers ? ["--workers", String(s.workers)] : [])];
       peers.push({
-        id: `${s.rt}/wasock-${s.bridge}${s.component ? "-component" : ""}`, name, impl: "wasock", runtime: s.rt, bridge: s.bridge,
+        id: `${s.rt}/wasock-${s.bridge}${s.component ? "-component" : ""}${s.instances ? `-i${s.instances}` : ""}${s.workers ? `-w${s.workers}` : ""}`, name, impl: "wasock", runtime: s.rt, bridge: s.bridge,
         serves: guest, argv: rt.argv(cli, args), baseline: `${s.rt}/raw`,
       });
     } else if (s.impl === "native") {

@@ -12,7 +12,8 @@ export const http: Workload = {
   id: "http",
   title: "HTTP/1.1 keep-alive, 64 connections",
   kind: "http",
-  slots: [...NODE, ...DENO_BUN, ...OTHERS, { impl: "jco" }],
+  // Every core: two node:cluster processes against one raw node:net process.
+  slots: [...NODE, { impl: "wasock", rt: "node26", bridge: "jspi", workers: 2 }, ...DENO_BUN, ...OTHERS, { impl: "jco" }],
   metrics: [
     { key: "rps", label: "req/s", unit: "req/s", better: "higher", primary: true, digits: 0 },
     { key: "p50Us", label: "p50", unit: "µs", better: "lower", digits: 0 },
