@@ -5,12 +5,16 @@ import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, Slot, State } from "
  * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
  * (Atomics.wait until answered). Never returns a promise.
  */
-/** Atomics.load polls (≈20 µs) before Atomics.wait. */
-const SPIN_BEFORE_WAIT = 20_000;
+/** At most this many Atomics.load polls (≈20 µs) before Atomics.wait. */
+const SPIN_MAX = 20_000;
+/** A park shorter than this (ms) means a longer spin would have caught the answer. */
+const SHORT_PARK_MS = 0.05;
 
 export class RemoteKernel implements Kernel {
   private readonly ch: Channel;
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
+  /** How long to spin before parking, per op, learnt from how its answers came (see call()). */
+  private readonly spin = new Int32Array(32).fill(SPIN_MAX);
   // No onStop: the host stops a worker's guest by terminating its thread.
 
   constructor(sab: SharedArrayBuffer) {
@@ -28,15 +32,22 @@ export class RemoteKernel implements Kernel {
     i[Slot.LEN] = len;
     Atomics.store(i, Slot.STATE, State.REQUEST);
     Atomics.notify(i, Slot.STATE);
-    // Spin briefly before parking: most answers come back within microseconds, and waking a
-    // parked thread costs far more (measured on a 2-vCPU VM: 9.4k → 31k requests/s for http-hello).
-    for (let n = 0; n < SPIN_BEFORE_WAIT && Atomics.load(i, Slot.STATE) === State.REQUEST; n++);
+    // Spin before parking: most answers come back within microseconds, and waking a parked
+    // thread costs far more (measured on a 2-vCPU VM: 9.4k → 31k requests/s for http-hello).
+    // But a spin only pays while the host thread has a core to answer on: an op whose answers
+    // keep coming late (a wait for the network, or many guest threads sharing the cores and
+    // the host's thread) spins less each time, one whose answer came just after parking more.
+    const budget = this.spin[op & 31]!;
+    for (let n = 0; n < budget && Atomics.load(i, Slot.STATE) === State.REQUEST; n++);
+    let parked = 0;
     for (;;) {
       const s = Atomics.load(i, Slot.STATE);
       if (s === State.RESPONSE) break;
       if (s === State.CLOSED) throw new Error("wasock: host closed the guest's channel");
+      parked ||= performance.now();
       Atomics.wait(i, Slot.STATE, s);
     }
+    if (parked !== 0) this.spin[op & 31] = performance.now() - parked < SHORT_PARK_MS ? Math.min(SPIN_MAX, budget * 2 + 256) : budget >> 1;
     const r = i[Slot.RESULT]!;
     Atomics.store(i, Slot.STATE, State.IDLE);
     return r;
