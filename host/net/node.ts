@@ -117,9 +117,18 @@ const noop = (): void => {};
 /** Connections closing with bytes still queued: settled on their 'close'. */
 const closing = new Set<Promise<void>>();
 
+const EAGER_ADDRESSES = "Bun" in globalThis;
+
+/** The empty address of a connection whose addresses can no longer be read. */
+const GONE: SockAddr = { host: "", port: 0, family: 4 };
+
 class NodeStream implements NetStream {
-  readonly local: SockAddr;
-  readonly remote: SockAddr;
+  // Read on first use: getsockname and getpeername are a system call each, and most guests
+  // never ask (they were ~5% of a connection-per-request server's time).
+  private localAddr: SockAddr | undefined;
+  private remoteAddr: SockAddr | undefined;
+  /** Closed by the kernel, which asks nothing of it after that. */
+  private forgotten = false;
   private dataSink: (chunk: Uint8Array) => void = noop;
   onEnd: () => void = noop;
   onDrain: () => void = noop;
@@ -128,12 +137,29 @@ class NodeStream implements NetStream {
 
   constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
-    this.local = { host: socket.localAddress ?? "", port: socket.localPort ?? 0, family: socket.localFamily === "IPv6" ? 6 : 4 };
-    this.remote = { host: socket.remoteAddress ?? "", port: socket.remotePort ?? 0, family: socket.remoteFamily === "IPv6" ? 6 : 4 };
+    // A connection ended by the peer (a reset) loses its addresses with its handle: read them
+    // first, while the guest may still ask. Bun's node:net has dropped the handle by then, so
+    // there they are read at once.
+    if (EAGER_ADDRESSES) void (this.local, this.remote);
+    const destroy = socket._destroy;
+    socket._destroy = (err, cb) => {
+      if (!this.forgotten) void (this.local, this.remote);
+      destroy.call(socket, err, cb);
+    };
     socket.on("end", () => this.onEnd());
     socket.on("drain", () => this.onDrain());
     socket.on("error", (err: NodeJS.ErrnoException) => this.onError(err.code ?? "EIO"));
     socket.on("close", () => this.onClose());
+  }
+
+  get local(): SockAddr {
+    const s = this.socket;
+    return (this.localAddr ??= s.localAddress === undefined ? GONE : { host: s.localAddress, port: s.localPort ?? 0, family: s.localFamily === "IPv6" ? 6 : 4 });
+  }
+
+  get remote(): SockAddr {
+    const s = this.socket;
+    return (this.remoteAddr ??= s.remoteAddress === undefined ? GONE : { host: s.remoteAddress, port: s.remotePort ?? 0, family: s.remoteFamily === "IPv6" ? 6 : 4 });
   }
 
   get onData(): (chunk: Uint8Array) => void {
@@ -172,6 +198,7 @@ class NodeStream implements NetStream {
 
   close(): void {
     const s = this.socket;
+    this.forgotten = true;
     if (s.destroyed) return;
     // FIN after everything queued, then gone. destroy() at once would drop writes a runtime has
     // not yet handed to the OS (Deno's node:net writes asynchronously even when nothing queues).
@@ -182,6 +209,7 @@ class NodeStream implements NetStream {
   }
 
   reset(): void {
+    this.forgotten = true;
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
 

@@ -389,7 +389,7 @@ export class LocalKernel implements Kernel {
     }
     const s = this.newSocket();
     s.abi = l.abi;
-    s.family = stream.local.family;
+    s.family = l.local?.family ?? 4; // a connection has its listener's family
     s.word = TcpState.CONNECTED;
     s.attach(stream);
     l.queue.push(s);

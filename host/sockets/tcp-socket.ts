@@ -37,8 +37,24 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   refs = 1;
   /** The guest fd it is known by, for the sockets() table (-1 while queued). */
   fd = -1;
-  local: SockAddr | undefined;
-  remote: SockAddr | undefined;
+  /** Set by bind, listen and connect; a connection's own (read from it when first asked) win. */
+  private localAddr: SockAddr | undefined;
+  private remoteAddr: SockAddr | undefined;
+  get local(): SockAddr | undefined {
+    return this.stream?.local ?? this.localAddr;
+  }
+  set local(a: SockAddr | undefined) {
+    this.localAddr = a;
+  }
+  /** Undefined once the connection can no longer say (after a reset, as Linux's ENOTCONN). */
+  get remote(): SockAddr | undefined {
+    if (!this.stream) return this.remoteAddr;
+    const r = this.stream.remote;
+    return r.host === "" ? undefined : r;
+  }
+  set remote(a: SockAddr | undefined) {
+    this.remoteAddr = a;
+  }
 
   // listener side
   listener: NetListener | undefined;
@@ -82,8 +98,6 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** Attach a live connection: start buffering its bytes. */
   attach(stream: NetStream): void {
     this.stream = stream;
-    this.local = stream.local;
-    this.remote = stream.remote;
     stream.onData = (chunk) => {
       if (this.word & Word.SHUT_RD || this.released) return; // Linux: data after SHUT_RD is dropped
       this.rx.push(chunk);
