@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runCommand, type RunFlags } from "./run.js";
 import { isClusterWorker, runPrimary } from "./workers.js";
+import { MAX_INSTANCES } from "../runtime.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -16,8 +17,9 @@ function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1024) throw new InvalidArgumentError("expected a whole number from 1 to 1024.");
+/** --instances and --workers: 1 to MAX_INSTANCES (each is a guest memory, a thread or a process). */
+function count(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_INSTANCES) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_INSTANCES}.`);
   return Number(value);
 }
 
@@ -48,8 +50,8 @@ program
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
-  .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", positiveInt)
-  .option("--workers <n>", "run n processes (node:cluster) sharing the pre-opened listeners, one per core (default 1)", positiveInt)
+  .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", count)
+  .option("--workers <n>", "run n processes (node:cluster) sharing the pre-opened listeners, one per core (default 1)", count)
   .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
   .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
     if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await runPrimary(flags.workers!));

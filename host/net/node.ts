@@ -140,16 +140,21 @@ class NodeStream implements NetStream {
     // A connection ended by the peer (a reset) loses its addresses with its handle: read them
     // first, while the guest may still ask. Bun's node:net has dropped the handle by then, so
     // there they are read at once.
-    if (EAGER_ADDRESSES) void (this.local, this.remote);
+    if (EAGER_ADDRESSES) this.readAddresses();
     const destroy = socket._destroy;
     socket._destroy = (err, cb) => {
-      if (!this.forgotten) void (this.local, this.remote);
+      if (!this.forgotten) this.readAddresses();
       destroy.call(socket, err, cb);
     };
     socket.on("end", () => this.onEnd());
     socket.on("drain", () => this.onDrain());
     socket.on("error", (err: NodeJS.ErrnoException) => this.onError(err.code ?? "EIO"));
     socket.on("close", () => this.onClose());
+  }
+
+  private readAddresses(): void {
+    void this.local;
+    void this.remote;
   }
 
   get local(): SockAddr {

@@ -490,8 +490,13 @@ export class LocalKernel implements Kernel {
   close(h: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (--s.refs > 0) return 0;
-    this.sockets.delete(h);
+    if (--s.refs === 0) this.destroy(s);
+    return 0;
+  }
+
+  /** Close the socket itself, whoever still refers to it. */
+  private destroy(s: TcpSocket): void {
+    this.sockets.delete(s.handle);
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
     s.release();
@@ -507,7 +512,6 @@ export class LocalKernel implements Kernel {
       else s.stream.close();
     }
     s.notify();
-    return 0;
   }
 
   poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
@@ -565,10 +569,7 @@ export class LocalKernel implements Kernel {
 
   /** Close every socket (guest exit or runtime stop); a guest still waiting is unwound. */
   closeAll(): void {
-    for (const [h, s] of [...this.sockets]) {
-      s.refs = 1;
-      this.close(h);
-    }
+    for (const s of [...this.sockets.values()]) this.destroy(s);
     this.stdinState.close();
     this.isStopped = true;
     for (const wake of [...this.sleeping]) wake();
