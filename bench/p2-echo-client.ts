@@ -27,7 +27,7 @@ const budgetS = bi >= 0 ? Number(argv.splice(bi, 2)[1]) : Infinity;
 const [portArg, mode = "latency", a1, a2] = argv;
 const port = Number(portArg);
 if (!Number.isInteger(port) || port <= 0 || port > 65535 || !["latency", "throughput", "clients"].includes(mode)) {
-  console.error("usage: p2-echo-client PORT latency [WARMUP COUNT] | PORT throughput [MIB CHUNK_KIB] [--timeout S]");
+  console.error("usage: p2-echo-client PORT latency [WARMUP COUNT] | PORT throughput [MIB CHUNK_KIB] | PORT clients [N SECONDS] [--timeout S]");
   process.exit(2);
 }
 
