@@ -30,9 +30,13 @@ ${lines.map((l) => `  "${l}"`).join(" +\n")};
 /** Size of core.wasm in bytes. */
 export const CORE_WASM_SIZE = ${bytes.length};
 
-/** The bytes of core.wasm, decoded from base64 without Buffer or atob (works in every JS host). */
+/**
+ * The bytes of core.wasm: the host's own base64 decoder where it has one (Uint8Array.fromBase64,
+ * Node ≥ 25, Bun), else a small one that needs neither Buffer nor atob (works in every JS host).
+ */
 export function coreWasmBytes(): Uint8Array {
-  return decodeBase64(BASE64);
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  return native ? native(BASE64) : decodeBase64(BASE64);
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

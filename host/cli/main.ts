@@ -1,61 +1,11 @@
 #!/usr/bin/env node
-/** The `wasock` command. */
-import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
-import { runCommand, type RunFlags } from "./run.js";
-import { isClusterWorker, runPrimary } from "./workers.js";
-import { MAX_INSTANCES } from "../runtime.js";
+/**
+ * The `wasock` command. This entry turns on V8's code cache for the modules it loads next (Node
+ * ≥ 22.1: `module.enableCompileCache()`, kept in the OS temp dir or NODE_COMPILE_CACHE), which
+ * halves the time to compile wasock's own JavaScript on every launch after the first; then it
+ * runs the CLI. Other runtimes have no such call, or cache on their own.
+ */
+import module from "node:module";
 
-const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function nonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 0x7fffffff) throw new InvalidArgumentError("expected a whole number.");
-  return Number(value);
-}
-
-/** --instances and --workers: 1 to MAX_INSTANCES (each is a guest memory, a thread or a process). */
-function count(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_INSTANCES) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_INSTANCES}.`);
-  return Number(value);
-}
-
-function bridgeName(value: string): string {
-  if (!["auto", "jspi", "worker"].includes(value)) throw new InvalidArgumentError("expected auto, jspi or worker.");
-  return value;
-}
-
-const program = new Command("wasock")
-  .description("Run WebAssembly/WASI guests with real TCP sockets.")
-  .version(pkg.version)
-  .configureOutput({ outputError: (str, write) => write(`wasock: ${str.replace(/^error: /, "")}`) })
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-
-program
-  .command("run")
-  .description("run a WASI command module")
-  .argument("<module>", "the .wasm file")
-  .argument("[guest-args...]", "arguments for the guest, after --")
-  .option("--listen <host:port>", "pre-open a TCP listener as fd 3, 4, … (repeatable; port 0 = any)", collect, [])
-  .addHelpText("after", "\nRules: host:port, host:lo-hi, cidr:port, *:port, host:*; IPv6 in brackets ([::1]:8080).")
-  .option("--allow-listen <rule>", "let the guest listen on matching addresses (repeatable)", collect, [])
-  .option("--allow-connect <rule>", "let the guest connect to matching addresses (repeatable)", collect, [])
-  .option("--allow-resolve [names]", "let the guest resolve names (all, or a comma-separated list)")
-  .option("--allow-net", "let the guest listen, connect and resolve anywhere")
-  .option("--env <K=V>", "set a guest environment variable (repeatable)", collect, [])
-  .option("--dir <host[::guest]>", "pre-open a directory as <guest> (default: <host> as given; repeatable)", collect, [])
-  .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
-  .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
-  .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
-  .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", count)
-  .option("--workers <n>", "run n processes (node:cluster) sharing the pre-opened listeners, one per core (default 1)", count)
-  .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
-  .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
-    if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await runPrimary(flags.workers!));
-    process.exit(await runCommand(module, guestArgs, flags));
-  });
-
-await program.parseAsync(process.argv);
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+await import("./program.js");

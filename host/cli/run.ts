@@ -4,9 +4,9 @@ import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
-import { isComponent } from "../p2/component.js";
+import { isComponent } from "../p2/detect.js";
 import { importTypeMismatch } from "../bridge/link.js";
-import { isClusterWorker, listenLine, reportListening } from "./workers.js";
+import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
 export interface RunFlags {

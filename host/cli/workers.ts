@@ -12,29 +12,10 @@
 import cluster, { type Worker } from "node:cluster";
 import { constants } from "node:os";
 import type { Listening } from "../runtime.js";
-
-/** What a worker tells the primary once its listeners are open. */
-export interface ListeningMessage {
-  type: "wasock:listening";
-  listeners: Listening[];
-}
+import { listenLine, WORKER_ENV, type ListeningMessage } from "./cluster-worker.js";
 
 /** A worker that was asked to stop and has not exited by then is killed. */
 const STOP_KILL_MS = 3000;
-
-export function isClusterWorker(): boolean {
-  return cluster.isWorker === true;
-}
-
-/** In a worker: tell the primary the listeners are open (it prints them). */
-export function reportListening(listeners: Listening[]): void {
-  process.send?.({ type: "wasock:listening", listeners } satisfies ListeningMessage);
-}
-
-export function listenLine(l: Listening): string {
-  const host = l.host.includes(":") ? `[${l.host}]` : l.host;
-  return `wasock: fd ${l.fd} listening on tcp://${host}:${l.port}\n`;
-}
 
 /** Exit status of a process ended by `signal`, as a shell reports it. */
 function signalStatus(signal: string): number {
@@ -68,7 +49,7 @@ export function runPrimary(count: number): Promise<number> {
 
     const fork = (): Promise<Listening[] | undefined> =>
       new Promise((listening) => {
-        const w = cluster.fork({ WASOCK_NET: "node" });
+        const w = cluster.fork({ WASOCK_NET: "node", [WORKER_ENV]: "1" });
         workers.add(w);
         w.on("message", (m: ListeningMessage) => {
           if (m?.type === "wasock:listening") listening(m.listeners);
