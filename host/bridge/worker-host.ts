@@ -54,7 +54,7 @@ export interface ComponentWorkerInit {
 export async function runComponentWorker(dir: string, kernel: LocalKernel, args: string[], env: string[]): Promise<number> {
   const ch = new Channel();
   const init: ComponentWorkerInit = { dir, args, env, sab: ch.sab };
-  return runIn(new URL("../p2/component-worker.js", import.meta.url), init, ch, kernel);
+  return runIn(new URL("./component-worker.js", import.meta.url), init, ch, kernel);
 }
 
 async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel, preopens: number[] = []): Promise<number> {

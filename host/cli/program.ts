@@ -5,7 +5,18 @@ import { runCommand, type RunFlags } from "./run.js";
 import { isClusterWorker } from "./cluster-worker.js";
 import { MAX_INSTANCES } from "../runtime.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+/** wasock's package.json: the nearest one above this file (dist/host/cli/ or the bundle's dist/cli/). */
+function packageJson(): { version: string } {
+  for (let url = new URL("./package.json", import.meta.url); ; url = new URL("../package.json", url)) {
+    try {
+      return JSON.parse(readFileSync(url, "utf8")) as { version: string };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || url.pathname === "/package.json") throw e;
+    }
+  }
+}
+
+const pkg = packageJson();
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

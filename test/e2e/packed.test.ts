@@ -183,7 +183,7 @@ const HOSTS: Host[] = [
 
 /** Start the packed CLI serving echo-poll.wasm and wait for its listener line. */
 function serve(host: Host, pkg: string, proj: string) {
-  const p = spawn(host.bin!, host.runArgs(join(pkg, "dist/host/cli/main.js")).concat(["run", join(proj, "echo-poll.wasm"), "--listen", "127.0.0.1:0"]),
+  const p = spawn(host.bin!, host.runArgs(join(pkg, "dist/cli/main.js")).concat(["run", join(proj, "echo-poll.wasm"), "--listen", "127.0.0.1:0"]),
     { cwd: proj, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.once("close", (code, signal) => resolve({ code, signal })));
@@ -207,7 +207,7 @@ describe("the packed package", { skip }, () => {
 
   test("the tarball ships dist/host, README.md and every file the manifest points at; no tests", async () => {
     const { files, manifest, pkg } = await packed();
-    for (const f of ["package.json", "README.md", "dist/host/cli/main.js", "dist/host/bridge/worker-guest.js", "dist/host/p2/component-worker.js"])
+    for (const f of ["package.json", "README.md", "dist/cli/main.js", "dist/host/bridge/worker-guest.js", "dist/cli/worker-guest.js", "dist/cli/component-worker.js"])
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     assert.ok(files.every((f) => !f.startsWith("dist/test/") && !f.startsWith("dist/bench/")), "tests or benchmarks are in the tarball");
     // the subpaths this file imports must be there; any other entry must be there if the build made it
@@ -257,7 +257,7 @@ describe("the packed package", { skip }, () => {
 
     test(`${host.name}: the packed CLI prints the package version, serves echo-poll and exits 143 on SIGTERM`, { skip: hostSkip }, async () => {
       const { pkg, proj, manifest } = await packed();
-      const v = await run(host.bin!, [...host.runArgs(join(pkg, "dist/host/cli/main.js")), "--version"], proj);
+      const v = await run(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "--version"], proj);
       assert.equal(v.code, 0, v.stderr);
       assert.equal(v.stdout.trim(), manifest.version);
       const g = serve(host, pkg, proj);
@@ -278,7 +278,7 @@ describe("the packed package", { skip }, () => {
       // a cache of its own: this run transpiles (jco), whatever the runs before it left
       const cache = join(tmp, `component-cache-${HOSTS.indexOf(host)}`);
       // echo-server.component.wasm -- 0 1: listen on any port, serve one connection, exit 0
-      const p = spawn(host.bin!, [...host.runArgs(join(pkg, "dist/host/cli/main.js")), "run", join(proj, "echo-server.component.wasm"),
+      const p = spawn(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "run", join(proj, "echo-server.component.wasm"),
         "--allow-listen", "127.0.0.1:*", "--", "0", "1"], { cwd: proj, env: childEnv(cache), stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "", stderr = "";
       const killer = setTimeout(() => p.kill("SIGKILL"), 30_000);

@@ -4,7 +4,7 @@ import { hasJspi } from "../../host/bridge/jspi.js";
 import { cli } from "./runtime.js";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-export const CLI = `${ROOT}dist/host/cli/main.js`;
+export const CLI = `${ROOT}dist/cli/main.js`;
 
 /** Bridges this runtime can run: both where JSPI exists, else the worker bridge. */
 export const BRIDGES: ("jspi" | "worker")[] = hasJspi() ? ["jspi", "worker"] : ["worker"];

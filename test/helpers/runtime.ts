@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 export const RUNTIME: "deno" | "bun" | "node" = g.Deno !== undefined ? "deno" : g.Bun !== undefined ? "bun" : "node";
 
-const CLI = fileURLToPath(new URL("../../host/cli/main.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 
 /** [command, argv] that run `wasock <args>` under this test's own runtime. */
 export function cli(args: string[]): [string, string[]] {

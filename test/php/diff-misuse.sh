@@ -4,12 +4,12 @@
 #
 #   bash test/php/diff-misuse.sh
 #
-# WASOCK (default: node dist/host/cli/main.js run) and WASOCK_FLAGS (extra
+# WASOCK (default: node dist/cli/main.js run) and WASOCK_FLAGS (extra
 # flags before the module, e.g. the network permissions) pick the runner.
 # Exit status: 0 when the outputs are identical, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-WASOCK=${WASOCK:-node dist/host/cli/main.js run}
+WASOCK=${WASOCK:-node dist/cli/main.js run}
 WASOCK_FLAGS=${WASOCK_FLAGS:-}
 
 tmp=$(mktemp -d)

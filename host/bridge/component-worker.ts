@@ -1,11 +1,11 @@
 /** Entry point of a component's worker thread (the worker bridge): the component runs and blocks here. */
 import { parentPort, workerData } from "node:worker_threads";
-import { RemoteKernel } from "../bridge/remote-kernel.js";
-import type { ComponentWorkerInit, WorkerReport } from "../bridge/worker-host.js";
+import { RemoteKernel } from "./remote-kernel.js";
+import type { ComponentWorkerInit, WorkerReport } from "./worker-host.js";
 import { ProcExit } from "../wasi/context.js";
-import { instantiateRun } from "./component.js";
-import { componentImports } from "./imports.js";
-import { runResult } from "./run.js";
+import { instantiateRun } from "../p2/component.js";
+import { componentImports } from "../p2/imports.js";
+import { runResult } from "../p2/run.js";
 
 const init = workerData as ComponentWorkerInit;
 
