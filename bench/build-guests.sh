@@ -13,6 +13,8 @@
 #                         stripped: ~210 KB, almost all code (the start-up workload)
 #   http-hello-wasix.wasm http-hello-16k on a listener it opens itself through WASIX
 #                         (wasix-listen.c), for @wasmer/sdk, which pre-opens no sockets
+#   calls-core.wasm       calls-core.c: the cost of a blocking send()/recv() (the calls workload)
+#   calls.component.wasm  calls.c, its WASI 0.2 twin (scripts/build-component.mjs; needs npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +46,10 @@ echo 'extern int bench_listener_fd0;' > "$tmp/fd0.h"
 cc -Dmain=guest_main -include "$tmp/fd0.h" -c -o "$tmp/http-hello-fd0.o" "$tmp/http-hello-fd0.c"
 cc -c -o "$tmp/wasix-listen.o" bench/guests/wasix-listen.c
 cc "${LDFLAGS[@]}" -o bench/guests/http-hello-wasix.wasm "$tmp/wasix-listen.o" "$tmp/http-hello-fd0.o"
+
+# calls-core.wasm and its component twin calls.component.wasm (built like the component example)
+cc "${LDFLAGS[@]}" -o bench/guests/calls-core.wasm bench/guests/calls-core.c
+CLANG="$CLANG" WASI_SYSROOT="${WASI_SYSROOT:-/usr}" node scripts/build-component.mjs bench/guests/calls.c bench/guests/calls.component.wasm
 
 chmod 644 bench/guests/*.wasm
 for f in bench/guests/*.wasm; do echo "built $f ($(stat -c %s "$f") bytes)"; done

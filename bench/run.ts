@@ -25,12 +25,13 @@ import type { Options, Workload } from "./lib/workload.js";
 import { accept } from "./workloads/accept.js";
 import { bulk } from "./workloads/bulk.js";
 import { clients } from "./workloads/clients.js";
+import { calls } from "./workloads/calls.js";
 import { http } from "./workloads/http.js";
 import { idle } from "./workloads/idle.js";
 import { latency } from "./workloads/latency.js";
 import { startup } from "./workloads/startup.js";
 
-const WORKLOADS: Workload[] = [http, latency, accept, bulk, idle, startup, clients];
+const WORKLOADS: Workload[] = [http, latency, accept, bulk, idle, startup, clients, calls];
 
 function parse(argv: string[]): Options & { out?: string } {
   const value = (name: string): string | undefined => {
@@ -64,7 +65,7 @@ const NOTES = [
   "One wrk thread (-t1) on a 2-core machine: wrk holds one core and the server the other (wasock's worker bridge runs a second thread on the same two cores).",
   "Native, PHP, preview2-shim and @wasmer/sdk are rated against raw node:net on Node 26; wasock on each runtime against raw node:net on that runtime.",
   "The echo workloads run examples/echo-blocking.wasm under wasock, raw-echo-server on node:net, echo-blocking.c natively, bench/php/echo.php, examples/wasix-echo-server.wasm (the same blocking one-client loop through WASIX) under @wasmer/sdk, and examples/echo-server.component.wasm under wasock and preview2-shim.",
-  "Blocking-call cost: each component round trip is 3 blocking host calls (poll, read, blocking-write-and-flush); (round trip − raw node:net's) / 3.",
+  "Blocking-call cost (calls): ns per call as the guest times it (20,000 one-byte calls); the goal compares it with preview2-shim's, plainly and beyond what the same send()/recv() costs natively.",
 ];
 
 async function main(): Promise<void> {

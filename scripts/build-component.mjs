@@ -6,6 +6,9 @@
 //     --jco componentNew + jco's preview1 command adapter-->  examples/echo-server.component.wasm
 //
 //   node scripts/build-component.mjs        (also run by scripts/build-examples.sh)
+//   node scripts/build-component.mjs SOURCE.c OUTPUT.wasm
+//                                           (another C guest on the same world and header, e.g.
+//                                           bench/guests/calls.c from bench/build-guests.sh)
 //
 // jco is not a dependency of this package: the script installs @bytecodealliance/jco@JCO_VERSION
 // into a cache folder outside the repo (JCO_DIR, default $TMPDIR/wasock-jco-<version>) on first use
@@ -16,7 +19,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const JCO_VERSION = "1.35.0";
@@ -24,9 +27,15 @@ const WASI_VERSION = "0.2.12"; // the WIT jco 1.35's adapter was built against; 
 const WIT_DEPS = ["io", "clocks", "sockets"]; // what world.wit needs, transitively
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "examples/component/echo-server.c");
+if (process.argv.length !== 2 && process.argv.length !== 4) {
+  console.error("usage: build-component.mjs [SOURCE.c OUTPUT.wasm]");
+  process.exit(2);
+}
+const [source, output] = process.argv.length === 4
+  ? process.argv.slice(2).map((p) => resolve(p))
+  : [join(root, "examples/component/echo-server.c"), join(root, "examples/echo-server.component.wasm")];
+const include = join(root, "examples/component"); // wasi_sockets.h
 const witDir = join(root, "examples/component/wit");
-const output = join(root, "examples/echo-server.component.wasm");
 const CLANG = process.env.CLANG || "clang";
 const WASI_SYSROOT = process.env.WASI_SYSROOT || "/usr";
 const JCO_DIR = process.env.JCO_DIR || join(tmpdir(), `wasock-jco-${JCO_VERSION}`);
@@ -99,9 +108,9 @@ try {
   // 1. C → core module. The wasi:* imports stay unresolved by name (import_module attributes).
   //    --strip-debug drops the DWARF Debian's wasi-libc brings along (~120 KB); the name
   //    section stays, so traps still show function names.
-  const core = join(work, "echo-server.core.wasm");
+  const core = join(work, basename(source).replace(/\.c$/, ".core.wasm"));
   run(CLANG, ["--target=wasm32-wasi", `--sysroot=${WASI_SYSROOT}`, "-O2", "-Wall", "-Wextra",
-    "-Wl,--stack-first", "-Wl,--strip-debug", "-o", core, source]);
+    "-Wl,--stack-first", "-Wl,--strip-debug", "-I", include, "-o", core, source]);
 
   const { api, jcoRoot, setPreopens } = await loadJco();
 

@@ -62,17 +62,23 @@ export function checkGoals(workloads: WorkloadResult[]): Goal[] {
     goals.push({ goal: "start-up ≤ 50 ms (to the listener line)", peer: p.name, value: `${fmt(ms, 1)} ms (raw node:net ${fmt(base?.median.lineMs, 1)} ms: +${fmt(extra, 1)} ms)`, met: Number.isFinite(ms) ? ms <= 50 : false });
   }
 
-  // A blocking call: the component pair, (round trip − raw's) / 3 calls per round trip.
-  const raw = find("latency", "node26/raw"), comp = find("latency", "node26/wasock-jspi-component"), shim = find("latency", "node26/jco");
-  if (raw && comp && shim) {
-    const call = (p: PeerResult): number => (p.median.rtUs! - raw.median.rtUs!) / 3;
-    const w = call(comp), j = call(shim), x = j / w;
-    goals.push({
-      goal: "a blocking socket call ≥ 50× cheaper than preview2-shim's",
-      peer: comp.name,
-      value: `${fmt(w, 2)} µs vs ${fmt(j, 2)} µs per call: ${fmt(x, 1)}×`,
-      met: Number.isFinite(x) && w > 0 ? x >= 50 : w <= 0 ? true : false,
-    });
+  // A blocking call that need not wait (the calls workload): per call, against preview2-shim's;
+  // "beyond the syscall" takes off what the same send()/recv() costs natively (gcc), which every
+  // host pays. The core guest is wasock's own path; the component shares jco's glue with the shim.
+  const shim = find("calls", "node26/jco"), native = find("calls", "native");
+  for (const id of ["node26/wasock-jspi", "node26/wasock-jspi-component", "node26/wasock-worker", "node20/wasock-worker"]) {
+    const p = find("calls", id);
+    if (!p || !shim) continue;
+    for (const [key, what] of [["writeNs", "write"], ["readNs", "read"]] as const) {
+      const w = p.median[key]!, j = shim.median[key]!, n = native?.median[key] ?? 0;
+      const plain = j / w, beyond = (j - n) / (w - n);
+      goals.push({
+        goal: `a blocking socket call ≥ 50× cheaper than preview2-shim's (${what}, beyond the syscall)`,
+        peer: p.name,
+        value: `${fmt(w, 0)} vs ${fmt(j, 0)} ns per call: ${fmt(plain, 1)}×; beyond native's ${fmt(n, 0)} ns: ${fmt(beyond, 1)}×`,
+        met: Number.isFinite(beyond) && w > n ? beyond >= 50 : false,
+      });
+    }
   }
   return goals;
 }

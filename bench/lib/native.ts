@@ -13,8 +13,8 @@ export interface NativeBuild {
   compiler: string;
 }
 
-const OUTPUTS = ["http-hello", "http-hello-16k", "echo-blocking"];
-const SOURCES = ["bench/native/build.sh", "bench/native/listen-shim.c", "bench/guests/variants.sh", "examples/c/http-hello.c", "examples/c/echo-blocking.c"];
+const OUTPUTS = ["http-hello", "http-hello-16k", "echo-blocking", "calls-core"];
+const SOURCES = ["bench/native/build.sh", "bench/native/listen-shim.c", "bench/guests/variants.sh", "examples/c/http-hello.c", "examples/c/echo-blocking.c", "bench/guests/calls-core.c"];
 
 /** Build (or reuse) the native binaries; a string is why there are none. */
 export function buildNative(): NativeBuild | string {

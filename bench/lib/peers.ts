@@ -39,31 +39,36 @@ export type Slot =
   | { impl: "native" | "php" | "jco" | "wasmer" };
 
 /** What each kind of workload serves, per implementation. */
-export type GuestKind = "http" | "echo" | "idle" | "startup";
-const GUESTS: Record<GuestKind, { wasm: string; raw: string; native: string; php: string; wasix?: string; wasixArgs?: string[]; component?: string; wasockArgs?: string[] }> = {
+export type GuestKind = "http" | "echo" | "idle" | "startup" | "calls";
+/** `componentArgs`: the component's own arguments (after `--`). */
+const GUESTS: Record<GuestKind, { wasm: string; raw?: string; native: string; php?: string; wasix?: string; wasixArgs?: string[]; component?: string; componentArgs?: string[]; wasockArgs?: string[]; nativeSource?: string }> = {
   http: { wasm: "examples/http-hello.wasm", raw: "raw-http-server.js", native: "http-hello", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
   echo: {
     wasm: "examples/echo-blocking.wasm", raw: "raw-echo-server.js", native: "echo-blocking", php: "echo.php",
-    wasix: "examples/wasix-echo-server.wasm", wasixArgs: ["127.0.0.1:0"], component: "examples/echo-server.component.wasm",
+    wasix: "examples/wasix-echo-server.wasm", wasixArgs: ["127.0.0.1:0"], component: "examples/echo-server.component.wasm", componentArgs: ["0"],
   },
   idle: {
     wasm: "bench/guests/http-hello-16k.wasm", raw: "raw-http-server.js", native: "http-hello-16k", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm",
     wasockArgs: ["--limit", "fds=16384"], // the guest's fd table, 1024 by default (as Linux's soft RLIMIT_NOFILE)
   },
   startup: { wasm: "bench/guests/http-hello-200k.wasm", raw: "raw-http-server.js", native: "http-hello", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
+  calls: { wasm: "bench/guests/calls-core.wasm", native: "calls-core", nativeSource: "bench/guests/calls-core.c", component: "bench/guests/calls.component.wasm", componentArgs: [] },
 };
 
 /** The optional tools, found or built once per run (each: a value, or why not). */
 export class Tools {
   private nativeBuild?: NativeBuild | string;
-  private jcoBuild?: Transpiled | string;
+  private readonly jcoBuilds = new Map<string, Transpiled | string>();
   constructor(readonly runtimes: Map<RuntimeId, Runtime>, private readonly log: (s: string) => void) {}
 
   native(): NativeBuild | string {
     return (this.nativeBuild ??= buildNative());
   }
-  jco(): Transpiled | string {
-    return (this.jcoBuild ??= transpileWithJco(join(root, GUESTS.echo.component!), this.log));
+  /** `component` transpiled by jco (relative to the repo). */
+  jco(component: string): Transpiled | string {
+    let t = this.jcoBuilds.get(component);
+    if (t === undefined) this.jcoBuilds.set(component, (t = transpileWithJco(join(root, component), this.log)));
+    return t;
   }
   php(): string | { bin: string } {
     const bin = which("php");
@@ -88,7 +93,7 @@ export class Tools {
   versions(): Record<string, string> {
     const v: Record<string, string> = {};
     for (const rt of this.runtimes.values()) v[rt.id] = rt.version;
-    const n = this.nativeBuild, j = this.jcoBuild, w = this.wasmer(), p = this.php();
+    const n = this.nativeBuild, j = [...this.jcoBuilds.values()].find((t) => typeof t !== "string"), w = this.wasmer(), p = this.php();
     if (n && typeof n !== "string") v.gcc = n.compiler;
     if (j && typeof j !== "string") v.jco = `${JCO_VERSION} (preview2-shim ${j.shimVersion})`;
     if (typeof w !== "string") v["@wasmer/sdk"] = w.version;
@@ -115,6 +120,7 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
       const name = `${label} · ${RT_NAME[s.rt]}`;
       if (!rt) { skipped.push({ name, reason: `${RT_NAME[s.rt]} not found` }); continue; }
       if (s.impl === "raw") {
+        if (!g.raw) { skipped.push({ name, reason: `no raw node:net server for the ${kind} workload` }); continue; }
         peers.push({ id: `${s.rt}/raw`, name, impl: "raw", runtime: s.rt, serves: `bench/${g.raw.replace(/\.js$/, ".ts")}`, argv: rt.argv(join(dist, "bench", g.raw)), baseline: `${s.rt}/raw` });
         continue;
       }
@@ -122,7 +128,7 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
       const guest = s.component ? g.component : g.wasm;
       if (!guest) { skipped.push({ name, reason: `no component guest for the ${kind} workload` }); continue; }
       const args = s.component
-        ? ["run", join(root, guest), "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", "--", "0"]
+        ? ["run", join(root, guest), "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", "--", ...(g.componentArgs ?? [])]
         : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? []),
             ...(s.instances ? ["--instances", String(s.instances)] : []), ...(s.workers ? ["--workers", String(s.workers)] : [])];
       peers.push({
@@ -132,19 +138,19 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
     } else if (s.impl === "native") {
       const n = tools.native();
       if (typeof n === "string") skipped.push({ name: "native (gcc)", reason: n });
-      else peers.push({ id: "native", name: "native (gcc)", impl: "native", serves: `examples/c/${g.native.replace("-16k", "")}.c${g.native.endsWith("-16k") ? " (MAX_CONNS 16384)" : ""}`, argv: [join(n.dir, g.native)], baseline: n26 });
+      else peers.push({ id: "native", name: "native (gcc)", impl: "native", serves: g.nativeSource ?? `examples/c/${g.native.replace("-16k", "")}.c${g.native.endsWith("-16k") ? " (MAX_CONNS 16384)" : ""}`, argv: [join(n.dir, g.native)], baseline: n26 });
     } else if (s.impl === "php") {
       const p = tools.php();
-      if (typeof p === "string") skipped.push({ name: "php ext/sockets", reason: p });
+      if (typeof p === "string" || !g.php) skipped.push({ name: "php ext/sockets", reason: typeof p === "string" ? p : `no PHP server for the ${kind} workload` });
       else peers.push({ id: "php", name: "php ext/sockets", impl: "php", serves: `bench/php/${g.php}`, argv: [p.bin, join(root, "bench/php", g.php)], baseline: n26 });
     } else if (s.impl === "jco") {
       const name = "jco preview2-shim · Node 26";
       const n26rt = tools.runtimes.get("node26");
       if (!g.component) { skipped.push({ name, reason: `no component guest for the ${kind} workload (examples/echo-server.component.wasm is an echo server)` }); continue; }
       if (!n26rt) { skipped.push({ name, reason: "Node 26 not found" }); continue; }
-      const j = tools.jco();
+      const j = tools.jco(g.component);
       if (typeof j === "string") { skipped.push({ name, reason: j }); continue; }
-      peers.push({ id: "node26/jco", name, impl: "jco", runtime: "node26", serves: g.component, argv: n26rt.argv(join(dist, "bench/p2-shim-runner.js"), [j.js, "0"]), baseline: n26 });
+      peers.push({ id: "node26/jco", name, impl: "jco", runtime: "node26", serves: g.component, argv: n26rt.argv(join(dist, "bench/p2-shim-runner.js"), [j.js, ...(g.componentArgs ?? [])]), baseline: n26 });
     } else {
       const name = "@wasmer/sdk · Node 26";
       const w = tools.wasmer();

@@ -4,7 +4,7 @@
 #
 #   bash bench/native/build.sh OUT_DIR
 #
-# Writes OUT_DIR/{http-hello,http-hello-16k,echo-blocking}. Run by the suite at bench time
+# Writes OUT_DIR/{http-hello,http-hello-16k,echo-blocking,calls-core}. Run by the suite at bench time
 # (bench/lib/native.ts) when gcc is on PATH; nothing it builds is committed.
 set -euo pipefail
 out=${1:?usage: build.sh OUT_DIR}
@@ -24,4 +24,5 @@ http_hello_16k "$tmp/http-hello-16k.c"
 build http-hello "$EXAMPLES_C/http-hello.c"
 build http-hello-16k "$tmp/http-hello-16k.c"
 build echo-blocking "$EXAMPLES_C/echo-blocking.c"
-echo "native: built $out/{http-hello,http-hello-16k,echo-blocking} with $("$CC" --version | head -1)"
+build calls-core "$here/../guests/calls-core.c"
+echo "native: built $out/{http-hello,http-hello-16k,echo-blocking,calls-core} with $("$CC" --version | head -1)"

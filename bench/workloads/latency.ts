@@ -3,10 +3,8 @@
  * echo) against examples/echo-blocking.wasm (blocking accept/read/write) and its peers — the
  * round-trip time. The client is a separate process (bench/p2-echo-client.ts): preview2-shim
  * blocks its own event loop while its guest waits.
- *
- * Derived, for the component pair (wasock and preview2-shim running the same
- * echo-server.component.wasm, 3 blocking host calls per round trip: poll, read,
- * blocking-write-and-flush): the cost of one blocking call, (round trip − raw node:net's) / 3.
+ * The component pair (wasock and preview2-shim) runs the same echo-server.component.wasm; what
+ * one blocking call costs is measured on its own by the calls workload.
  */
 import { dist } from "../lib/env.js";
 import { runJsonClient, startServer, stopServer, withSpinners } from "../lib/proc.js";

@@ -146,6 +146,10 @@ void wasi_pollable_drop(wasi_handle pollable);
 //   flat: (i32 self, i64 len, i32 retptr) -> (); non-blocking, may return 0 bytes
 WASI_IMPORT("wasi:io/streams", "[method]input-stream.read")
 void wasi_input_stream_read(wasi_handle self, int64_t len, wasi_result_bytes *ret);
+// [method]input-stream.blocking-read: func(len: u64) -> result<list<u8>, stream-error>
+//   flat: as read; waits until at least one byte (or EOF, or an error) is there
+WASI_IMPORT("wasi:io/streams", "[method]input-stream.blocking-read")
+void wasi_input_stream_blocking_read(wasi_handle self, int64_t len, wasi_result_bytes *ret);
 // [method]input-stream.subscribe: func() -> pollable (ready: data, EOF or error)   flat: (i32) -> i32
 WASI_IMPORT("wasi:io/streams", "[method]input-stream.subscribe")
 wasi_handle wasi_input_stream_subscribe(wasi_handle self);
