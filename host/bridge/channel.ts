@@ -2,6 +2,11 @@
  * The worker bridge's wire: one SharedArrayBuffer per guest thread. The guest (worker) writes a
  * request and blocks in Atomics.wait; the host (main thread) serves it with Atomics.waitAsync, so
  * its event loop never stops, and notifies the answer.
+ *
+ * Beside the request slot, a ring of posted sends: a TCP send the host has said there is room for
+ * (its SEND answer carries the room) is appended here and the guest goes on without waiting for
+ * an answer. The host takes the ring, in order, before every request it serves and whenever the
+ * guest rings (see post-ring.ts), so a posted send is never overtaken by a later call.
  */
 
 export const Op = {
@@ -12,14 +17,28 @@ export const Op = {
 
 export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
 
-/** Int32 slots of the header. */
-export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9 } as const;
+/**
+ * Int32 slots of the header. EVENTS: what the host sleeps on, bumped (and notified) by the guest
+ * with each request, and after a post while WAITING is 1 (the host is about to sleep or sleeps).
+ * The ring's: TAIL (guest-written) and HEAD (host-written) byte offsets into it. REVOKED, bumped
+ * by the host when a posted send failed: the guest then drops every credit it holds, and its
+ * next call on the socket reports the error.
+ */
+export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9, TAIL: 10, HEAD: 11, WAITING: 12, REVOKED: 13, EVENTS: 14 } as const;
+
+/** Wake the host: a request, a post it may be sleeping through, or the channel's close. */
+export function ring(i32: Int32Array): void {
+  Atomics.add(i32, Slot.EVENTS, 1);
+  Atomics.notify(i32, Slot.EVENTS);
+}
 
 export const HEADER_BYTES = 64;
 /** Room kept at the end of the data area for an address's text (SEND_TO, RECV_FROM). */
 export const HOST_BYTES = 64;
 /** Largest payload of one call; bigger sends are split, bigger receives are capped. */
 export const DATA_BYTES = 1 << 20;
+/** The posted-send ring. */
+export const RING_BYTES = 1 << 20;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -27,10 +46,12 @@ const decoder = new TextDecoder();
 export class Channel {
   readonly i32: Int32Array;
   readonly data: Uint8Array;
+  readonly ring: Uint8Array;
 
-  constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES)) {
+  constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES + RING_BYTES)) {
     this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
-    this.data = new Uint8Array(sab, HEADER_BYTES);
+    this.data = new Uint8Array(sab, HEADER_BYTES, DATA_BYTES);
+    this.ring = new Uint8Array(sab, HEADER_BYTES + DATA_BYTES, RING_BYTES);
   }
 
   /** Put an address's host text in the data area; returns its length. */

@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
-import { Channel, HEADER_BYTES, DATA_BYTES, Op, Slot, State } from "./channel.js";
+import { Channel, HEADER_BYTES, DATA_BYTES, Op, ring, Slot, State } from "./channel.js";
+import { takePosted } from "./post-ring.js";
 import { GuestError, GuestTrap } from "./link.js";
 import { GuestStopped } from "../wasi/context.js";
 
@@ -90,9 +91,11 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
     forgetStop();
     done = true;
     Atomics.store(ch.i32, Slot.STATE, State.CLOSED);
-    Atomics.notify(ch.i32, Slot.STATE);
+    Atomics.notify(ch.i32, Slot.STATE); // a guest waiting for an answer
+    ring(ch.i32); // the host's own serve loop
     await served;
     await worker.terminate();
+    await takePosted(ch, postedSend(ch, kernel)); // what the guest sent before it ended
     for (const h of held) kernel.close(h);
     clearInterval(keepAlive); // only now: Deno would end the loop under the awaits above
   }
@@ -102,14 +105,41 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
 const STOP_GRACE_MS = 1000;
 const STOPPED = Symbol("stopped");
 
+/**
+ * A posted send, taken from the ring: sent as a blocking send (its credit said there was room;
+ * should the limit have shrunk meanwhile, the ring waits). One the socket can no longer take (a
+ * reset, a close) is dropped, as the bytes in a reset socket's buffer are, and revokes the
+ * guest's credits: its next send is a request, which reports the error.
+ */
+function postedSend(ch: Channel, kernel: LocalKernel): (h: number, data: Uint8Array) => Sync<void> {
+  const revoke = (): void => void Atomics.add(ch.i32, Slot.REVOKED, 1);
+  return (h, data) => {
+    if (kernel.sendRoom(h) < 0) return revoke();
+    const r = kernel.send(h, data, false);
+    if (!(r instanceof Promise)) return r < 0 ? revoke() : undefined;
+    return r.then((n) => (n < 0 ? revoke() : undefined), revoke);
+  };
+}
+
 async function serve(ch: Channel, kernel: LocalKernel, held: Set<number>, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
+  const send = postedSend(ch, kernel);
   while (!stopped()) {
+    const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
     if (s === State.CLOSED) return;
+    // Everything posted before this state was read goes first: a request never overtakes a send.
+    const posted = takePosted(ch, send);
+    if (posted instanceof Promise) await posted;
     if (s !== State.REQUEST) {
-      const w = Atomics.waitAsync(i, Slot.STATE, s);
-      if (w.async) await w.value;
+      // Sleep until a request or a post. A post after the ring was read above rings EVENTS once
+      // WAITING is 1, and any ring since `events` was read makes the wait return at once.
+      Atomics.store(i, Slot.WAITING, 1);
+      if (Atomics.load(i, Slot.TAIL) === Atomics.load(i, Slot.HEAD)) {
+        const w = Atomics.waitAsync(i, Slot.EVENTS, events);
+        if (w.async) await w.value;
+      }
+      Atomics.store(i, Slot.WAITING, 0);
       continue;
     }
     const r = handle(ch, kernel);
@@ -153,7 +183,11 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
         return d.length;
       });
     case Op.SEND:
-      return k.send(a0, ch.data.slice(0, i[Slot.LEN]!), a1 !== 0);
+      // The answer carries the room left: the guest may post sends up to it (post-ring.ts).
+      return after(k.send(a0, ch.data.slice(0, i[Slot.LEN]!), a1 !== 0), (n) => {
+        i[Slot.A1] = Math.max(0, k.sendRoom(a0));
+        return n;
+      });
     case Op.SHUTDOWN:
       return k.shutdown(a0, a1);
     case Op.CLOSE:

@@ -466,6 +466,17 @@ export class LocalKernel implements Kernel {
     return block(s, attempt);
   }
 
+  /**
+   * What a TCP send on `h` could take now without waiting: the room below its send limit (the
+   * worker bridge lets a guest post sends up to it), or -1 when a send would fail or wait for
+   * something other than room (not connected, an error to report, shut down, not TCP).
+   */
+  sendRoom(h: number): number {
+    const s = this.sockets.get(h);
+    if (!s || s.dgram || s.state !== TcpState.CONNECTED || s.error !== undefined || s.word & Word.SHUT_WR) return -1;
+    return Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0));
+  }
+
   shutdown(h: number, op: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;

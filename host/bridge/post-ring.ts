@@ -1,0 +1,71 @@
+/**
+ * The worker bridge's posted sends: a single-producer (guest thread), single-consumer (host
+ * thread) ring in the channel's SharedArrayBuffer. A TCP send that fits the room the host last
+ * reported for its socket is appended here and the guest goes on at once, as a send() returns
+ * once the kernel has the bytes; without it every send was a round trip to the host thread.
+ *
+ * Records: i32 handle, i32 length, the bytes, padded to 4. A record that does not fit before the
+ * end starts again at 0, after a -1 handle (or, with under 8 bytes left, nothing) at the end.
+ */
+import { ring, Slot, type Channel } from "./channel.js";
+import type { Sync } from "../util/sync.js";
+
+/** The largest send that is posted; larger ones are a request of their own. */
+export const MAX_POST = 64 * 1024;
+const RECORD = 8;
+
+const recordSize = (len: number): number => RECORD + ((len + 3) & ~3);
+
+/** The guest's end: appends records and rings the host if it sleeps. */
+export class RingWriter {
+  private tail = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly ch: Channel) {
+    this.view = new DataView(ch.ring.buffer, ch.ring.byteOffset, ch.ring.byteLength);
+  }
+
+  /** Append a send of `data` on handle `h`; false if the ring has no room for it now. */
+  post(h: number, data: Uint8Array): boolean {
+    const size = recordSize(data.length), ringBytes = this.ch.ring.length;
+    const i = this.ch.i32;
+    let t = this.tail;
+    const toEnd = ringBytes - t;
+    const used = (t - Atomics.load(i, Slot.HEAD) + ringBytes) % ringBytes;
+    // Never fill it completely: tail == head means empty.
+    if (used + size + (toEnd < size ? toEnd : 0) >= ringBytes) return false;
+    if (toEnd < size) {
+      if (toEnd >= RECORD) this.view.setInt32(t, -1, true);
+      t = 0;
+    }
+    this.view.setInt32(t, h, true);
+    this.view.setInt32(t + 4, data.length, true);
+    this.ch.ring.set(data, t + RECORD);
+    t += size;
+    if (t === ringBytes) t = 0;
+    this.tail = t;
+    Atomics.store(i, Slot.TAIL, t);
+    if (Atomics.exchange(i, Slot.WAITING, 0) === 1) ring(i);
+    return true;
+  }
+}
+
+/**
+ * The host's end: hand every record posted so far to `send`, in order (waiting for any that
+ * returns a promise before the next).
+ */
+export function takePosted(ch: Channel, send: (h: number, data: Uint8Array) => Sync<void>): Sync<void> {
+  const i = ch.i32, ring = ch.ring, ringBytes = ring.length;
+  const view = new DataView(ring.buffer, ring.byteOffset, ring.byteLength);
+  for (;;) {
+    let head = Atomics.load(i, Slot.HEAD);
+    if (head === Atomics.load(i, Slot.TAIL)) return;
+    if (ringBytes - head < RECORD || view.getInt32(head, true) === -1) head = 0;
+    const h = view.getInt32(head, true), len = view.getInt32(head + 4, true);
+    const data = ring.slice(head + RECORD, head + RECORD + len);
+    head += recordSize(len);
+    Atomics.store(i, Slot.HEAD, head === ringBytes ? 0 : head);
+    const r = send(h, data);
+    if (r instanceof Promise) return r.then(() => takePosted(ch, send));
+  }
+}
