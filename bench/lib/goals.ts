@@ -71,12 +71,15 @@ export function checkGoals(workloads: WorkloadResult[]): Goal[] {
     if (!p || !shim) continue;
     for (const [key, what] of [["writeNs", "write"], ["readNs", "read"]] as const) {
       const w = p.median[key]!, j = shim.median[key]!, n = native?.median[key] ?? 0;
+      // At or below native's cost the guest pays nothing beyond the system call (a posted send
+      // on the worker bridge: the host thread makes the call).
       const plain = j / w, beyond = (j - n) / (w - n);
+      const added = w > n ? `beyond native's ${fmt(n, 0)} ns: ${fmt(beyond, 1)}×` : `below native's ${fmt(n, 0)} ns`;
       goals.push({
         goal: `a blocking socket call ≥ 50× cheaper than preview2-shim's (${what}, beyond the syscall)`,
         peer: p.name,
-        value: `${fmt(w, 0)} vs ${fmt(j, 0)} ns per call: ${fmt(plain, 1)}×; beyond native's ${fmt(n, 0)} ns: ${fmt(beyond, 1)}×`,
-        met: Number.isFinite(beyond) && w > n ? beyond >= 50 : false,
+        value: `${fmt(w, 0)} vs ${fmt(j, 0)} ns per call: ${fmt(plain, 1)}×; ${added}`,
+        met: !Number.isFinite(w) || !Number.isFinite(j) ? false : w <= n || beyond >= 50,
       });
     }
   }
