@@ -6,7 +6,7 @@
  *   node dist/bench/run.js [--quick] [--only http,latency,...] [--rounds N] [--seconds S]
  *                          [--spin] [--mib M] [--idle N] [--launches K] [--out FILE.json]
  *
- * Workloads: http, latency, accept, bulk, idle, startup, clients (bench/workloads/). --quick: one round
+ * Workloads: http, latency, accept, bulk, idle, startup, clients, calls (bench/workloads/). --quick: one round
  * of short runs (a smoke test). A full run (no --quick, no --only) writes bench/results.json and
  * bench/results.svg; otherwise the output goes to the temp dir unless --out says where.
  * --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.

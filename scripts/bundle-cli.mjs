@@ -8,8 +8,8 @@
 // Code loaded only on demand (the worker bridge, components, --workers' primary) becomes chunks
 // the entries share, loaded when first needed. The output is flat, so the worker host's
 // `new URL("./worker-guest.js", import.meta.url)` finds the bundled thread entries beside it, as
-// it finds the unbundled ones in dist/host/bridge/. Packages (commander, jco-transpile) stay
-// imports resolved from node_modules.
+// it finds the unbundled ones in dist/host/bridge/. commander is bundled too; jco-transpile (loaded
+// only for a component, and large) stays an import resolved from node_modules.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -47,11 +47,14 @@ export class Channel {
   readonly i32: Int32Array;
   readonly data: Uint8Array;
   readonly ring: Uint8Array;
+  /** The ring's record headers, read and written through this (post-ring.ts). */
+  readonly ringView: DataView;
 
   constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES + RING_BYTES)) {
     this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.data = new Uint8Array(sab, HEADER_BYTES, DATA_BYTES);
     this.ring = new Uint8Array(sab, HEADER_BYTES + DATA_BYTES, RING_BYTES);
+    this.ringView = new DataView(sab, HEADER_BYTES + DATA_BYTES, RING_BYTES);
   }
 
   /** Put an address's host text in the data area; returns its length. */

@@ -19,27 +19,24 @@ const recordSize = (len: number): number => RECORD + ((len + 3) & ~3);
 /** The guest's end: appends records and rings the host if it sleeps. */
 export class RingWriter {
   private tail = 0;
-  private readonly view: DataView;
 
-  constructor(private readonly ch: Channel) {
-    this.view = new DataView(ch.ring.buffer, ch.ring.byteOffset, ch.ring.byteLength);
-  }
+  constructor(private readonly ch: Channel) {}
 
   /** Append a send of `data` on handle `h`; false if the ring has no room for it now. */
   post(h: number, data: Uint8Array): boolean {
     const size = recordSize(data.length), ringBytes = this.ch.ring.length;
-    const i = this.ch.i32;
+    const i = this.ch.i32, view = this.ch.ringView;
     let t = this.tail;
     const toEnd = ringBytes - t;
     const used = (t - Atomics.load(i, Slot.HEAD) + ringBytes) % ringBytes;
     // Never fill it completely: tail == head means empty.
     if (used + size + (toEnd < size ? toEnd : 0) >= ringBytes) return false;
     if (toEnd < size) {
-      if (toEnd >= RECORD) this.view.setInt32(t, -1, true);
+      if (toEnd >= RECORD) view.setInt32(t, -1, true);
       t = 0;
     }
-    this.view.setInt32(t, h, true);
-    this.view.setInt32(t + 4, data.length, true);
+    view.setInt32(t, h, true);
+    view.setInt32(t + 4, data.length, true);
     this.ch.ring.set(data, t + RECORD);
     t += size;
     if (t === ringBytes) t = 0;
@@ -55,8 +52,7 @@ export class RingWriter {
  * returns a promise before the next).
  */
 export function takePosted(ch: Channel, send: (h: number, data: Uint8Array) => Sync<void>): Sync<void> {
-  const i = ch.i32, ring = ch.ring, ringBytes = ring.length;
-  const view = new DataView(ring.buffer, ring.byteOffset, ring.byteLength);
+  const { i32: i, ring, ringView: view } = ch, ringBytes = ring.length;
   for (;;) {
     let head = Atomics.load(i, Slot.HEAD);
     if (head === Atomics.load(i, Slot.TAIL)) return;
