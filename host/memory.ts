@@ -1,3 +1,5 @@
+import { carve, SLAB_PIECE_MAX } from "./util/slab.js";
+
 /**
  * Guest linear memory: the only code that reads or writes it. Every access is bounds-checked; an
  * out-of-range pointer or length throws `MemoryFault`, which the import boundary turns into EFAULT
@@ -108,8 +110,9 @@ export class GuestMemory {
   /** Copy the iovecs' bytes out (one copy; the result may be retained by the host). */
   gather(iovs: Iovec[]): Uint8Array {
     this.fresh();
-    if (iovs.length === 1) return this.u8.slice(iovs[0]!.ptr, iovs[0]!.ptr + iovs[0]!.len);
-    const out = new Uint8Array(GuestMemory.total(iovs));
+    const total = GuestMemory.total(iovs);
+    if (iovs.length === 1 && total > SLAB_PIECE_MAX) return this.u8.slice(iovs[0]!.ptr, iovs[0]!.ptr + total);
+    const out = total <= SLAB_PIECE_MAX ? carve(total) : new Uint8Array(total);
     let o = 0;
     for (const v of iovs) {
       out.set(this.u8.subarray(v.ptr, v.ptr + v.len), o);
