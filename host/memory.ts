@@ -69,6 +69,13 @@ export class GuestMemory {
   setU16(ptr: number, v: number): void { this.check(ptr, 2); this.dv.setUint16(ptr >>> 0, v, true); }
   setU32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setUint32(ptr >>> 0, v, true); }
   setU64(ptr: number, v: bigint): void { this.check(ptr, 8); this.dv.setBigUint64(ptr >>> 0, v, true); }
+  /** A u64 from a non-negative safe integer, with no BigInt made. */
+  setU64n(ptr: number, v: number): void {
+    this.check(ptr, 8);
+    this.dv.setUint32(ptr >>> 0, v >>> 0, true);
+    this.dv.setUint32((ptr >>> 0) + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
+  }
+
 
   /** A live view of guest bytes (valid until the next growth). */
   view(ptr: number, len: number): Uint8Array {
@@ -147,7 +154,7 @@ export class GuestMemory {
     for (const v of iovs) {
       if (o >= data.length) break;
       const n = Math.min(v.len, data.length - o);
-      this.u8.set(data.subarray(o, o + n), v.ptr);
+      this.u8.set(n === data.length ? data : data.subarray(o, o + n), v.ptr);
       o += n;
     }
     return o;

@@ -17,13 +17,20 @@ export function recvInto(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], flags
   // WASIX's RECV_DONT_WAIT (MSG_DONTWAIT) makes one call non-blocking; other ABIs reject the bit earlier.
   const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (flags & RECV_DONT_WAIT) !== 0;
   const r = ctx.kernel.recv(s.handle, max, (flags & Riflags.RECV_PEEK) !== 0, (flags & Riflags.RECV_WAITALL) !== 0, nonblock);
-  return after(r, (data) => {
-    if (typeof data === "number") return -data;
-    const n = ctx.mem.scatter(iovs, data);
-    ctx.mem.setU32(retLen, n);
-    if (retFlags >= 0) ctx.mem.setU16(retFlags, 0);
-    return Errno.SUCCESS;
-  });
+  // The answer at hand is written without a closure: this is every read of data already there.
+  return r instanceof Promise ? recvLater(ctx, r, iovs, retLen, retFlags) : received(ctx, r, iovs, retLen, retFlags);
+}
+
+function recvLater(ctx: GuestContext, r: Promise<Uint8Array | number>, iovs: Iovec[], retLen: number, retFlags: number): Promise<number> {
+  return r.then((data) => received(ctx, data, iovs, retLen, retFlags));
+}
+
+function received(ctx: GuestContext, data: Uint8Array | number, iovs: Iovec[], retLen: number, retFlags: number): number {
+  if (typeof data === "number") return -data;
+  const n = ctx.mem.scatter(iovs, data);
+  ctx.mem.setU32(retLen, n);
+  if (retFlags >= 0) ctx.mem.setU16(retFlags, 0);
+  return Errno.SUCCESS;
 }
 
 /**
@@ -38,31 +45,42 @@ export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLe
   // WASIX's SEND_DONT_WAIT (MSG_DONTWAIT); other ABIs reject the bit earlier.
   const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0;
   const total = GuestMemory.total(iovs);
-  const report = (n: number): number => {
-    if (n < 0) return -n;
-    ctx.mem.setU32(retLen, n);
-    return Errno.SUCCESS;
-  };
-  if (total <= SEND_PIECE || s.dgram) return after(ctx.kernel.send(s.handle, ctx.mem.gather(iovs), nonblock), report);
-  let sent = 0;
+  if (total > SEND_PIECE && !s.dgram) return sendPieces(ctx, s.handle, iovs, total, retLen, nonblock);
+  const r = ctx.kernel.send(s.handle, ctx.mem.gather(iovs), nonblock);
+  return r instanceof Promise ? sendLater(ctx, r, retLen) : sent(ctx, r, retLen);
+}
+
+function sendLater(ctx: GuestContext, r: Promise<number>, retLen: number): Promise<number> {
+  return r.then((n) => sent(ctx, n, retLen));
+}
+
+function sent(ctx: GuestContext, n: number, retLen: number): number {
+  if (n < 0) return -n;
+  ctx.mem.setU32(retLen, n);
+  return Errno.SUCCESS;
+}
+
+/** A stream send larger than SEND_PIECE, copied and handed to the socket a piece at a time. */
+function sendPieces(ctx: GuestContext, handle: number, iovs: Iovec[], total: number, retLen: number, nonblock: boolean): Sync<number> {
+  let done = 0;
   let failed = 0;
   /** Account one piece's answer; true to go on with the next. */
   const took = (k: number, asked: number): boolean => {
     if (k < 0) failed = k;
-    else sent += k;
+    else done += k;
     return k === asked;
   };
   // A blocking send takes every piece (waiting between them); a non-blocking one what fits now.
   // An error after some bytes went reports the bytes, as Linux does; the error shows next call.
-  const done = (): number => report(sent > 0 ? sent : failed);
+  const finish = (): number => sent(ctx, done > 0 ? done : failed, retLen);
   const loop = (): Sync<number> => {
-    while (sent < total) {
-      const n = Math.min(SEND_PIECE, total - sent);
-      const r = ctx.kernel.send(s.handle, ctx.mem.gatherRange(iovs, sent, n), nonblock);
-      if (r instanceof Promise) return r.then((k) => (took(k, n) ? loop() : done()));
-      if (!took(r, n)) return done();
+    while (done < total) {
+      const n = Math.min(SEND_PIECE, total - done);
+      const r = ctx.kernel.send(handle, ctx.mem.gatherRange(iovs, done, n), nonblock);
+      if (r instanceof Promise) return r.then((k) => (took(k, n) ? loop() : finish()));
+      if (!took(r, n)) return finish();
     }
-    return done();
+    return finish();
   };
   return loop();
 }

@@ -18,6 +18,8 @@ import { timeout } from "../util/timer.js";
 import { DEFAULT_LIMITS, ReceiveBudget, type Limits } from "./limits.js";
 import { GuestStopped } from "./stopped.js";
 
+const EMPTY = new Uint8Array(0);
+
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
   readonly core = Core.load();
@@ -421,21 +423,29 @@ export class LocalKernel implements Kernel {
     if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
     const e = this.step(s, TcpOp.RECV);
     if (e !== 0) return -e;
-    const attempt = (): Uint8Array | number | undefined => {
-      if (s.state === TcpState.CLOSED) return -Errno.BADF;
-      if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-      if (s.state !== TcpState.CONNECTED) return -Errno.NOTCONN; // a connect that failed meanwhile
-      const ended = s.eof || s.error !== undefined || (s.word & Word.SHUT_RD) !== 0;
-      if (s.rxBytes > 0 && (!waitall || nonblock || ended || s.rxBytes >= max || peek)) return s.take(max, peek);
-      if (s.rxBytes > 0) return undefined; // WAITALL: wait for the rest
-      if (s.error !== undefined && !s.errorReported) {
-        s.errorReported = true;
-        return -this.core.errnoFromCode(s.error);
-      }
-      if (ended || max === 0) return new Uint8Array(0);
-      return nonblock ? -Errno.AGAIN : undefined;
-    };
-    return block(s, attempt);
+    // Tried here first, so a recv of data already there makes no closure and no promise.
+    const now = this.recvNow(s, max, peek, waitall, nonblock);
+    return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
+  }
+
+  private recvWait(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
+    return block(s, () => this.recvNow(s, max, peek, waitall, nonblock));
+  }
+
+  /** A stream recv's answer now, or undefined to wait for a change. */
+  private recvNow(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number | undefined {
+    if (s.state === TcpState.CLOSED) return -Errno.BADF;
+    if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
+    if (s.state !== TcpState.CONNECTED) return -Errno.NOTCONN; // a connect that failed meanwhile
+    const ended = s.eof || s.error !== undefined || (s.word & Word.SHUT_RD) !== 0;
+    if (s.rxBytes > 0 && (!waitall || nonblock || ended || s.rxBytes >= max || peek)) return s.take(max, peek);
+    if (s.rxBytes > 0) return undefined; // WAITALL: wait for the rest
+    if (s.error !== undefined && !s.errorReported) {
+      s.errorReported = true;
+      return -this.core.errnoFromCode(s.error);
+    }
+    if (ended || max === 0) return EMPTY;
+    return nonblock ? -Errno.AGAIN : undefined;
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
@@ -444,26 +454,33 @@ export class LocalKernel implements Kernel {
     if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
     const e = this.step(s, TcpOp.SEND);
     if (e !== 0) return -e;
-    const attempt = (): number | undefined => {
-      if (s.state === TcpState.CLOSED) return -Errno.BADF;
-      if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-      if (s.state !== TcpState.CONNECTED) return -Errno.PIPE; // a connect that failed meanwhile
-      if (s.error !== undefined) {
-        // Linux reports a reset once as ECONNRESET, then EPIPE.
-        if (!s.errorReported && s.error === "ECONNRESET") {
-          s.errorReported = true;
-          return -Errno.CONNRESET;
-        }
-        return -Errno.PIPE;
+    const now = this.sendNow(s, data, nonblock);
+    return now !== undefined ? now : this.sendWait(s, data, nonblock);
+  }
+
+  private sendWait(s: TcpSocket, data: Uint8Array, nonblock: boolean): Sync<number> {
+    return block(s, () => this.sendNow(s, data, nonblock));
+  }
+
+  /** A stream send's answer now, or undefined to wait for room (or for a connect to finish). */
+  private sendNow(s: TcpSocket, data: Uint8Array, nonblock: boolean): number | undefined {
+    if (s.state === TcpState.CLOSED) return -Errno.BADF;
+    if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
+    if (s.state !== TcpState.CONNECTED) return -Errno.PIPE; // a connect that failed meanwhile
+    if (s.error !== undefined) {
+      // Linux reports a reset once as ECONNRESET, then EPIPE.
+      if (!s.errorReported && s.error === "ECONNRESET") {
+        s.errorReported = true;
+        return -Errno.CONNRESET;
       }
-      if (s.word & Word.SHUT_WR) return -Errno.PIPE;
-      if (s.writable()) {
-        if (data.length > 0) s.stream!.write(data);
-        return data.length;
-      }
-      return nonblock ? -Errno.AGAIN : undefined;
-    };
-    return block(s, attempt);
+      return -Errno.PIPE;
+    }
+    if (s.word & Word.SHUT_WR) return -Errno.PIPE;
+    if (s.writable()) {
+      if (data.length > 0) s.stream!.write(data);
+      return data.length;
+    }
+    return nonblock ? -Errno.AGAIN : undefined;
   }
 
   /**

@@ -19,7 +19,7 @@ export class Poller {
 
   /** Every socket calls this on any change. */
   readonly onActivity = (): void => {
-    for (const p of this.unbatched) p();
+    if (this.unbatched.size > 0) for (const p of this.unbatched) p();
     if (this.batched.size === 0 || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {

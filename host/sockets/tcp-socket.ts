@@ -73,6 +73,9 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   // stream side
   stream: NetStream | undefined;
   private readonly rx: Uint8Array[] = [];
+  /** `rx[rxFirst .. rxEnd)` are the chunks not yet fully read; `rxHead` bytes of the first are. */
+  private rxFirst = 0;
+  private rxEnd = 0;
   private rxHead = 0;
   rxBytes = 0;
   /** Peer sent FIN. */
@@ -100,7 +103,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     this.stream = stream;
     stream.onData = (chunk) => {
       if (this.word & Word.SHUT_RD || this.released) return; // Linux: data after SHUT_RD is dropped
-      this.rx.push(chunk);
+      this.rx[this.rxEnd++] = chunk;
       this.rxBytes += chunk.length;
       this.budget?.add(chunk.length);
       if (!this.paused && (this.rxBytes >= this.rxLimit || this.budget?.exhausted)) {
@@ -128,25 +131,24 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** Take (or with `peek`, copy) up to `max` buffered bytes. */
   take(max: number, peek: boolean): Uint8Array {
     if (this.rxBytes === 0 || max === 0) return EMPTY;
-    const first = this.rx[0]!;
+    const rx = this.rx;
+    const first = rx[this.rxFirst]!;
     const avail = first.length - this.rxHead;
     let out: Uint8Array;
-    if (avail >= max || this.rx.length === 1) {
+    if (avail >= max || this.rxFirst === this.rxEnd - 1) {
       const n = Math.min(avail, max);
-      out = first.subarray(this.rxHead, this.rxHead + n);
+      // A whole chunk is handed over as it came (no view made).
+      out = n === first.length ? first : first.subarray(this.rxHead, this.rxHead + n);
       if (!peek) {
         this.rxHead += n;
-        if (this.rxHead === first.length) {
-          this.rx.shift();
-          this.rxHead = 0;
-        }
+        if (this.rxHead === first.length) this.dropFirst();
       }
     } else {
       const n = Math.min(max, this.rxBytes);
       out = new Uint8Array(n);
-      let o = 0, i = 0, head = this.rxHead;
+      let o = 0, i = this.rxFirst, head = this.rxHead;
       while (o < n) {
-        const c = this.rx[i]!;
+        const c = rx[i]!;
         const k = Math.min(c.length - head, n - o);
         out.set(c.subarray(head, head + k), o);
         o += k;
@@ -154,7 +156,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
         if (head === c.length) { i++; head = 0; }
       }
       if (!peek) {
-        this.rx.splice(0, i);
+        for (let k = i - this.rxFirst; k > 0; k--) this.dropFirst();
         this.rxHead = head;
       }
     }
@@ -164,6 +166,14 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
       this.maybeResume();
     }
     return out;
+  }
+
+  /** The first queued chunk is used up. The queue restarts at slot 0 once all is read, so
+   *  steady traffic neither shifts the array nor gives back and regrows its storage. */
+  private dropFirst(): void {
+    this.rx[this.rxFirst++] = EMPTY;
+    this.rxHead = 0;
+    if (this.rxFirst === this.rxEnd) this.rxFirst = this.rxEnd = 0;
   }
 
   /** Paused, and now below half its own limit and half the guest's total: resume. */
@@ -184,6 +194,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** Drop everything buffered (shutdown(SHUT_RD)). */
   discard(): void {
     this.rx.length = 0;
+    this.rxFirst = this.rxEnd = 0;
     this.rxHead = 0;
     this.budget?.release(this.rxBytes);
     this.rxBytes = 0;

@@ -69,15 +69,30 @@ function onError(e: unknown): number {
 
 /**
  * The import boundary: a guest memory fault becomes EFAULT (before any side effect, since
- * implementations check out-pointers first); anything else unwinds.
+ * implementations check out-pointers first); anything else unwinds. Imports declaring one to
+ * eight parameters (all the hot ones) pass them by name: a rest parameter would allocate an
+ * array on every call.
  */
 export function guard<F extends Impl>(fn: F): F {
-  return ((...args: never[]) => {
+  if (fn.length === 0 || fn.length > 8) { // a rest parameter's length is 0
+    return ((...args: never[]) => {
+      try {
+        return settle(fn(...args));
+      } catch (e) {
+        return onError(e);
+      }
+    }) as F;
+  }
+  const f = fn as unknown as (a: number, b: number, c: number, d: number, e: number, g: number, h: number, i: number) => Sync<number>;
+  return ((a: number, b: number, c: number, d: number, e: number, g: number, h: number, i: number) => {
     try {
-      const r = fn(...args);
-      return r instanceof Promise ? r.catch(onError) : r;
-    } catch (e) {
-      return onError(e);
+      return settle(f(a, b, c, d, e, g, h, i));
+    } catch (err) {
+      return onError(err);
     }
-  }) as F;
+  }) as unknown as F;
+}
+
+function settle(r: Sync<number>): Sync<number> {
+  return r instanceof Promise ? r.catch(onError) : r;
 }

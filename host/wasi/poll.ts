@@ -1,22 +1,19 @@
 import { Errno } from "../core/enums.js";
+import type { GuestMemory } from "../memory.js";
 import { PollBits } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import type { GuestContext } from "./context.js";
 import { now } from "./preview1.js";
 import { EVENT_SIZE, EVENTRWFLAGS_HANGUP, Eventtype, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from "./types.js";
 
-interface Ev {
-  userdata: bigint;
-  error: number;
-  type: number;
-  nbytes: bigint;
-  flags: number;
-}
-
 /**
  * poll_oneoff over clocks and socket fds. Sockets are waited on through the kernel (no busy
  * waiting); the earliest clock becomes the kernel's timeout. Bad fds and unknown clocks are
  * reported as events carrying an errno, as the witx says, and make the call return at once.
+ *
+ * A subscription is remembered by its index, never as an object: an event loop polls every
+ * connection on every turn, so what a subscription costs is paid by the thousand, while only
+ * the ready ones cost more (their userdata is read back when their event is written).
  */
 export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: number, retPtr: number): Sync<number> {
   const { mem, fds, kernel } = ctx;
@@ -26,81 +23,99 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
   mem.check(outPtr, n * EVENT_SIZE);
   mem.check(retPtr, 4);
 
-  const immediate: Ev[] = [];
+  const immediate: number[] = []; // [subscription, errno, event type]…
   const handles: number[] = [];
   const interests: number[] = [];
-  const socketSubs: { userdata: bigint; type: number }[] = [];
-  const clocks: { userdata: bigint; deadline: number }[] = [];
+  const socketSubs: number[] = []; // the subscription of each handle
+  const clocks: number[] = []; // [subscription, deadline (ms, performance.now())]…
+  let first = Infinity;
   const start = performance.now();
 
   for (let i = 0; i < n; i++) {
     const p = inPtr + i * SUBSCRIPTION_SIZE;
-    const userdata = mem.u64At(p);
     const type = mem.u8At(p + 8);
     if (type === Eventtype.CLOCK) {
-      const id = mem.u32At(p + 16);
-      const timeout = mem.u64At(p + 24);
-      const abs = (mem.u16At(p + 40) & SUBCLOCKFLAGS_ABSTIME) !== 0;
-      const t = now(id);
+      const t = now(mem.u32At(p + 16));
       if (t === undefined) {
-        immediate.push({ userdata, error: Errno.INVAL, type, nbytes: 0n, flags: 0 });
+        immediate.push(i, Errno.INVAL, type);
         continue;
       }
+      const timeout = mem.u64At(p + 24);
+      const abs = (mem.u16At(p + 40) & SUBCLOCKFLAGS_ABSTIME) !== 0;
       const rel = abs ? (timeout > t ? Number(timeout - t) : 0) : Number(timeout);
-      clocks.push({ userdata, deadline: start + rel / 1e6 });
+      const deadline = start + rel / 1e6;
+      clocks.push(i, deadline);
+      if (deadline < first) first = deadline;
     } else if (type === Eventtype.FD_READ || type === Eventtype.FD_WRITE) {
-      const fd = mem.u32At(p + 16);
-      const e = fds.get(fd);
+      const e = fds.get(mem.u32At(p + 16));
       if (e === undefined) {
-        immediate.push({ userdata, error: Errno.BADF, type, nbytes: 0n, flags: 0 });
+        immediate.push(i, Errno.BADF, type);
       } else if (e.kind === "socket") {
         handles.push(e.handle);
         interests.push(type === Eventtype.FD_READ ? PollBits.READ : PollBits.WRITE);
-        socketSubs.push({ userdata, type });
+        socketSubs.push(i);
       } else {
         // stdio, files and dirs are always ready: writes go straight out, stdin reads wait inside fd_read.
-        immediate.push({ userdata, error: 0, type, nbytes: 0n, flags: 0 });
+        immediate.push(i, 0, type);
       }
     } else {
-      immediate.push({ userdata, error: Errno.INVAL, type, nbytes: 0n, flags: 0 });
+      immediate.push(i, Errno.INVAL, type);
     }
   }
 
-  const first = clocks.length > 0 ? Math.min(...clocks.map((c) => c.deadline)) : Infinity;
   const wait = (): Sync<number[]> => {
     const timeoutMs = immediate.length > 0 ? 0 : first === Infinity ? -1 : Math.max(0, Math.ceil(first - performance.now()));
     const r: Sync<number[]> = handles.length > 0 ? kernel.poll(handles, interests, timeoutMs) : after(kernel.sleep(timeoutMs), () => []);
     // Host timers may fire a little early against the guest's clock: never report a clock before its time.
     return after(r, (got) => (got.length === 0 && immediate.length === 0 && performance.now() < first ? wait() : got)) as Sync<number[]>;
   };
-  const ready: Sync<number[]> = wait();
 
-  return after(ready, (r) => {
-    const events = immediate;
-    for (let k = 0; k < r.length; k += 3) {
-      const sub = socketSubs[r[k]!]!;
-      const bits = r[k + 1]!;
-      events.push({
-        userdata: sub.userdata,
-        error: bits & PollBits.INVALID ? Errno.BADF : 0,
-        type: sub.type,
-        nbytes: BigInt(r[k + 2]!),
-        flags: bits & PollBits.HANGUP ? EVENTRWFLAGS_HANGUP : 0,
-      });
+  return after(wait(), (ready) => {
+    const w = new EventWriter(mem, inPtr);
+    for (let k = 0; k < immediate.length; k += 3) w.add(immediate[k]!, immediate[k + 1]!, immediate[k + 2]!, 0, 0);
+    for (let k = 0; k < ready.length; k += 3) {
+      const h = ready[k]!;
+      const bits = ready[k + 1]!;
+      const type = interests[h] === PollBits.READ ? Eventtype.FD_READ : Eventtype.FD_WRITE;
+      w.add(socketSubs[h]!, bits & PollBits.INVALID ? Errno.BADF : 0, type, ready[k + 2]!, bits & PollBits.HANGUP ? EVENTRWFLAGS_HANGUP : 0);
     }
     const t = performance.now();
-    for (const c of clocks) if (c.deadline <= t) events.push({ userdata: c.userdata, error: 0, type: Eventtype.CLOCK, nbytes: 0n, flags: 0 });
-    mem.check(outPtr, events.length * EVENT_SIZE);
-    events.forEach((ev, i) => {
-      const o = outPtr + i * EVENT_SIZE;
-      mem.fill(o, EVENT_SIZE);
-      mem.setU64(o, ev.userdata);
-      mem.setU16(o + 8, ev.error);
-      mem.setU8(o + 10, ev.type);
-      mem.setU64(o + 16, ev.nbytes);
-      mem.setU16(o + 24, ev.flags);
-    });
-    mem.setU32(retPtr, events.length);
+    for (let k = 0; k < clocks.length; k += 2) if (clocks[k + 1]! <= t) w.add(clocks[k]!, 0, Eventtype.CLOCK, 0, 0);
+    w.write(outPtr);
+    mem.setU32(retPtr, w.count);
     return Errno.SUCCESS;
   });
+}
+
+/**
+ * The events of one poll: every field, the subscriptions' userdata included, is read before the
+ * first event is written, so output written over the subscriptions (one buffer for both) still
+ * carries what they said.
+ */
+class EventWriter {
+  /** [userdata low, userdata high, errno, type, nbytes, flags]… */
+  private readonly fields: number[] = [];
+  count = 0;
+
+  constructor(private readonly mem: GuestMemory, private readonly inPtr: number) {}
+
+  add(sub: number, errno: number, type: number, nbytes: number, flags: number): void {
+    const p = this.inPtr + sub * SUBSCRIPTION_SIZE;
+    this.fields.push(this.mem.u32At(p), this.mem.u32At(p + 4), errno, type, nbytes, flags);
+    this.count++;
+  }
+
+  write(outPtr: number): void {
+    const { mem, fields } = this;
+    mem.check(outPtr, this.count * EVENT_SIZE);
+    for (let i = 0, o = outPtr; i < fields.length; i += 6, o += EVENT_SIZE) {
+      mem.fill(o, EVENT_SIZE);
+      mem.setU32(o, fields[i]!);
+      mem.setU32(o + 4, fields[i + 1]!);
+      mem.setU16(o + 8, fields[i + 2]!);
+      mem.setU8(o + 10, fields[i + 3]!);
+      mem.setU64n(o + 16, fields[i + 4]!);
+      mem.setU16(o + 24, fields[i + 5]!);
+    }
+  }
 }
