@@ -5,11 +5,13 @@
  *
  *   node dist/bench/run.js [--quick] [--only http,latency,...] [--rounds N] [--seconds S]
  *                          [--spin] [--mib M] [--idle N] [--launches K] [--out FILE.json]
+ *                          [--peers ID,...]
  *
  * Workloads: http, latency, accept, bulk, idle, startup, clients, calls (bench/workloads/). --quick: one round
  * of short runs (a smoke test). A full run (no --quick, no --only) writes bench/results.json and
  * bench/results.svg; otherwise the output goes to the temp dir unless --out says where.
- * --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.
+ * --peers keeps only the peers with those ids (e.g. node26/wasock-jspi; their raw node:net
+ * baselines always stay): for an A B of one change. --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.
  */
 import { writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -48,9 +50,11 @@ function parse(argv: string[]): Options & { out?: string } {
   const quick = argv.includes("--quick");
   const only = argv.flatMap((a, i) => (argv[i - 1] === "--only" ? a.split(",") : [])).filter(Boolean);
   for (const o of only) if (!WORKLOADS.some((w) => w.id === o)) throw new Error(`--only ${o}: workloads are ${WORKLOADS.map((w) => w.id).join(", ")}`);
+  const peers = value("peers")?.split(",").filter(Boolean) ?? [];
   return {
     quick,
     only,
+    peers,
     rounds: num("rounds", quick ? 1 : 3),
     seconds: num("seconds", quick ? 1 : 4),
     spin: argv.includes("--spin"),
@@ -79,7 +83,14 @@ async function main(): Promise<void> {
   const results: WorkloadResult[] = [];
   for (const w of WORKLOADS.filter((w) => o.only.length === 0 || o.only.includes(w.id))) {
     const t0 = performance.now();
-    const { peers, skipped } = resolvePeers(w.kind, w.slots, tools);
+    const resolved = resolvePeers(w.kind, w.slots, tools);
+    const { skipped } = resolved;
+    const keep = new Set(resolved.peers.filter((p) => o.peers.includes(p.id)).flatMap((p) => [p.id, p.baseline]));
+    const peers = o.peers.length === 0 ? resolved.peers : resolved.peers.filter((p) => keep.has(p.id));
+    if (peers.length === 0) {
+      log(`bench: ${w.id}: no peer left by --peers (this workload's: ${resolved.peers.map((p) => p.id).join(", ")})`);
+      continue;
+    }
     if ((w.id === "http" || w.id === "accept") && !which("wrk")) {
       log(`bench: ${w.id}: skipped, wrk not on PATH (apt-get install wrk)`);
       continue;
@@ -102,7 +113,7 @@ async function main(): Promise<void> {
     goals: checkGoals(results),
     notes: [...NOTES, `Total ${Math.round((performance.now() - started) / 1000)} s.`],
   };
-  const full = !o.quick && o.only.length === 0;
+  const full = !o.quick && o.only.length === 0 && o.peers.length === 0;
   const out = o.out ?? (full ? join(root, "bench/results.json") : join(tmpdir(), "wasock-bench-results.json"));
   writeFileSync(out, `${JSON.stringify(res, null, 2)}\n`);
   writeFileSync(out.replace(/\.json$/, "") + ".svg", chart(res));

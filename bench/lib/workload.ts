@@ -12,6 +12,8 @@ export interface Options {
   seconds: number;
   spin: boolean;
   only: string[];
+  /** Peer ids to keep (with their baselines); empty: all. */
+  peers: string[];
   /** Bulk echo total, MiB. */
   bulkMiB: number;
   /** Idle connections (the large step; the small step is min(1000, this)). */

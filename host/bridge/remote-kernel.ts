@@ -182,7 +182,7 @@ export class RemoteKernel implements Kernel {
     return this.call(Op.CLOSE, h);
   }
 
-  poll(handles: number[], interests: number[], timeoutMs: number): number[] {
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): number[] {
     const words = new Int32Array(this.ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
     const n = Math.min(handles.length, Math.floor(words.length / 3));
     for (let k = 0; k < n; k++) {

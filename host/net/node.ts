@@ -119,6 +119,20 @@ const closing = new Set<Promise<void>>();
 
 const EAGER_ADDRESSES = "Bun" in globalThis;
 
+const OWNER = Symbol("wasock.stream");
+type Owned = net.Socket & { [OWNER]: NodeStream };
+const owner = (s: net.Socket): NodeStream => (s as Owned)[OWNER];
+function onEnd(this: net.Socket): void { owner(this).ended(); }
+function onDrain(this: net.Socket): void { owner(this).drained(); }
+function onError(this: net.Socket, err: NodeJS.ErrnoException): void { owner(this).failed(err); }
+function onClose(this: net.Socket): void { owner(this).closed(); }
+function onData(this: net.Socket, chunk: Buffer): void { owner(this).received(chunk); }
+const socketDestroy = net.Socket.prototype._destroy as typeof net.Socket.prototype._destroy | undefined;
+function destroyReadingAddresses(this: net.Socket, err: Error | null, cb: (err?: Error | null) => void): void {
+  owner(this).destroying();
+  socketDestroy!.call(this, err, cb);
+}
+
 /** The empty address of a connection whose addresses can no longer be read. */
 const GONE: SockAddr = { host: "", port: 0, family: 4 };
 
@@ -137,22 +151,41 @@ class NodeStream implements NetStream {
 
   constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
+    // One set of listeners for every connection, finding theirs through the socket: a handful of
+    // closures per connection is a few hundred bytes of each idle one's memory.
+    (socket as Owned)[OWNER] = this;
     // A connection ended by the peer (a reset) loses its addresses with its handle: read them
     // first, while the guest may still ask. Bun's node:net has dropped the handle by then, so
     // there they are read at once.
     if (EAGER_ADDRESSES) this.readAddresses();
-    const destroy = socket._destroy;
-    socket._destroy = (err, cb) => {
-      if (!this.forgotten) this.readAddresses();
-      destroy.call(socket, err, cb);
-    };
-    socket.on("end", () => this.onEnd());
-    socket.on("drain", () => this.onDrain());
-    socket.on("error", (err: NodeJS.ErrnoException) => this.onError(err.code ?? "EIO"));
-    socket.on("close", () => this.onClose());
+    else if (socketDestroy) socket._destroy = destroyReadingAddresses;
+    socket.on("end", onEnd);
+    socket.on("drain", onDrain);
+    socket.on("error", onError);
+    socket.on("close", onClose);
   }
 
-  private readAddresses(): void {
+  /** Called by the socket's listeners. */
+  ended(): void {
+    this.onEnd();
+  }
+  drained(): void {
+    this.onDrain();
+  }
+  failed(err: NodeJS.ErrnoException): void {
+    this.onError(err.code ?? "EIO");
+  }
+  closed(): void {
+    this.onClose();
+  }
+  received(chunk: Buffer): void {
+    this.dataSink(chunk);
+  }
+  destroying(): void {
+    if (!this.forgotten) this.readAddresses();
+  }
+
+  readAddresses(): void {
     void this.local;
     void this.remote;
   }
@@ -178,7 +211,7 @@ class NodeStream implements NetStream {
   set onData(fn: (chunk: Uint8Array) => void) {
     const first = this.dataSink === noop;
     this.dataSink = fn;
-    if (first) this.socket.on("data", (chunk: Buffer) => this.dataSink(chunk));
+    if (first) this.socket.on("data", onData);
   }
 
   get bufferedAmount(): number {

@@ -70,7 +70,7 @@ export interface Kernel {
   shutdown(h: number, op: number): number;
   close(h: number): number;
   /** Wait until one of `handles` is ready for its `interests` bits or `timeoutMs` passes (-1: forever). Returns [index, bits, nbytes]… */
-  poll(handles: number[], interests: number[], timeoutMs: number): Sync<number[]>;
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]>;
   sleep(ms: number): Sync<void>;
   /**
    * Call `fn` when the runtime is stopped (`closeAll`), so that a guest still waiting can be

@@ -371,7 +371,7 @@ export class LocalKernel implements Kernel {
     if (!s) return -Errno.BADF;
     const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
     if (v < 0) return v;
-    s.options.set(opt & 0xff, v);
+    s.setOption(opt & 0xff, v);
     if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
     this.applyOptions(s);
     return 0;
@@ -408,7 +408,7 @@ export class LocalKernel implements Kernel {
       const s = l.queue.shift();
       if (s !== undefined) {
         s.fd = fd;
-        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.options.set(opt, v); // inherited at accept
+        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
         this.applyOptions(s);
         return this.register(s);
       }
@@ -542,7 +542,7 @@ export class LocalKernel implements Kernel {
     s.notify();
   }
 
-  poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number, batch = true): Sync<number[]> {
     const r = this.poller.poll(handles, interests, timeoutMs, batch);
     // Stopped: every socket is closed, so a poll that would still wait waits for nothing.
     if (this.isStopped && r instanceof Promise) return Promise.reject(new GuestStopped());

@@ -29,7 +29,7 @@ export class Poller {
   };
 
   /** Ready entries as [index, PollBits, nbytes]…, waiting up to `timeoutMs` (-1: forever) for one. */
-  poll(handles: number[], interests: number[], timeoutMs: number, batch = true): Sync<number[]> {
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number, batch = true): Sync<number[]> {
     const check = (): number[] => {
       const out: number[] = [];
       for (let i = 0; i < handles.length; i++) {

@@ -2,21 +2,22 @@ import type { Sync } from "../util/sync.js";
 
 /** Something a blocked call can wait on: every state change calls `notify()`, waiters re-check. */
 export class Waitable {
-  private readonly waiters = new Set<() => void>();
+  /** Made on the first wait: most sockets never have a blocked call (an event loop polls). */
+  private waiters: Set<() => void> | undefined;
   /** Also told of every change (the kernel's poll wakes on any socket through this one hook). */
   activity: (() => void) | undefined;
 
   on(fn: () => void): void {
-    this.waiters.add(fn);
+    (this.waiters ??= new Set()).add(fn);
   }
 
   off(fn: () => void): void {
-    this.waiters.delete(fn);
+    this.waiters?.delete(fn);
   }
 
   notify(): void {
     this.activity?.();
-    if (this.waiters.size === 0) return;
+    if (this.waiters === undefined || this.waiters.size === 0) return;
     for (const fn of [...this.waiters]) fn();
   }
 }

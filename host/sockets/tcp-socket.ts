@@ -10,6 +10,7 @@ export const RX_HIGH_WATER = DEFAULT_LIMITS.receiveBuffer;
 export const TX_HIGH_WATER = DEFAULT_LIMITS.sendBuffer;
 
 const EMPTY = new Uint8Array(0);
+const NO_OPTIONS: ReadonlyMap<number, number> = new Map();
 
 /**
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
@@ -29,7 +30,15 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** SO_ERROR: the errno of a non-blocking connect that failed, until read. */
   soError = 0;
   /** Options set by the guest (SockOpt → value), read back by getsockopt. */
-  readonly options = new Map<number, number>();
+  get options(): ReadonlyMap<number, number> {
+    return this.optionValues ?? NO_OPTIONS;
+  }
+  /** Made by the first option set: most connections have none. */
+  private optionValues: Map<number, number> | undefined;
+
+  setOption(id: number, value: number): void {
+    (this.optionValues ??= new Map()).set(id, value);
+  }
   /** The port the guest asked to bind (0 = ephemeral), for the policy. */
   requestedPort = 0;
   handle = -1;

@@ -24,9 +24,8 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
   mem.check(retPtr, 4);
 
   const immediate: number[] = []; // [subscription, errno, event type]…
-  const handles: number[] = [];
-  const interests: number[] = [];
-  const socketSubs: number[] = []; // the subscription of each handle
+  const { handles, interests, subs: socketSubs } = PollSets.of(ctx, n);
+  let count = 0; // sockets subscribed
   const clocks: number[] = []; // [subscription, deadline (ms, performance.now())]…
   let first = Infinity;
   const start = performance.now();
@@ -51,9 +50,9 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
       if (e === undefined) {
         immediate.push(i, Errno.BADF, type);
       } else if (e.kind === "socket") {
-        handles.push(e.handle);
-        interests.push(type === Eventtype.FD_READ ? PollBits.READ : PollBits.WRITE);
-        socketSubs.push(i);
+        handles[count] = e.handle;
+        interests[count] = type === Eventtype.FD_READ ? PollBits.READ : PollBits.WRITE;
+        socketSubs[count++] = i;
       } else {
         // stdio, files and dirs are always ready: writes go straight out, stdin reads wait inside fd_read.
         immediate.push(i, 0, type);
@@ -63,9 +62,11 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
     }
   }
 
+  const polled = handles.subarray(0, count);
+  const wanted = interests.subarray(0, count);
   const wait = (): Sync<number[]> => {
     const timeoutMs = immediate.length > 0 ? 0 : first === Infinity ? -1 : Math.max(0, Math.ceil(first - performance.now()));
-    const r: Sync<number[]> = handles.length > 0 ? kernel.poll(handles, interests, timeoutMs) : after(kernel.sleep(timeoutMs), () => []);
+    const r: Sync<number[]> = count > 0 ? kernel.poll(polled, wanted, timeoutMs) : after(kernel.sleep(timeoutMs), () => []);
     // Host timers may fire a little early against the guest's clock: never report a clock before its time.
     return after(r, (got) => (got.length === 0 && immediate.length === 0 && performance.now() < first ? wait() : got)) as Sync<number[]>;
   };
@@ -85,6 +86,32 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
     mem.setU32(retPtr, w.count);
     return Errno.SUCCESS;
   });
+}
+
+/**
+ * Each guest's socket subscriptions, in arrays kept from one poll_oneoff to the next (only as
+ * large as its largest poll): a guest makes one call at a time, and its arrays are read again
+ * only when that call's wait ends.
+ */
+class PollSets {
+  private static readonly byGuest = new WeakMap<GuestContext, PollSets>();
+  handles = new Int32Array(0);
+  interests = new Int32Array(0);
+  /** The subscription (index) of each handle. */
+  subs = new Int32Array(0);
+
+  /** The guest's arrays, with room for `n` subscriptions. */
+  static of(ctx: GuestContext, n: number): PollSets {
+    let sets = PollSets.byGuest.get(ctx);
+    if (!sets) PollSets.byGuest.set(ctx, (sets = new PollSets()));
+    if (sets.handles.length < n) {
+      const room = Math.max(n, 2 * sets.handles.length, 16);
+      sets.handles = new Int32Array(room);
+      sets.interests = new Int32Array(room);
+      sets.subs = new Int32Array(room);
+    }
+    return sets;
+  }
 }
 
 /**
