@@ -22,9 +22,10 @@ export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
  * with each request, and after a post while WAITING is 1 (the host is about to sleep or sleeps).
  * The ring's: TAIL (guest-written) and HEAD (host-written) byte offsets into it. REVOKED, bumped
  * by the host when a posted send failed: the guest then drops every credit it holds, and its
- * next call on the socket reports the error.
+ * next call on the socket reports the error. AHEAD: bytes read ahead that the guest holds
+ * (read-ahead.ts).
  */
-export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9, TAIL: 10, HEAD: 11, WAITING: 12, REVOKED: 13, EVENTS: 14 } as const;
+export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9, TAIL: 10, HEAD: 11, WAITING: 12, REVOKED: 13, EVENTS: 14, AHEAD: 15 } as const;
 
 /** Wake the host: a request, a post it may be sleeping through, or the channel's close. */
 export function ring(i32: Int32Array): void {

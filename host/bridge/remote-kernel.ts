@@ -1,6 +1,9 @@
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
 import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, ring, Slot, State } from "./channel.js";
 import { MAX_POST, RingWriter } from "./post-ring.js";
+import { ReadAhead } from "./read-ahead.js";
+import { PollBits } from "../sockets/api.js";
+import { TcpOp } from "../core/enums.js";
 
 /**
  * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
@@ -18,6 +21,8 @@ export class RemoteKernel implements Kernel {
   /** How long to spin before parking, per op, learnt from how its answers came (see call()). */
   private readonly spin = new Int32Array(32).fill(SPIN_MAX);
   private readonly ring: RingWriter;
+  /** Bytes the host handed over with poll answers, read here without a round trip. */
+  private readonly ahead: ReadAhead;
   /** Per socket: bytes it may still post, from the room its last SEND answer reported. */
   private readonly credit = new Map<number, number>();
   /** The host's REVOKED count when the credits were last checked against it. */
@@ -27,6 +32,7 @@ export class RemoteKernel implements Kernel {
   constructor(sab: SharedArrayBuffer) {
     this.ch = new Channel(sab);
     this.ring = new RingWriter(this.ch);
+    this.ahead = new ReadAhead(this.ch);
   }
 
   /** Post `data` if the socket's credit covers it; false: send it as a request. */
@@ -80,6 +86,19 @@ export class RemoteKernel implements Kernel {
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
+    const held = this.ahead.take(h, max, peek);
+    if (held === undefined) return this.recvRemote(h, max, peek, waitall, nonblock);
+    // MSG_WAITALL wants the rest too: what the host has (or waits for) follows what was held.
+    if (!waitall || nonblock || peek || held.length === max) return held;
+    const rest = this.recvRemote(h, max - held.length, false, true, false);
+    if (typeof rest === "number" || rest.length === 0) return held; // the error shows next call
+    const all = new Uint8Array(held.length + rest.length);
+    all.set(held);
+    all.set(rest, held.length);
+    return all;
+  }
+
+  private recvRemote(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
     const r = this.call(Op.RECV, h, Math.min(max, DATA_BYTES), peek ? 1 : 0, waitall ? 1 : 0, nonblock ? 1 : 0);
     return r < 0 ? r : this.ch.data.slice(0, r);
   }
@@ -138,6 +157,12 @@ export class RemoteKernel implements Kernel {
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Datagram | number {
+    if (this.ahead.size(h) > 0) {
+      // A stream socket's bytes read ahead (datagrams never are): from its peer.
+      const from = this.peerAddr(h);
+      const data = this.ahead.take(h, max, peek)!;
+      return { data, from: typeof from === "number" ? { host: "0.0.0.0", port: 0, family: 4 } : from, truncated: false };
+    }
     const r = this.call(Op.RECV_FROM, h, Math.min(max, DATA_BYTES - HOST_BYTES), peek ? 1 : 0, nonblock ? 1 : 0);
     if (r < 0) return r;
     const i = this.ch.i32;
@@ -174,15 +199,24 @@ export class RemoteKernel implements Kernel {
 
   shutdown(h: number, op: number): number {
     this.credit.delete(h);
+    if (op === TcpOp.SHUT_RD || op === TcpOp.SHUT_RDWR) this.ahead.drop(h); // as the host discards its own
     return this.call(Op.SHUTDOWN, h, op);
   }
 
   close(h: number): number {
     this.credit.delete(h);
-    return this.call(Op.CLOSE, h);
+    // Unread bytes held here are unread data all the same: the host resets the connection.
+    return this.call(Op.CLOSE, h, this.ahead.drop(h) ? 1 : 0);
   }
 
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): number[] {
+    // Sockets with bytes held here are readable now: answered without asking the host.
+    const held: number[] = [];
+    for (let k = 0; k < handles.length; k++) {
+      const n = interests[k]! & PollBits.READ ? this.ahead.size(handles[k]!) : 0;
+      if (n > 0) held.push(k, PollBits.READ, n);
+    }
+    if (held.length > 0) return held;
     const words = new Int32Array(this.ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
     const n = Math.min(handles.length, Math.floor(words.length / 3));
     for (let k = 0; k < n; k++) {
@@ -190,7 +224,9 @@ export class RemoteKernel implements Kernel {
       words[2 * k + 1] = interests[k]!;
     }
     const count = this.call(Op.POLL, n, timeoutMs);
-    return Array.from(words.subarray(0, count * 3));
+    const ready = Array.from(words.subarray(0, count * 3));
+    this.ahead.fill(handles, count * 3, this.ch.i32[Slot.A2]!);
+    return ready;
   }
 
   sleep(ms: number): void {

@@ -3,6 +3,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, ring, Slot, State } from "./channel.js";
 import { takePosted } from "./post-ring.js";
+import { writeAhead } from "./read-ahead.js";
 import { GuestError, GuestTrap } from "./link.js";
 import { GuestStopped } from "../wasi/context.js";
 
@@ -191,7 +192,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
     case Op.SHUTDOWN:
       return k.shutdown(a0, a1);
     case Op.CLOSE:
-      return k.close(a0);
+      return k.close(a0, a1 !== 0);
     case Op.POLL: {
       const words = new Int32Array(ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
       const handles: number[] = [], interests: number[] = [];
@@ -199,8 +200,9 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
         handles.push(words[2 * n]!);
         interests.push(words[2 * n + 1]!);
       }
-      return after(k.poll(handles, interests, a1, false), (r) => {
+      return after(k.poll(handles, interests, a1), (r) => {
         words.set(r);
+        i[Slot.A2] = writeAhead(ch, k, handles, r);
         return r.length / 3;
       });
     }

@@ -68,7 +68,8 @@ export interface Kernel {
   finish(h: number, op: number): number;
   /** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR. 0 or -errno. */
   shutdown(h: number, op: number): number;
-  close(h: number): number;
+  /** `unreadElsewhere`: the guest held bytes of it still unread (read ahead on its side). */
+  close(h: number, unreadElsewhere?: boolean): number;
   /** Wait until one of `handles` is ready for its `interests` bits or `timeoutMs` passes (-1: forever). Returns [index, bits, nbytes]… */
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]>;
   sleep(ms: number): Sync<void>;

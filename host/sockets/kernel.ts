@@ -515,15 +515,27 @@ export class LocalKernel implements Kernel {
   }
 
   /** A guest fd is closed: the socket closes with the last one (shared ones: see share()). */
-  close(h: number): number {
+  close(h: number, unreadElsewhere = false): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (--s.refs === 0) this.destroy(s);
+    if (--s.refs === 0) this.destroy(s, unreadElsewhere);
     return 0;
   }
 
+  /**
+   * Bytes a guest on another thread takes ahead of its recv()s (the worker bridge's read-ahead):
+   * taken as a recv takes them, up to `max`; undefined unless `h` is a connected stream with
+   * bytes waiting.
+   */
+  takeAhead(h: number, max: number): Uint8Array | undefined {
+    const s = this.sockets.get(h);
+    if (!s || s.dgram || s.listener || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
+    if (this.step(s, TcpOp.RECV) !== 0) return undefined;
+    return s.take(max, false);
+  }
+
   /** Close the socket itself, whoever still refers to it. */
-  private destroy(s: TcpSocket): void {
+  private destroy(s: TcpSocket, unreadElsewhere = false): void {
     this.sockets.delete(s.handle);
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
@@ -536,14 +548,14 @@ export class LocalKernel implements Kernel {
       }
     } else if (s.stream) {
       // Linux close(): unread data means RST, otherwise an orderly FIN after queued writes.
-      if (s.rxBytes > 0) s.stream.reset();
+      if (s.rxBytes > 0 || unreadElsewhere) s.stream.reset();
       else s.stream.close();
     }
     s.notify();
   }
 
-  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number, batch = true): Sync<number[]> {
-    const r = this.poller.poll(handles, interests, timeoutMs, batch);
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]> {
+    const r = this.poller.poll(handles, interests, timeoutMs);
     // Stopped: every socket is closed, so a poll that would still wait waits for nothing.
     if (this.isStopped && r instanceof Promise) return Promise.reject(new GuestStopped());
     return r;

@@ -17,12 +17,14 @@ export interface ConformanceResult {
 class Client {
   buf = Buffer.alloc(0);
   eof = false;
+  /** The error code the connection ended with (ECONNRESET for an RST), if it failed. */
+  error: string | undefined;
   private waiters: (() => void)[] = [];
   constructor(readonly sock: net.Socket) {
     sock.on("data", (d: Buffer) => { this.buf = Buffer.concat([this.buf, d]); this.wake(); });
     sock.on("end", () => { this.eof = true; this.wake(); });
     sock.on("close", () => { this.eof = true; this.wake(); });
-    sock.on("error", () => { this.eof = true; this.wake(); });
+    sock.on("error", (e: NodeJS.ErrnoException) => { this.error = e.code; this.eof = true; this.wake(); });
   }
   private wake(): void { for (const w of this.waiters.splice(0)) w(); }
   until(pred: () => boolean, ms: number): Promise<boolean> {
@@ -65,6 +67,11 @@ export async function runConformance(module: string, bridge: "jspi" | "worker", 
       }
       case "expect-eof":
         if (!(await c!.until(() => c!.eof, 5000))) peerFailures.push(`expect-eof ${idx}: no EOF`);
+        return;
+      case "expect-reset":
+        // An RST ends the connection with ECONNRESET; a FIN would end it with EOF alone.
+        await c!.until(() => c!.error !== undefined || c!.eof, 5000);
+        if (c!.error !== "ECONNRESET") peerFailures.push(`expect-reset ${idx}: ended with ${c!.error ?? (c!.eof ? "EOF" : "nothing")}`);
         return;
       default:
         peerFailures.push(`unknown peer action: ${line}`);
