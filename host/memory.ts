@@ -1,4 +1,4 @@
-import { carve, SLAB_PIECE_MAX } from "./util/slab.js";
+import { carve, SLAB_PIECE_MAX, uninitialized } from "./util/slab.js";
 
 /**
  * Guest linear memory: the only code that reads or writes it. Every access is bounds-checked; an
@@ -118,8 +118,7 @@ export class GuestMemory {
   gather(iovs: Iovec[]): Uint8Array {
     this.fresh();
     const total = GuestMemory.total(iovs);
-    if (iovs.length === 1 && total > SLAB_PIECE_MAX) return this.u8.slice(iovs[0]!.ptr, iovs[0]!.ptr + total);
-    const out = total <= SLAB_PIECE_MAX ? carve(total) : new Uint8Array(total);
+    const out = total <= SLAB_PIECE_MAX ? carve(total) : uninitialized(total);
     let o = 0;
     for (const v of iovs) {
       out.set(this.u8.subarray(v.ptr, v.ptr + v.len), o);
@@ -131,7 +130,7 @@ export class GuestMemory {
   /** Copy `len` bytes out starting `skip` bytes into the iovecs (a piece of a large send). */
   gatherRange(iovs: Iovec[], skip: number, len: number): Uint8Array {
     this.fresh();
-    const out = new Uint8Array(len);
+    const out = uninitialized(len);
     let o = 0;
     for (const v of iovs) {
       if (o >= len) break;

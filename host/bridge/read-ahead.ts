@@ -12,8 +12,12 @@
  * with bytes still unread in the store tells the host so, which resets the connection as Linux
  * does for unread data.
  *
- * Records after the poll's [index, bits, nbytes] triples in the data area: i32 index (into the
- * poll's handles), i32 length, the bytes, padded to 4. Their count is the answer's A2.
+ * A blocking recv's answer carries the rest of what its socket had the same way, so a guest
+ * reading 16 KiB at a time from 64 KiB arrivals pays one round trip for four reads.
+ *
+ * Records after the poll's [index, bits, nbytes] triples (or the recv's bytes, from the next
+ * multiple of 4) in the data area: i32 index (into the poll's handles; 0 after a recv), i32
+ * length, the bytes, padded to 4. Their count is the answer's A2.
  */
 import type { LocalKernel } from "../sockets/kernel.js";
 import { PollBits } from "../sockets/api.js";
@@ -30,24 +34,42 @@ const RECORD = 8;
  * the data area) for `handles`, append the read-ahead records; returns how many.
  */
 export function writeAhead(ch: Channel, k: LocalKernel, handles: ArrayLike<number>, ready: number[]): number {
-  const i32 = ch.i32;
   let at = ready.length * 4;
   let records = 0;
   for (let r = 0; r < ready.length; r += 3) {
     if ((ready[r + 1]! & (PollBits.READ | PollBits.INVALID)) !== PollBits.READ) continue;
-    const room = Math.min(PER_SOCKET, DATA_BYTES - at - RECORD, AHEAD_MAX - Atomics.load(i32, Slot.AHEAD));
-    if (room <= 0) break;
-    const data = k.takeAhead(handles[ready[r]!]!, room);
-    if (data === undefined) continue;
-    const view = new DataView(ch.sab, ch.data.byteOffset + at, RECORD);
-    view.setInt32(0, ready[r]!, true);
-    view.setInt32(4, data.length, true);
-    ch.data.set(data, at + RECORD);
-    at += RECORD + ((data.length + 3) & ~3);
-    Atomics.add(i32, Slot.AHEAD, data.length);
+    const next = appendAhead(ch, k, at, ready[r]!, handles[ready[r]!]!);
+    if (next < 0) break;
+    if (next === at) continue;
+    at = next;
     records++;
   }
   return records;
+}
+
+/**
+ * The host's end after a recv that left `at` bytes of answer: what else `h` has, as one record
+ * (index 0); returns how many records (0 or 1). A blocking reader with a small buffer (16 KiB
+ * against node's 64 KiB reads) then pays one round trip for several reads.
+ */
+export function writeAheadAfterRecv(ch: Channel, k: LocalKernel, at: number, h: number): number {
+  const next = appendAhead(ch, k, (at + 3) & ~3, 0, h);
+  return next > 0 && next !== ((at + 3) & ~3) ? 1 : 0;
+}
+
+/** Append `h`'s waiting bytes at `at` as a record for `index`: the next offset (`at` if it had
+ *  none), or -1 when there is no room left at all. */
+function appendAhead(ch: Channel, k: LocalKernel, at: number, index: number, h: number): number {
+  const room = Math.min(PER_SOCKET, DATA_BYTES - at - RECORD, AHEAD_MAX - Atomics.load(ch.i32, Slot.AHEAD));
+  if (room <= 0) return -1;
+  const data = k.takeAhead(h, room);
+  if (data === undefined) return at;
+  const view = new DataView(ch.sab, ch.data.byteOffset + at, RECORD);
+  view.setInt32(0, index, true);
+  view.setInt32(4, data.length, true);
+  ch.data.set(data, at + RECORD);
+  Atomics.add(ch.i32, Slot.AHEAD, data.length);
+  return at + RECORD + ((data.length + 3) & ~3);
 }
 
 /** The guest's end: the bytes read ahead, by socket handle. */
@@ -56,9 +78,9 @@ export class ReadAhead {
 
   constructor(private readonly ch: Channel) {}
 
-  /** Take a poll answer's `records` for `handles`, written after its `triples` numbers. */
-  fill(handles: ArrayLike<number>, triples: number, records: number): void {
-    let at = triples * 4;
+  /** Take an answer's `records` (their indices into `handles`), written from byte `at` on. */
+  fill(handles: ArrayLike<number>, at: number, records: number): void {
+    at = (at + 3) & ~3;
     for (let n = 0; n < records; n++) {
       const view = new DataView(this.ch.sab, this.ch.data.byteOffset + at, RECORD);
       const h = handles[view.getInt32(0, true)]!;

@@ -82,7 +82,9 @@ export class RemoteKernel implements Kernel {
   }
 
   accept(h: number, nonblock: boolean, fd: number): number {
-    return this.call(Op.ACCEPT, h, nonblock ? 1 : 0, fd);
+    const r = this.call(Op.ACCEPT, h, nonblock ? 1 : 0, fd);
+    if (r >= 0) this.credit.set(r, this.ch.i32[Slot.A1]!); // a response's first send need not wait
+    return r;
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
@@ -100,7 +102,10 @@ export class RemoteKernel implements Kernel {
 
   private recvRemote(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
     const r = this.call(Op.RECV, h, Math.min(max, DATA_BYTES), peek ? 1 : 0, waitall ? 1 : 0, nonblock ? 1 : 0);
-    return r < 0 ? r : this.ch.data.slice(0, r);
+    if (r < 0) return r;
+    const data = this.ch.data.slice(0, r);
+    this.ahead.fill([h], r, this.ch.i32[Slot.A2]!);
+    return data;
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): number {
@@ -225,7 +230,7 @@ export class RemoteKernel implements Kernel {
     }
     const count = this.call(Op.POLL, n, timeoutMs);
     const ready = Array.from(words.subarray(0, count * 3));
-    this.ahead.fill(handles, count * 3, this.ch.i32[Slot.A2]!);
+    this.ahead.fill(handles, count * 12, this.ch.i32[Slot.A2]!);
     return ready;
   }
 

@@ -3,7 +3,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, ring, Slot, State } from "./channel.js";
 import { takePosted } from "./post-ring.js";
-import { writeAhead } from "./read-ahead.js";
+import { writeAhead, writeAheadAfterRecv } from "./read-ahead.js";
 import { GuestError, GuestTrap } from "./link.js";
 import { GuestStopped } from "../wasi/context.js";
 
@@ -176,11 +176,18 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
   const a0 = i[Slot.A0]!, a1 = i[Slot.A1]!, a2 = i[Slot.A2]!, a3 = i[Slot.A3]!, a4 = i[Slot.A4]!;
   switch (i[Slot.OP]) {
     case Op.ACCEPT:
-      return k.accept(a0, a1 !== 0, a2);
+      // The answer carries the new connection's send room, as a SEND's does (post-ring.ts).
+      return after(k.accept(a0, a1 !== 0, a2), (h) => {
+        i[Slot.A1] = h >= 0 ? Math.max(0, k.sendRoom(h)) : 0;
+        return h;
+      });
     case Op.RECV:
       return after(k.recv(a0, a1, a2 !== 0, a3 !== 0, a4 !== 0), (d) => {
+        i[Slot.A2] = 0;
         if (typeof d === "number") return d;
         ch.data.set(d);
+        // The rest of what the socket has comes along (not after a peek: it must stay queued).
+        if (a2 === 0 && d.length > 0) i[Slot.A2] = writeAheadAfterRecv(ch, k, d.length, a0);
         return d.length;
       });
     case Op.SEND:
