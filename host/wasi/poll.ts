@@ -72,7 +72,7 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
   };
 
   return after(wait(), (ready) => {
-    const w = new EventWriter(mem, inPtr);
+    const w = new EventWriter(mem, inPtr, outPtr, n);
     for (let k = 0; k < immediate.length; k += 3) w.add(immediate[k]!, immediate[k + 1]!, immediate[k + 2]!, 0, 0);
     for (let k = 0; k < ready.length; k += 3) {
       const h = ready[k]!;
@@ -82,7 +82,7 @@ export function pollOneoff(ctx: GuestContext, inPtr: number, outPtr: number, n: 
     }
     const t = performance.now();
     for (let k = 0; k < clocks.length; k += 2) if (clocks[k + 1]! <= t) w.add(clocks[k]!, 0, Eventtype.CLOCK, 0, 0);
-    w.write(outPtr);
+    w.finish();
     mem.setU32(retPtr, w.count);
     return Errno.SUCCESS;
   });
@@ -115,34 +115,43 @@ class PollSets {
 }
 
 /**
- * The events of one poll: every field, the subscriptions' userdata included, is read before the
- * first event is written, so output written over the subscriptions (one buffer for both) still
- * carries what they said.
+ * The events of one poll. Each is written as it is added, unless the output overlaps the
+ * subscriptions (one buffer for both): then every field, userdata included, is read before the
+ * first event is written, so events written over subscriptions still carry what they said.
  */
 class EventWriter {
-  /** [userdata low, userdata high, errno, type, nbytes, flags]… */
-  private readonly fields: number[] = [];
+  /** Overlapping buffers only: [userdata low, userdata high, errno, type, nbytes, flags]… */
+  private readonly fields: number[] | undefined;
   count = 0;
 
-  constructor(private readonly mem: GuestMemory, private readonly inPtr: number) {}
+  constructor(private readonly mem: GuestMemory, private readonly inPtr: number, private readonly outPtr: number, n: number) {
+    const apart = outPtr + n * EVENT_SIZE <= inPtr || inPtr + n * SUBSCRIPTION_SIZE <= outPtr;
+    if (!apart) this.fields = [];
+  }
 
   add(sub: number, errno: number, type: number, nbytes: number, flags: number): void {
     const p = this.inPtr + sub * SUBSCRIPTION_SIZE;
-    this.fields.push(this.mem.u32At(p), this.mem.u32At(p + 4), errno, type, nbytes, flags);
+    const lo = this.mem.u32At(p), hi = this.mem.u32At(p + 4);
+    if (this.fields) this.fields.push(lo, hi, errno, type, nbytes, flags);
+    else this.put(this.outPtr + this.count * EVENT_SIZE, lo, hi, errno, type, nbytes, flags);
     this.count++;
   }
 
-  write(outPtr: number): void {
-    const { mem, fields } = this;
-    mem.check(outPtr, this.count * EVENT_SIZE);
-    for (let i = 0, o = outPtr; i < fields.length; i += 6, o += EVENT_SIZE) {
-      mem.fill(o, EVENT_SIZE);
-      mem.setU32(o, fields[i]!);
-      mem.setU32(o + 4, fields[i + 1]!);
-      mem.setU16(o + 8, fields[i + 2]!);
-      mem.setU8(o + 10, fields[i + 3]!);
-      mem.setU64n(o + 16, fields[i + 4]!);
-      mem.setU16(o + 24, fields[i + 5]!);
-    }
+  /** Write what add() held back (overlapping buffers). */
+  finish(): void {
+    const f = this.fields;
+    if (!f) return;
+    for (let i = 0, o = this.outPtr; i < f.length; i += 6, o += EVENT_SIZE) this.put(o, f[i]!, f[i + 1]!, f[i + 2]!, f[i + 3]!, f[i + 4]!, f[i + 5]!);
+  }
+
+  private put(o: number, lo: number, hi: number, errno: number, type: number, nbytes: number, flags: number): void {
+    const mem = this.mem;
+    mem.fill(o, EVENT_SIZE);
+    mem.setU32(o, lo);
+    mem.setU32(o + 4, hi);
+    mem.setU16(o + 8, errno);
+    mem.setU8(o + 10, type);
+    mem.setU64n(o + 16, nbytes);
+    mem.setU16(o + 24, flags);
   }
 }

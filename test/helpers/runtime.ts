@@ -14,6 +14,10 @@ export function cli(args: string[]): [string, string[]] {
   return [process.execPath, RUNTIME === "deno" ? ["run", "-A", CLI, ...args] : [CLI, ...args]];
 }
 
+/** Whether this run's network adapter can reset a connection: Deno's own (Deno.Conn, WASOCK_NET=deno)
+ *  has no SO_LINGER, so a close that Linux turns into an RST (unread data) is a plain close there. */
+export const RESETS = !(RUNTIME === "deno" && process.env.WASOCK_NET === "deno");
+
 /** Tests a runtime cannot pass, by a key the test names itself with, and why. */
 const SKIPS: Record<string, Partial<Record<typeof RUNTIME, string>>> = {
   "udp: empty datagram": {
