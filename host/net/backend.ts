@@ -10,8 +10,14 @@ export interface SockAddr {
   family: 4 | 6;
 }
 
-/** One established TCP connection. Callbacks are set once by the socket layer. */
+/**
+ * One established TCP connection. Callbacks are set once by the socket layer, and an adapter
+ * calls each as a method of the stream (`this.onData(chunk)`, `stream.onEnd()`): they are shared
+ * functions that find their socket through `owner`.
+ */
 export interface NetStream {
+  /** The socket layer's own record of the connection (set with the callbacks). */
+  owner?: unknown;
   readonly local: SockAddr;
   readonly remote: SockAddr;
   /** Bytes written but not yet handed to the OS. */

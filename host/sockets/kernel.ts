@@ -8,7 +8,7 @@ import { applyOptions } from "./live-options.js";
 import { Poller } from "./poller.js";
 import { bytesToIp, ipToBytes, isUnspecifiedHost } from "../ip.js";
 import { after } from "../util/sync.js";
-import { TcpSocket } from "./tcp-socket.js";
+import { NO_SOCKETS, TcpSocket } from "./tcp-socket.js";
 import { socketRow, type SocketRow } from "./table.js";
 import { StdinReader } from "./stdin.js";
 
@@ -17,8 +17,8 @@ import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, ty
 import { timeout } from "../util/timer.js";
 import { DEFAULT_LIMITS, ReceiveBudget, type Limits } from "./limits.js";
 import { GuestStopped } from "./stopped.js";
+import { recvNow, sendNow } from "./stream-io.js";
 
-const EMPTY = new Uint8Array(0);
 
 /** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
 export class LocalKernel implements Kernel {
@@ -394,6 +394,7 @@ export class LocalKernel implements Kernel {
     s.family = l.local?.family ?? 4; // a connection has its listener's family
     s.word = TcpState.CONNECTED;
     s.attach(stream);
+    if (l.queue === NO_SOCKETS) l.queue = [];
     l.queue.push(s);
     l.notify();
   }
@@ -405,7 +406,7 @@ export class LocalKernel implements Kernel {
     if (e !== 0) return -e;
     const attempt = (): number | undefined => {
       if (l.state !== TcpState.LISTENING) return -Errno.BADF;
-      const s = l.queue.shift();
+      const s = l.queue.length > 0 ? l.queue.shift() : undefined; // (never shift the shared empty one)
       if (s !== undefined) {
         s.fd = fd;
         for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
@@ -424,28 +425,12 @@ export class LocalKernel implements Kernel {
     const e = this.step(s, TcpOp.RECV);
     if (e !== 0) return -e;
     // Tried here first, so a recv of data already there makes no closure and no promise.
-    const now = this.recvNow(s, max, peek, waitall, nonblock);
+    const now = recvNow(this.core, s, max, peek, waitall, nonblock);
     return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
   }
 
   private recvWait(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
-    return block(s, () => this.recvNow(s, max, peek, waitall, nonblock));
-  }
-
-  /** A stream recv's answer now, or undefined to wait for a change. */
-  private recvNow(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number | undefined {
-    if (s.state === TcpState.CLOSED) return -Errno.BADF;
-    if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-    if (s.state !== TcpState.CONNECTED) return -Errno.NOTCONN; // a connect that failed meanwhile
-    const ended = s.eof || s.error !== undefined || (s.word & Word.SHUT_RD) !== 0;
-    if (s.rxBytes > 0 && (!waitall || nonblock || ended || s.rxBytes >= max || peek)) return s.take(max, peek);
-    if (s.rxBytes > 0) return undefined; // WAITALL: wait for the rest
-    if (s.error !== undefined && !s.errorReported) {
-      s.errorReported = true;
-      return -this.core.errnoFromCode(s.error);
-    }
-    if (ended || max === 0) return EMPTY;
-    return nonblock ? -Errno.AGAIN : undefined;
+    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock));
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
@@ -454,33 +439,12 @@ export class LocalKernel implements Kernel {
     if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
     const e = this.step(s, TcpOp.SEND);
     if (e !== 0) return -e;
-    const now = this.sendNow(s, data, nonblock);
+    const now = sendNow(s, data, nonblock);
     return now !== undefined ? now : this.sendWait(s, data, nonblock);
   }
 
   private sendWait(s: TcpSocket, data: Uint8Array, nonblock: boolean): Sync<number> {
-    return block(s, () => this.sendNow(s, data, nonblock));
-  }
-
-  /** A stream send's answer now, or undefined to wait for room (or for a connect to finish). */
-  private sendNow(s: TcpSocket, data: Uint8Array, nonblock: boolean): number | undefined {
-    if (s.state === TcpState.CLOSED) return -Errno.BADF;
-    if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-    if (s.state !== TcpState.CONNECTED) return -Errno.PIPE; // a connect that failed meanwhile
-    if (s.error !== undefined) {
-      // Linux reports a reset once as ECONNRESET, then EPIPE.
-      if (!s.errorReported && s.error === "ECONNRESET") {
-        s.errorReported = true;
-        return -Errno.CONNRESET;
-      }
-      return -Errno.PIPE;
-    }
-    if (s.word & Word.SHUT_WR) return -Errno.PIPE;
-    if (s.writable()) {
-      if (data.length > 0) s.stream!.write(data);
-      return data.length;
-    }
-    return nonblock ? -Errno.AGAIN : undefined;
+    return block(s, () => sendNow(s, data, nonblock));
   }
 
   /**
@@ -542,7 +506,9 @@ export class LocalKernel implements Kernel {
     s.release();
     if (s.listener) {
       s.listener.close();
-      for (const q of s.queue.splice(0)) {
+      const queued = s.queue;
+      s.queue = NO_SOCKETS;
+      for (const q of queued) {
         q.release();
         q.stream?.reset();
       }

@@ -12,6 +12,30 @@ export const TX_HIGH_WATER = DEFAULT_LIMITS.sendBuffer;
 const EMPTY = new Uint8Array(0);
 const NO_OPTIONS: ReadonlyMap<number, number> = new Map();
 
+// A connection's callbacks, called as methods of its NetStream.
+const owner = (s: NetStream): TcpSocket => s.owner as TcpSocket;
+function streamData(this: NetStream, chunk: Uint8Array): void {
+  owner(this).received(chunk);
+}
+/** The peer's FIN, or the connection is closed. */
+function streamEnd(this: NetStream): void {
+  const s = owner(this);
+  s.eof = true;
+  s.notify();
+}
+/** Writes drained. */
+function streamChange(this: NetStream): void {
+  owner(this).notify();
+}
+function streamError(this: NetStream, code: string): void {
+  const s = owner(this);
+  s.error ??= code;
+  s.notify();
+}
+/** The queues of sockets that have none (most: connections), shared. */
+export const NO_SOCKETS: TcpSocket[] = Object.freeze([]) as unknown as TcpSocket[];
+const NO_DATAGRAMS: Datagram[] = Object.freeze([]) as unknown as Datagram[];
+
 /**
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
  * flags); every transition is decided by core.tcp_step, this class only holds data and readiness.
@@ -67,14 +91,17 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
 
   // listener side
   listener: NetListener | undefined;
-  readonly queue: TcpSocket[] = [];
+  /** Connections waiting to be accepted. Sockets that never listen share one empty, frozen
+   *  list (a push on it throws): admit() gives a listener its own. */
+  queue: TcpSocket[] = NO_SOCKETS;
   backlog = 0;
   /** Connections refused because the accept queue was full. */
   refused = 0;
 
   // datagram side
   udp: NetUdp | undefined;
-  readonly dgrams: Datagram[] = [];
+  /** Datagrams received and not yet read; attachUdp() gives a UDP socket its own list. */
+  dgrams: Datagram[] = NO_DATAGRAMS;
   dgramBytes = 0;
   /** Datagrams dropped because the queue was full. */
   dropped = 0;
@@ -107,34 +134,30 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     return this.word & 0x0f;
   }
 
-  /** Attach a live connection: start buffering its bytes. */
+  /** Attach a live connection: start buffering its bytes. Its callbacks are shared by every
+   *  connection (a closure each was a few hundred bytes of every idle one): see NetStream.owner. */
   attach(stream: NetStream): void {
     this.stream = stream;
-    stream.onData = (chunk) => {
-      if (this.word & Word.SHUT_RD || this.released) return; // Linux: data after SHUT_RD is dropped
-      this.rx[this.rxEnd++] = chunk;
-      this.rxBytes += chunk.length;
-      this.budget?.add(chunk.length);
-      if (!this.paused && (this.rxBytes >= this.rxLimit || this.budget?.exhausted)) {
-        this.paused = true;
-        stream.pause();
-        if (this.budget?.exhausted) this.budget.wait(this);
-      }
-      this.notify();
-    };
-    stream.onEnd = () => {
-      this.eof = true;
-      this.notify();
-    };
-    stream.onDrain = () => this.notify();
-    stream.onError = (code) => {
-      this.error ??= code;
-      this.notify();
-    };
-    stream.onClose = () => {
-      this.eof = true;
-      this.notify();
-    };
+    stream.owner = this;
+    stream.onData = streamData;
+    stream.onEnd = streamEnd;
+    stream.onDrain = streamChange;
+    stream.onError = streamError;
+    stream.onClose = streamEnd;
+  }
+
+  /** Bytes arrived on the connection. */
+  received(chunk: Uint8Array): void {
+    if (this.word & Word.SHUT_RD || this.released) return; // Linux: data after SHUT_RD is dropped
+    this.rx[this.rxEnd++] = chunk;
+    this.rxBytes += chunk.length;
+    this.budget?.add(chunk.length);
+    if (!this.paused && (this.rxBytes >= this.rxLimit || this.budget?.exhausted)) {
+      this.paused = true;
+      this.stream!.pause();
+      if (this.budget?.exhausted) this.budget.wait(this);
+    }
+    this.notify();
   }
 
   /** Take (or with `peek`, copy) up to `max` buffered bytes. */

@@ -13,6 +13,7 @@ export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 /** Start delivering a bound UDP socket's datagrams into `s`'s queue. */
 export function attachUdp(s: TcpSocket, udp: NetUdp): void {
   s.udp = udp;
+  s.dgrams = [];
   s.local = udp.local;
   udp.onMessage = (data, from) => {
     if (s.dgramBytes + data.length > s.dgramLimit || s.budget?.exhausted) {
