@@ -93,10 +93,27 @@ export class GuestMemory {
     this.u8.fill(value, ptr >>> 0, (ptr >>> 0) + len);
   }
 
-  /** Read and check an iovec/ciovec array (8 bytes each: buf u32, buf_len u32). */
+  /** iovecs()'s answer for one iovec, the common case, reused (see there). */
+  private readonly single: Iovec[] = [{ ptr: 0, len: 0 }];
+
+  /**
+   * Read and check an iovec/ciovec array (8 bytes each: buf u32, buf_len u32). One iovec comes
+   * back in the same array every time, not a new one per call: a guest makes one call at a time,
+   * each import reads one iovec array, and only while that call lasts (one that waits keeps its
+   * guest waiting with it).
+   */
   iovecs(ptr: number, count: number): Iovec[] {
     count >>>= 0;
     this.check(ptr, count * 8);
+    if (count === 1) {
+      const p = this.dv.getUint32(ptr >>> 0, true);
+      const len = this.dv.getUint32((ptr >>> 0) + 4, true);
+      this.check(p, len);
+      const v = this.single[0]!;
+      v.ptr = p;
+      v.len = len;
+      return this.single;
+    }
     const out: Iovec[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const p = this.dv.getUint32((ptr >>> 0) + i * 8, true);

@@ -37,9 +37,12 @@ export class StopGate {
     return this.stopped && ++this.callsSinceStop > STOP_GRACE_CALLS;
   }
 
-  /** `fn` (a call that may wait) made to end when the runtime stops. */
+  /** `fn` (a call that may wait) made to end when the runtime stops. Up to eight parameters
+   *  are passed by name, as guard() does (a rest parameter is an array a call). */
   wrap<F extends Fn>(fn: F): F {
-    return ((...args: never[]) => this.pass(fn(...args))) as F;
+    if (fn.length === 0 || fn.length > 8) return ((...args: never[]) => this.pass(fn(...args))) as F;
+    const f = fn as unknown as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) => unknown;
+    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) => this.pass(f(a, b, c, d, e, g, h, i))) as unknown as F;
   }
 
   /** The answer of a call that may wait, passed through the gate. */

@@ -2,23 +2,34 @@ import type { Sync } from "../util/sync.js";
 
 /** Something a blocked call can wait on: every state change calls `notify()`, waiters re-check. */
 export class Waitable {
-  /** Made on the first wait: most sockets never have a blocked call (an event loop polls). */
-  private waiters: Set<() => void> | undefined;
+  /** The waiter, while there is one (the usual case: one blocked call on a socket), and the
+   *  rest, made only when a second waits at once: a blocking guest's every wait and wake then
+   *  allocate nothing here. */
+  private first: (() => void) | undefined;
+  private more: Set<() => void> | undefined;
   /** Also told of every change (the kernel's poll wakes on any socket through this one hook). */
   activity: (() => void) | undefined;
 
   on(fn: () => void): void {
-    (this.waiters ??= new Set()).add(fn);
+    if (this.first === undefined) this.first = fn;
+    else (this.more ??= new Set()).add(fn);
   }
 
   off(fn: () => void): void {
-    this.waiters?.delete(fn);
+    if (this.first === fn) this.first = undefined;
+    else this.more?.delete(fn);
   }
 
   notify(): void {
     this.activity?.();
-    if (this.waiters === undefined || this.waiters.size === 0) return;
-    for (const fn of [...this.waiters]) fn();
+    const first = this.first;
+    if (this.more === undefined || this.more.size === 0) {
+      first?.();
+      return;
+    }
+    const all = [...this.more];
+    first?.();
+    for (const fn of all) fn();
   }
 }
 
