@@ -4,8 +4,13 @@
  * reported for its socket is appended here and the guest goes on at once, as a send() returns
  * once the kernel has the bytes; without it every send was a round trip to the host thread.
  *
- * Records: i32 handle, i32 length, the bytes, padded to 4. A record that does not fit before the
- * end starts again at 0, after a -1 handle (or, with under 8 bytes left, nothing) at the end.
+ * A close is posted the same way (it cannot fail: the guest's fd table already knows the socket),
+ * so it follows the socket's last sends and the guest goes on without a round trip.
+ *
+ * Records: i32 handle, i32 length, the bytes, padded to 4; a close is a length of CLOSED (or
+ * CLOSED_UNREAD: bytes read ahead were still unread, read-ahead.ts) and no bytes. A record that
+ * does not fit before the end starts again at 0, after a -1 handle (or, with under 8 bytes left,
+ * nothing) at the end.
  */
 import { ring, Slot, type Channel } from "./channel.js";
 import type { Sync } from "../util/sync.js";
@@ -14,7 +19,10 @@ import type { Sync } from "../util/sync.js";
 export const MAX_POST = 64 * 1024;
 const RECORD = 8;
 
-const recordSize = (len: number): number => RECORD + ((len + 3) & ~3);
+const CLOSED = -2;
+const CLOSED_UNREAD = -3;
+
+const recordSize = (len: number): number => RECORD + (len > 0 ? (len + 3) & ~3 : 0);
 
 /** The guest's end: appends records and rings the host if it sleeps. */
 export class RingWriter {
@@ -24,7 +32,16 @@ export class RingWriter {
 
   /** Append a send of `data` on handle `h`; false if the ring has no room for it now. */
   post(h: number, data: Uint8Array): boolean {
-    const size = recordSize(data.length), ringBytes = this.ch.ring.length;
+    return this.append(h, data.length, data);
+  }
+
+  /** Append the close of handle `h`; false if the ring has no room for it now. */
+  postClose(h: number, unread: boolean): boolean {
+    return this.append(h, unread ? CLOSED_UNREAD : CLOSED, undefined);
+  }
+
+  private append(h: number, len: number, data: Uint8Array | undefined): boolean {
+    const size = recordSize(len), ringBytes = this.ch.ring.length;
     const i = this.ch.i32, view = this.ch.ringView;
     let t = this.tail;
     const toEnd = ringBytes - t;
@@ -36,8 +53,8 @@ export class RingWriter {
       t = 0;
     }
     view.setInt32(t, h, true);
-    view.setInt32(t + 4, data.length, true);
-    this.ch.ring.set(data, t + RECORD);
+    view.setInt32(t + 4, len, true);
+    if (data) this.ch.ring.set(data, t + RECORD);
     t += size;
     if (t === ringBytes) t = 0;
     this.tail = t;
@@ -47,21 +64,31 @@ export class RingWriter {
   }
 }
 
+/** What the host does with each record. */
+export interface Posted {
+  send(h: number, data: Uint8Array): Sync<void>;
+  close(h: number, unread: boolean): void;
+}
+
 /**
- * The host's end: hand every record posted so far to `send`, in order (waiting for any that
+ * The host's end: hand every record posted so far to `to`, in order (waiting for any send that
  * returns a promise before the next).
  */
-export function takePosted(ch: Channel, send: (h: number, data: Uint8Array) => Sync<void>): Sync<void> {
+export function takePosted(ch: Channel, to: Posted): Sync<void> {
   const { i32: i, ring, ringView: view } = ch, ringBytes = ring.length;
   for (;;) {
     let head = Atomics.load(i, Slot.HEAD);
     if (head === Atomics.load(i, Slot.TAIL)) return;
     if (ringBytes - head < RECORD || view.getInt32(head, true) === -1) head = 0;
     const h = view.getInt32(head, true), len = view.getInt32(head + 4, true);
-    const data = ring.slice(head + RECORD, head + RECORD + len);
+    const data = len > 0 ? ring.slice(head + RECORD, head + RECORD + len) : undefined;
     head += recordSize(len);
     Atomics.store(i, Slot.HEAD, head === ringBytes ? 0 : head);
-    const r = send(h, data);
-    if (r instanceof Promise) return r.then(() => takePosted(ch, send));
+    if (data === undefined) {
+      to.close(h, len === CLOSED_UNREAD);
+      continue;
+    }
+    const r = to.send(h, data);
+    if (r instanceof Promise) return r.then(() => takePosted(ch, to));
   }
 }

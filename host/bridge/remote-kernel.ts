@@ -3,7 +3,7 @@ import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, ring, Slot, State } 
 import { MAX_POST, RingWriter } from "./post-ring.js";
 import { ReadAhead } from "./read-ahead.js";
 import { PollBits } from "../sockets/api.js";
-import { TcpOp } from "../core/enums.js";
+import { Errno, TcpOp } from "../core/enums.js";
 
 /**
  * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
@@ -51,6 +51,7 @@ export class RemoteKernel implements Kernel {
 
   private call(op: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, len = 0): number {
     const i = this.ch.i32;
+    this.drained = -1;
     i[Slot.OP] = op;
     i[Slot.A0] = a0;
     i[Slot.A1] = a1;
@@ -81,9 +82,23 @@ export class RemoteKernel implements Kernel {
     return r;
   }
 
+  /**
+   * The listener whose accept just took the last queued connection, until the next request: a
+   * non-blocking accept on it right after is EAGAIN without asking (the answer the host would
+   * have given as that accept returned; an event loop's accept loop ends on it).
+   */
+  private drained = -1;
+
   accept(h: number, nonblock: boolean, fd: number): number {
+    if (nonblock && h === this.drained) {
+      this.drained = -1;
+      return -Errno.AGAIN;
+    }
     const r = this.call(Op.ACCEPT, h, nonblock ? 1 : 0, fd);
-    if (r >= 0) this.credit.set(r, this.ch.i32[Slot.A1]!); // a response's first send need not wait
+    if (r >= 0) {
+      this.credit.set(r, this.ch.i32[Slot.A1]!); // a response's first send need not wait
+      if (this.ch.i32[Slot.A2] === 0) this.drained = h;
+    }
     return r;
   }
 
@@ -211,7 +226,10 @@ export class RemoteKernel implements Kernel {
   close(h: number): number {
     this.credit.delete(h);
     // Unread bytes held here are unread data all the same: the host resets the connection.
-    return this.call(Op.CLOSE, h, this.ahead.drop(h) ? 1 : 0);
+    const unread = this.ahead.drop(h);
+    // Posted, after the socket's last sends: the guest's fd was real, so the close cannot fail.
+    if (this.ring.postClose(h, unread)) return 0;
+    return this.call(Op.CLOSE, h, unread ? 1 : 0);
   }
 
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): number[] {

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, HEADER_BYTES, DATA_BYTES, Op, ring, Slot, State } from "./channel.js";
-import { takePosted } from "./post-ring.js";
+import { takePosted, type Posted } from "./post-ring.js";
 import { writeAhead, writeAheadAfterRecv } from "./read-ahead.js";
 import { GuestError, GuestTrap } from "./link.js";
 import { GuestStopped } from "../wasi/context.js";
@@ -96,7 +96,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
     ring(ch.i32); // the host's own serve loop
     await served;
     await worker.terminate();
-    await takePosted(ch, postedSend(ch, kernel)); // what the guest sent before it ended
+    await takePosted(ch, posted(ch, kernel, held)); // what the guest sent (and closed) before it ended
     for (const h of held) kernel.close(h);
     clearInterval(keepAlive); // only now: Deno would end the loop under the awaits above
   }
@@ -107,31 +107,37 @@ const STOP_GRACE_MS = 1000;
 const STOPPED = Symbol("stopped");
 
 /**
- * A posted send, taken from the ring: sent as a blocking send (its credit said there was room;
- * should the limit have shrunk meanwhile, the ring waits). One the socket can no longer take (a
- * reset, a close) is dropped, as the bytes in a reset socket's buffer are, and revokes the
- * guest's credits: its next send is a request, which reports the error.
+ * What the host does with the ring's records. A posted send is sent as a blocking send (its
+ * credit said there was room; should the limit have shrunk meanwhile, the ring waits). One the
+ * socket can no longer take (a reset, a close) is dropped, as the bytes in a reset socket's
+ * buffer are, and revokes the guest's credits: its next send is a request, which reports the
+ * error. A posted close closes the socket (resetting it if bytes read ahead were left unread).
  */
-function postedSend(ch: Channel, kernel: LocalKernel): (h: number, data: Uint8Array) => Sync<void> {
+function posted(ch: Channel, kernel: LocalKernel, held: Set<number>): Posted {
   const revoke = (): void => void Atomics.add(ch.i32, Slot.REVOKED, 1);
-  return (h, data) => {
-    if (kernel.sendRoom(h) < 0) return revoke();
-    const r = kernel.send(h, data, false);
-    if (!(r instanceof Promise)) return r < 0 ? revoke() : undefined;
-    return r.then((n) => (n < 0 ? revoke() : undefined), revoke);
+  return {
+    send(h, data) {
+      if (kernel.sendRoom(h) < 0) return revoke();
+      const r = kernel.send(h, data, false);
+      if (!(r instanceof Promise)) return r < 0 ? revoke() : undefined;
+      return r.then((n) => (n < 0 ? revoke() : undefined), revoke);
+    },
+    close(h, unread) {
+      if (held.delete(h)) kernel.close(h, unread);
+    },
   };
 }
 
 async function serve(ch: Channel, kernel: LocalKernel, held: Set<number>, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
-  const send = postedSend(ch, kernel);
+  const ring = posted(ch, kernel, held);
   while (!stopped()) {
     const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
     if (s === State.CLOSED) return;
     // Everything posted before this state was read goes first: a request never overtakes a send.
-    const posted = takePosted(ch, send);
-    if (posted instanceof Promise) await posted;
+    const taken = takePosted(ch, ring);
+    if (taken instanceof Promise) await taken;
     if (s !== State.REQUEST) {
       // Sleep until a request or a post. A post after the ring was read above rings EVENTS once
       // WAITING is 1, and any ring since `events` was read makes the wait return at once.
@@ -176,9 +182,11 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
   const a0 = i[Slot.A0]!, a1 = i[Slot.A1]!, a2 = i[Slot.A2]!, a3 = i[Slot.A3]!, a4 = i[Slot.A4]!;
   switch (i[Slot.OP]) {
     case Op.ACCEPT:
-      // The answer carries the new connection's send room, as a SEND's does (post-ring.ts).
+      // The answer carries the new connection's send room, as a SEND's does (post-ring.ts), and
+      // how many more wait to be accepted (none: the guest's next non-blocking accept is EAGAIN).
       return after(k.accept(a0, a1 !== 0, a2), (h) => {
         i[Slot.A1] = h >= 0 ? Math.max(0, k.sendRoom(h)) : 0;
+        i[Slot.A2] = k.acceptQueue(a0);
         return h;
       });
     case Op.RECV:

@@ -418,6 +418,11 @@ export class LocalKernel implements Kernel {
     return block(l, attempt);
   }
 
+  /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
+  acceptQueue(h: number): number {
+    return this.sockets.get(h)?.queue.length ?? 0;
+  }
+
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;

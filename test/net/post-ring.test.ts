@@ -13,7 +13,7 @@ function bytes(n: number, seed: number): Uint8Array {
 
 function take(ch: Channel): [number, Uint8Array][] {
   const got: [number, Uint8Array][] = [];
-  const r = takePosted(ch, (h, d) => void got.push([h, d]));
+  const r = takePosted(ch, { send: (h, d) => void got.push([h, d]), close: (h) => void got.push([h, new Uint8Array(0)]) });
   assert.equal(r, undefined, "a synchronous consumer never makes the ring wait");
   return got;
 }
@@ -26,6 +26,18 @@ describe("posted-send ring", () => {
     for (const [h, d] of sent) assert.equal(w.post(h, d), true);
     assert.deepEqual(take(ch), sent.map(([h, d]) => [h, d]));
     assert.deepEqual(take(ch), []);
+  });
+
+  it("a posted close comes after the socket's sends, and says whether bytes were left unread", () => {
+    const ch = new Channel();
+    const w = new RingWriter(ch);
+    assert.equal(w.post(7, bytes(10, 1)), true);
+    assert.equal(w.postClose(7, false), true);
+    assert.equal(w.post(8, bytes(3, 2)), true);
+    assert.equal(w.postClose(8, true), true);
+    const got: string[] = [];
+    takePosted(ch, { send: (h, d) => void got.push(`send ${h} ${d.length}`), close: (h, unread) => void got.push(`close ${h}${unread ? " unread" : ""}`) });
+    assert.deepEqual(got, ["send 7 10", "close 7", "send 8 3", "close 8 unread"]);
   });
 
   it("wraps around the end many times without losing or reordering a byte", () => {
