@@ -76,7 +76,6 @@ export class GuestMemory {
     this.dv.setUint32((ptr >>> 0) + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
   }
 
-
   /** A live view of guest bytes (valid until the next growth). */
   view(ptr: number, len: number): Uint8Array {
     this.check(ptr, len);

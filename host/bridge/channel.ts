@@ -47,6 +47,10 @@ const decoder = new TextDecoder();
 export class Channel {
   readonly i32: Int32Array;
   readonly data: Uint8Array;
+  /** The data area as i32 words (a poll's subscriptions and answers) and as records
+   *  (read-ahead.ts): made once, not on every call. */
+  readonly words: Int32Array;
+  readonly dataView: DataView;
   readonly ring: Uint8Array;
   /** The ring's record headers, read and written through this (post-ring.ts). */
   readonly ringView: DataView;
@@ -54,6 +58,8 @@ export class Channel {
   constructor(readonly sab: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + DATA_BYTES + RING_BYTES)) {
     this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.data = new Uint8Array(sab, HEADER_BYTES, DATA_BYTES);
+    this.words = new Int32Array(sab, HEADER_BYTES, DATA_BYTES / 4);
+    this.dataView = new DataView(sab, HEADER_BYTES, DATA_BYTES);
     this.ring = new Uint8Array(sab, HEADER_BYTES + DATA_BYTES, RING_BYTES);
     this.ringView = new DataView(sab, HEADER_BYTES + DATA_BYTES, RING_BYTES);
   }

@@ -53,8 +53,8 @@ export function writeAhead(ch: Channel, k: LocalKernel, handles: ArrayLike<numbe
  * against node's 64 KiB reads) then pays one round trip for several reads.
  */
 export function writeAheadAfterRecv(ch: Channel, k: LocalKernel, at: number, h: number): number {
-  const next = appendAhead(ch, k, (at + 3) & ~3, 0, h);
-  return next > 0 && next !== ((at + 3) & ~3) ? 1 : 0;
+  const start = (at + 3) & ~3;
+  return appendAhead(ch, k, start, 0, h) > start ? 1 : 0;
 }
 
 /** Append `h`'s waiting bytes at `at` as a record for `index`: the next offset (`at` if it had
@@ -64,9 +64,8 @@ function appendAhead(ch: Channel, k: LocalKernel, at: number, index: number, h: 
   if (room <= 0) return -1;
   const data = k.takeAhead(h, room);
   if (data === undefined) return at;
-  const view = new DataView(ch.sab, ch.data.byteOffset + at, RECORD);
-  view.setInt32(0, index, true);
-  view.setInt32(4, data.length, true);
+  ch.dataView.setInt32(at, index, true);
+  ch.dataView.setInt32(at + 4, data.length, true);
   ch.data.set(data, at + RECORD);
   Atomics.add(ch.i32, Slot.AHEAD, data.length);
   return at + RECORD + ((data.length + 3) & ~3);
@@ -82,9 +81,8 @@ export class ReadAhead {
   fill(handles: ArrayLike<number>, at: number, records: number): void {
     at = (at + 3) & ~3;
     for (let n = 0; n < records; n++) {
-      const view = new DataView(this.ch.sab, this.ch.data.byteOffset + at, RECORD);
-      const h = handles[view.getInt32(0, true)]!;
-      const len = view.getInt32(4, true);
+      const h = handles[this.ch.dataView.getInt32(at, true)]!;
+      const len = this.ch.dataView.getInt32(at + 4, true);
       const data = this.ch.data.slice(at + RECORD, at + RECORD + len);
       at += RECORD + ((len + 3) & ~3);
       const old = this.held.get(h);

@@ -1,5 +1,5 @@
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
-import { Channel, DATA_BYTES, HEADER_BYTES, HOST_BYTES, Op, ring, Slot, State } from "./channel.js";
+import { Channel, DATA_BYTES, HOST_BYTES, Op, ring, Slot, State } from "./channel.js";
 import { MAX_POST, RingWriter } from "./post-ring.js";
 import { ReadAhead } from "./read-ahead.js";
 import { PollBits } from "../sockets/api.js";
@@ -234,13 +234,13 @@ export class RemoteKernel implements Kernel {
 
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): number[] {
     // Sockets with bytes held here are readable now: answered without asking the host.
-    const held: number[] = [];
+    let held: number[] | undefined;
     for (let k = 0; k < handles.length; k++) {
       const n = interests[k]! & PollBits.READ ? this.ahead.size(handles[k]!) : 0;
-      if (n > 0) held.push(k, PollBits.READ, n);
+      if (n > 0) (held ??= []).push(k, PollBits.READ, n);
     }
-    if (held.length > 0) return held;
-    const words = new Int32Array(this.ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
+    if (held) return held;
+    const words = this.ch.words;
     const n = Math.min(handles.length, Math.floor(words.length / 3));
     for (let k = 0; k < n; k++) {
       words[2 * k] = handles[k]!;

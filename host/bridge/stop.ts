@@ -11,6 +11,7 @@
  */
 import type { Kernel } from "../sockets/api.js";
 import { GuestStopped } from "../sockets/stopped.js";
+import { forward } from "../util/forward.js";
 
 /** How many calls a stopped guest may go on making without waiting — it may be exiting. */
 const STOP_GRACE_CALLS = 1000;
@@ -37,12 +38,9 @@ export class StopGate {
     return this.stopped && ++this.callsSinceStop > STOP_GRACE_CALLS;
   }
 
-  /** `fn` (a call that may wait) made to end when the runtime stops. Up to eight parameters
-   *  are passed by name, as guard() does (a rest parameter is an array a call). */
+  /** `fn` (a call that may wait) made to end when the runtime stops. */
   wrap<F extends Fn>(fn: F): F {
-    if (fn.length === 0 || fn.length > 8) return ((...args: never[]) => this.pass(fn(...args))) as F;
-    const f = fn as unknown as (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) => unknown;
-    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, g: unknown, h: unknown, i: unknown) => this.pass(f(a, b, c, d, e, g, h, i))) as unknown as F;
+    return forward(fn, (r: unknown) => this.pass(r));
   }
 
   /** The answer of a call that may wait, passed through the gate. */

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
-import { Channel, HEADER_BYTES, DATA_BYTES, Op, ring, Slot, State } from "./channel.js";
+import { Channel, Op, ring, Slot, State } from "./channel.js";
 import { takePosted, type Posted } from "./post-ring.js";
 import { writeAhead, writeAheadAfterRecv } from "./read-ahead.js";
 import { GuestError, GuestTrap } from "./link.js";
@@ -209,7 +209,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
     case Op.CLOSE:
       return k.close(a0, a1 !== 0);
     case Op.POLL: {
-      const words = new Int32Array(ch.sab, HEADER_BYTES, Math.floor(DATA_BYTES / 4));
+      const words = ch.words;
       const handles: number[] = [], interests: number[] = [];
       for (let n = 0; n < a0; n++) {
         handles.push(words[2 * n]!);

@@ -122,10 +122,11 @@ const EAGER_ADDRESSES = "Bun" in globalThis;
 const OWNER = Symbol("wasock.stream");
 type Owned = net.Socket & { [OWNER]: NodeStream };
 const owner = (s: net.Socket): NodeStream => (s as Owned)[OWNER];
-function onEnd(this: net.Socket): void { owner(this).ended(); }
-function onDrain(this: net.Socket): void { owner(this).drained(); }
-function onError(this: net.Socket, err: NodeJS.ErrnoException): void { owner(this).failed(err); }
-function onClose(this: net.Socket): void { owner(this).closed(); }
+// The socket layer's callbacks are called as the stream's methods (NetStream).
+function onEnd(this: net.Socket): void { owner(this).onEnd(); }
+function onDrain(this: net.Socket): void { owner(this).onDrain(); }
+function onError(this: net.Socket, err: NodeJS.ErrnoException): void { owner(this).onError(err.code ?? "EIO"); }
+function onClose(this: net.Socket): void { owner(this).onClose(); }
 function onData(this: net.Socket, chunk: Buffer): void { owner(this).received(chunk); }
 const socketDestroy = net.Socket.prototype._destroy as typeof net.Socket.prototype._destroy | undefined;
 function destroyReadingAddresses(this: net.Socket, err: Error | null, cb: (err?: Error | null) => void): void {
@@ -165,19 +166,7 @@ class NodeStream implements NetStream {
     socket.on("close", onClose);
   }
 
-  /** Called by the socket's listeners. */
-  ended(): void {
-    this.onEnd();
-  }
-  drained(): void {
-    this.onDrain();
-  }
-  failed(err: NodeJS.ErrnoException): void {
-    this.onError(err.code ?? "EIO");
-  }
-  closed(): void {
-    this.onClose();
-  }
+  /** Called by the socket's "data" listener. */
   received(chunk: Buffer): void {
     this.dataSink(chunk);
   }

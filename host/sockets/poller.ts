@@ -53,9 +53,8 @@ export class Poller {
     if (now.length > 0 || timeoutMs === 0) return now;
     return new Promise((resolve) => {
       let cancel: (() => void) | undefined;
-      const pollers = this.waiting;
       const finish = (r: number[]): void => {
-        pollers.delete(wake);
+        this.waiting.delete(wake);
         cancel?.();
         resolve(r);
       };
@@ -63,7 +62,7 @@ export class Poller {
         const r = check();
         if (r.length > 0) finish(r);
       };
-      pollers.add(wake);
+      this.waiting.add(wake);
       if (timeoutMs > 0) cancel = timeout(() => finish([]), timeoutMs);
     });
   }

@@ -1,4 +1,5 @@
 import type { Core } from "../core/core.js";
+import { forward } from "../util/forward.js";
 import { Errno } from "../core/enums.js";
 import { GuestMemory, MemoryFault } from "../memory.js";
 import type { Kernel } from "../sockets/kernel.js";
@@ -69,28 +70,10 @@ function onError(e: unknown): number {
 
 /**
  * The import boundary: a guest memory fault becomes EFAULT (before any side effect, since
- * implementations check out-pointers first); anything else unwinds. Imports declaring one to
- * eight parameters (all the hot ones) pass them by name: a rest parameter would allocate an
- * array on every call.
+ * implementations check out-pointers first); anything else unwinds.
  */
 export function guard<F extends Impl>(fn: F): F {
-  if (fn.length === 0 || fn.length > 8) { // a rest parameter's length is 0
-    return ((...args: never[]) => {
-      try {
-        return settle(fn(...args));
-      } catch (e) {
-        return onError(e);
-      }
-    }) as F;
-  }
-  const f = fn as unknown as (a: number, b: number, c: number, d: number, e: number, g: number, h: number, i: number) => Sync<number>;
-  return ((a: number, b: number, c: number, d: number, e: number, g: number, h: number, i: number) => {
-    try {
-      return settle(f(a, b, c, d, e, g, h, i));
-    } catch (err) {
-      return onError(err);
-    }
-  }) as unknown as F;
+  return forward(fn, settle, onError);
 }
 
 function settle(r: Sync<number>): Sync<number> {
