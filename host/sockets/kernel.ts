@@ -1,315 +1,38 @@
-import { Core, stepErrno, stepWord } from "../core/core.js";
-import { Abi, Errno, P2AddrUse, SockKind, SockOpt, TcpOp, TcpState, UdpOp, Word } from "../core/enums.js";
+import { Abi, Errno, P2AddrUse, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
-import { attachUdp, udpConnectOs, udpRecvFrom, udpSendTo } from "./udp.js";
-import { applyOptions } from "./live-options.js";
-import { Poller } from "./poller.js";
-import { bytesToIp, ipToBytes, isUnspecifiedHost } from "../ip.js";
+import { udpRecvFrom, udpSendTo } from "./udp.js";
+import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
-import { NO_SOCKETS, TcpSocket } from "./tcp-socket.js";
-import { socketRow, type SocketRow } from "./table.js";
+import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
-import { SocketType, type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
+import { type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 import { timeout } from "../util/timer.js";
-import { DEFAULT_LIMITS, ReceiveBudget, type Limits } from "./limits.js";
+import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { GuestStopped } from "./stopped.js";
 import { recvNow, sendNow } from "./stream-io.js";
+import { SocketSetup } from "./setup.js";
 
-
-/** The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. */
-export class LocalKernel implements Kernel {
-  readonly core = Core.load();
-  private readonly sockets = new Map<number, TcpSocket>();
-  private nextHandle = 1;
+/**
+ * The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. This
+ * file holds the data calls, closing, waiting and stopping; making and joining sockets is
+ * setup.ts, the socket table itself socket-set.ts.
+ */
+export class LocalKernel extends SocketSetup implements Kernel {
   private readonly stdinState = new StdinReader();
 
-  /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
-  access: AccessCheck = () => Errno.ACCES;
-  /** Asked before a wasi:sockets component creates a socket: 0 when any listen or connect rule
-   *  exists (wasmtime's tcp/udp switch), else EACCES. */
-  socketAccess: (type: number) => number = () => Errno.ACCES;
-  /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
-  resolveAccess: (name: string) => number = () => Errno.ACCES;
-
-  /** Unread bytes of all this guest's sockets together. */
-  private readonly budget: ReceiveBudget;
-
   constructor(
-    readonly backend: NetBackend,
-    readonly somaxconn: number,
+    backend: NetBackend,
+    somaxconn: number,
     private readonly stdio: StdioOptions = {},
-    readonly abi: number = Abi.LINUX,
-    readonly limits: Limits = DEFAULT_LIMITS,
+    abi: number = Abi.LINUX,
+    limits: Limits = DEFAULT_LIMITS,
   ) {
+    super(backend, somaxconn, abi, limits);
     this.stdinState.source = stdio.stdin;
-    this.budget = new ReceiveBudget(limits.totalReceive);
-  }
-
-  /** A socket under this guest's limits. */
-  private newSocket(): TcpSocket {
-    const s = new TcpSocket();
-    s.rxLimit = this.limits.receiveBuffer;
-    s.txLimit = this.limits.sendBuffer;
-    s.dgramLimit = this.limits.datagramQueue;
-    s.budget = this.budget;
-    return s;
-  }
-
-  private readonly poller = new Poller((h) => this.sockets.get(h));
-
-  private register(s: TcpSocket): number {
-    s.activity = this.poller.onActivity;
-    s.handle = this.nextHandle++;
-    this.sockets.set(s.handle, s);
-    return s.handle;
-  }
-
-  /**
-   * Step the core's state machine (udp_step for datagram sockets, tcp_step otherwise) and store
-   * the word it returns (on an error that is the old word, except where the core says the error
-   * itself changes state). Returns errno (0 = ok).
-   */
-  private step(s: TcpSocket, op: number): number {
-    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
-    const e = stepErrno(r);
-    s.word = stepWord(r);
-    return e;
-  }
-
-  /** Pre-open a listener (the CLI's --listen). Rejects with the backend's error. */
-  async preopen(host: string, port: number, backlog: number, fd = -1): Promise<number> {
-    const s = this.newSocket();
-    const effective = this.core.backlogEffective(backlog, this.somaxconn);
-    const listener = await this.backend.listen({ host, port, backlog: Math.max(effective, 1) });
-    let e = this.step(s, TcpOp.BIND);
-    if (e === 0) e = this.step(s, TcpOp.LISTEN);
-    if (e !== 0) throw new Error(`core refused listen: ${this.core.errnoName(e)}`);
-    s.listener = listener;
-    s.local = listener.local;
-    s.backlog = effective;
-    s.fd = fd;
-    listener.onConnection = (stream) => this.admit(s, stream);
-    return this.register(s);
-  }
-
-  open(family: 4 | 6, type: number, abi: number = this.abi): number {
-    if (abi === Abi.P2) {
-      const denied = this.socketAccess(type);
-      if (denied !== 0) return -denied;
-    }
-    const s = this.newSocket();
-    s.abi = abi;
-    s.family = family;
-    s.dgram = type === SocketType.DGRAM;
-    return this.register(s);
-  }
-
-  bind(h: number, addr: Addr): Sync<number> {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    const before = s.word;
-    const e = this.step(s, TcpOp.BIND);
-    if (e !== 0) return -e;
-    const bad = this.p2Address(s, addr, P2AddrUse.BIND);
-    if (bad !== 0) {
-      s.word = before;
-      return -bad;
-    }
-    // A chosen port needs a listen rule: a UDP socket bound to one receives from anyone (a
-    // listener in all but name), and binding a TCP one probes the host (EADDRINUSE tells a guest
-    // with no rules which local ports are taken). Port 0 is what a send or connect picks anyway.
-    const denied = addr.port !== 0 ? this.access("listen", addr) : 0;
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
-    for (const o of this.sockets.values())
-      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) {
-        s.word = before;
-        return -Errno.ADDRINUSE;
-      }
-    s.requestedPort = addr.port;
-    const failed = (err: unknown): number => {
-      if (!s.p2) s.word = before; // wasi:sockets: finish-bind's FINISH_FAIL unbinds
-      return -this.core.errnoFromError(err);
-    };
-    const io = s.dgram
-      ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
-          if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
-          attachUdp(s, udp);
-          this.applyOptions(s);
-          return 0;
-        }, failed)
-      : this.backend.probeBind(addr.host, addr.port).then((port) => {
-          s.local = { host: addr.host, port, family: addr.family };
-          return 0;
-        }, failed);
-    return s.p2 ? this.inProgress(s, io) : io;
-  }
-
-  /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
-  private p2Address(s: TcpSocket, addr: Addr, use: number): number {
-    if (!s.p2) return 0;
-    const bytes = ipToBytes(addr.host);
-    return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
-  }
-
-  /** wasi:sockets: a start-* answers at once; its I/O's outcome waits in opResult for finish-*. */
-  private inProgress(s: TcpSocket, io: Promise<number>): number {
-    s.opResult = undefined;
-    void io.then((r) => {
-      s.opResult = -r;
-      s.notify();
-    });
-    return 0;
-  }
-
-  finish(h: number, op: number): number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
-    if (stepErrno(r) !== 0) return -stepErrno(r);
-    const result = s.opResult;
-    if (result === undefined) return -Errno.AGAIN;
-    s.opResult = undefined;
-    if (result !== 0) {
-      this.step(s, TcpOp.FINISH_FAIL);
-      return -result;
-    }
-    s.word = stepWord(r);
-    return 0;
-  }
-
-  listen(h: number, backlog: number): Sync<number> {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const before = s.word;
-    const e = this.step(s, TcpOp.LISTEN);
-    if (e !== 0) return -e;
-    // wasi:sockets sets the backlog as an option (set-listen-backlog-size) before listening.
-    if (s.p2) backlog = s.options.get(SockOpt.LISTEN_BACKLOG) ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.LISTEN_BACKLOG);
-    const effective = this.core.backlogEffective(backlog, this.somaxconn);
-    if (s.listener) {
-      s.backlog = effective; // listen() again: Linux only updates the backlog
-      return 0;
-    }
-    // Linux auto-binds an unbound socket to the wildcard address and an ephemeral port.
-    const local = s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
-    const denied = this.access("listen", { ...local, port: s.local ? s.requestedPort : 0 });
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
-    const io = this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
-      (listener) => {
-        if (s.state === TcpState.CLOSED) return void listener.close(), -Errno.BADF;
-        s.listener = listener;
-        s.local = listener.local;
-        s.backlog = effective;
-        listener.onConnection = (stream) => this.admit(s, stream);
-        return 0;
-      },
-      (err: unknown) => {
-        if (!s.p2) s.word = before; // wasi:sockets: finish-listen's FINISH_FAIL closes
-        return -this.core.errnoFromError(err);
-      },
-    );
-    return s.p2 ? this.inProgress(s, io) : io;
-  }
-
-  connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    if (s.dgram) {
-      // UDP connect only sets the default peer (and the only peer datagrams are taken from).
-      const before = s.word;
-      const e = this.step(s, TcpOp.CONNECT);
-      if (e !== 0) return -e;
-      const denied = this.p2Address(s, addr, P2AddrUse.REMOTE) || this.access("connect", addr);
-      if (denied !== 0) {
-        s.word = before;
-        return -denied;
-      }
-      s.remote = addr;
-      if (s.p2) udpConnectOs(s, addr);
-      return 0;
-    }
-    const before = s.word;
-    const e = this.step(s, TcpOp.CONNECT);
-    if (e !== 0) return -e;
-    const bad = this.p2Address(s, addr, P2AddrUse.REMOTE);
-    if (bad !== 0) {
-      s.word = before; // wasmtime validates before the state moves: the socket stays usable
-      return -bad;
-    }
-    const denied = this.access("connect", addr);
-    if (denied !== 0) {
-      this.step(s, TcpOp.CONNECT_FAIL); // P2: a failed start-connect closes the socket
-      return -denied;
-    }
-    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING.
-    const done = this.backend.connect({ host: addr.host, port: addr.port, localHost: s.local?.host, localPort: s.local?.port }).then(
-      (stream) => {
-        if (s.state !== TcpState.CONNECTING) {
-          stream.reset(); // closed while connecting
-          return -Errno.BADF;
-        }
-        if (s.p2) s.opResult = 0;
-        else this.step(s, TcpOp.CONNECT_OK);
-        s.attach(stream);
-        this.applyOptions(s);
-        s.notify();
-        return 0;
-      },
-      (err: unknown) => {
-        const errno = this.core.errnoFromError(err);
-        if (s.p2) s.opResult = errno;
-        else if (s.state === TcpState.CONNECTING) this.step(s, TcpOp.CONNECT_FAIL);
-        if (nonblock) s.soError = errno;
-        s.notify();
-        return -errno;
-      },
-    );
-    if (s.p2) {
-      s.opResult = undefined;
-      return 0;
-    }
-    return nonblock ? -Errno.INPROGRESS : done;
-  }
-
-  disconnect(h: number): number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const e = this.step(s, UdpOp.DISCONNECT);
-    if (e !== 0) return -e;
-    s.remote = undefined;
-    if (s.udp) {
-      s.udp.disconnect();
-      s.local = s.udp.localNow();
-    }
-    return 0;
-  }
-
-  localAddr(h: number): Addr | number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const e = this.core.tcpStep(s.abi, s.word, TcpOp.LOCAL_ADDR);
-    if (stepErrno(e) !== 0) return -stepErrno(e);
-    return s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
-  }
-
-  peerAddr(h: number): Addr | number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const e = this.core.tcpStep(s.abi, s.word, TcpOp.PEER_ADDR);
-    if (stepErrno(e) !== 0) return -stepErrno(e);
-    return s.remote ?? -Errno.NOTCONN;
   }
 
   sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number> {
@@ -340,87 +63,6 @@ export class LocalKernel implements Kernel {
       (hosts) => hosts.slice(0, this.limits.dnsAnswers).map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
       (err: unknown) => -this.core.errnoFromError(err),
     );
-  }
-
-  /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
-  private kind(s: TcpSocket): number {
-    const k = s.dgram ? SockKind.UDP : s.listener ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
-    return s.family === 6 ? k | SockKind.INET6 : k;
-  }
-
-  /** `opt` is a SockOpt (WASIX may carry its OptClass bits): the value, or -errno. */
-  getOption(h: number, opt: number): number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const kind = this.kind(s);
-    const e = this.core.optionGet(s.abi, kind, s.word, opt);
-    if (e !== 0) return -e;
-    const id = opt & 0xff;
-    if (id === SockOpt.ERROR) {
-      const pending = s.soError;
-      s.soError = 0;
-      return pending;
-    }
-    if (id === SockOpt.ACCEPTCONN) return s.listener ? 1 : 0;
-    return s.options.get(id) ?? this.core.optionDefault(s.abi, kind, id);
-  }
-
-  /** Validate and clamp through the core; store what a get will read back. 0 or -errno. */
-  setOption(h: number, opt: number, value: number): number {
-    const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
-    if (v < 0) return v;
-    s.setOption(opt & 0xff, v);
-    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
-    this.applyOptions(s);
-    return 0;
-  }
-
-  private applyOptions(s: TcpSocket): void {
-    applyOptions(s, () => this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
-  }
-
-  /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
-  private admit(l: TcpSocket, stream: import("../net/backend.js").NetStream): void {
-    const open = l.state === TcpState.LISTENING || l.state === TcpState.LISTEN_IN_PROGRESS; // the OS listens from start-listen on
-    if (!open || !this.core.acceptAdmit(l.queue.length, l.backlog)) {
-      l.refused++;
-      stream.reset();
-      return;
-    }
-    const s = this.newSocket();
-    s.abi = l.abi;
-    s.family = l.local?.family ?? 4; // a connection has its listener's family
-    s.word = TcpState.CONNECTED;
-    s.attach(stream);
-    if (l.queue === NO_SOCKETS) l.queue = [];
-    l.queue.push(s);
-    l.notify();
-  }
-
-  accept(h: number, nonblock: boolean, fd: number): Sync<number> {
-    const l = this.sockets.get(h);
-    if (!l) return -Errno.BADF;
-    const e = this.step(l, TcpOp.ACCEPT);
-    if (e !== 0) return -e;
-    const attempt = (): number | undefined => {
-      if (l.state !== TcpState.LISTENING) return -Errno.BADF;
-      const s = l.queue.length > 0 ? l.queue.shift() : undefined; // (never shift the shared empty one)
-      if (s !== undefined) {
-        s.fd = fd;
-        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
-        this.applyOptions(s);
-        return this.register(s);
-      }
-      return nonblock ? -Errno.AGAIN : undefined;
-    };
-    return block(l, attempt);
-  }
-
-  /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
-  acceptQueue(h: number): number {
-    return this.sockets.get(h)?.queue.length ?? 0;
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
@@ -559,12 +201,6 @@ export class LocalKernel implements Kernel {
     return this.stdinState.read(max);
   }
 
-  /** The live socket table, like `netstat -ntp`. */
-  table(): SocketRow[] {
-    // Connections still in an accept queue are listed too (fd -1), as netstat lists them.
-    return [...this.sockets.values()].flatMap((s) => [socketRow(s), ...s.queue.map(socketRow)]);
-  }
-
   private readonly stopWatchers = new Set<() => void>();
   private isStopped = false;
 
@@ -587,11 +223,4 @@ export class LocalKernel implements Kernel {
     for (const fn of [...this.stopWatchers]) fn();
     this.stopWatchers.clear();
   }
-}
-
-
-
-
-function sameHost(a: string, b: string): boolean {
-  return a === b || isUnspecifiedHost(a) || isUnspecifiedHost(b);
 }

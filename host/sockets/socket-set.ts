@@ -1,0 +1,132 @@
+import { Core, stepErrno, stepWord } from "../core/core.js";
+import { Errno, SockKind, SockOpt, TcpOp, TcpState } from "../core/enums.js";
+import type { NetBackend } from "../net/backend.js";
+import { applyOptions } from "./live-options.js";
+import { Poller } from "./poller.js";
+import { TcpSocket } from "./tcp-socket.js";
+import { socketRow, type SocketRow } from "./table.js";
+import type { AccessCheck, Addr } from "./api.js";
+import { ReceiveBudget, type Limits } from "./limits.js";
+
+/**
+ * A guest's sockets, by handle: each made under the guest's limits, every transition of one
+ * stepped through core.wasm, its options kept as the core validated them, and its addresses
+ * read as the core allows. The kernel's calls build on this (setup.ts, kernel.ts).
+ */
+export abstract class SocketSet {
+  readonly core = Core.load();
+  protected readonly sockets = new Map<number, TcpSocket>();
+  private nextHandle = 1;
+
+  /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
+  access: AccessCheck = () => Errno.ACCES;
+  /** Asked before a wasi:sockets component creates a socket: 0 when any listen or connect rule
+   *  exists (wasmtime's tcp/udp switch), else EACCES. */
+  socketAccess: (type: number) => number = () => Errno.ACCES;
+  /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
+  resolveAccess: (name: string) => number = () => Errno.ACCES;
+
+  /** Unread bytes of all this guest's sockets together. */
+  private readonly budget: ReceiveBudget;
+
+  constructor(
+    readonly backend: NetBackend,
+    readonly somaxconn: number,
+    readonly abi: number,
+    readonly limits: Limits,
+  ) {
+    this.budget = new ReceiveBudget(limits.totalReceive);
+  }
+
+  /** A socket under this guest's limits. */
+  protected newSocket(): TcpSocket {
+    const s = new TcpSocket();
+    s.rxLimit = this.limits.receiveBuffer;
+    s.txLimit = this.limits.sendBuffer;
+    s.dgramLimit = this.limits.datagramQueue;
+    s.budget = this.budget;
+    return s;
+  }
+
+  protected readonly poller = new Poller((h) => this.sockets.get(h));
+
+  protected register(s: TcpSocket): number {
+    s.activity = this.poller.onActivity;
+    s.handle = this.nextHandle++;
+    this.sockets.set(s.handle, s);
+    return s.handle;
+  }
+
+  /**
+   * Step the core's state machine (udp_step for datagram sockets, tcp_step otherwise) and store
+   * the word it returns (on an error that is the old word, except where the core says the error
+   * itself changes state). Returns errno (0 = ok).
+   */
+  protected step(s: TcpSocket, op: number): number {
+    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
+    const e = stepErrno(r);
+    s.word = stepWord(r);
+    return e;
+  }
+
+  localAddr(h: number): Addr | number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const e = this.core.tcpStep(s.abi, s.word, TcpOp.LOCAL_ADDR);
+    if (stepErrno(e) !== 0) return -stepErrno(e);
+    return s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
+  }
+
+  peerAddr(h: number): Addr | number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const e = this.core.tcpStep(s.abi, s.word, TcpOp.PEER_ADDR);
+    if (stepErrno(e) !== 0) return -stepErrno(e);
+    return s.remote ?? -Errno.NOTCONN;
+  }
+
+  /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
+  protected kind(s: TcpSocket): number {
+    const k = s.dgram ? SockKind.UDP : s.listener ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
+    return s.family === 6 ? k | SockKind.INET6 : k;
+  }
+
+  /** `opt` is a SockOpt (WASIX may carry its OptClass bits): the value, or -errno. */
+  getOption(h: number, opt: number): number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const kind = this.kind(s);
+    const e = this.core.optionGet(s.abi, kind, s.word, opt);
+    if (e !== 0) return -e;
+    const id = opt & 0xff;
+    if (id === SockOpt.ERROR) {
+      const pending = s.soError;
+      s.soError = 0;
+      return pending;
+    }
+    if (id === SockOpt.ACCEPTCONN) return s.listener ? 1 : 0;
+    return s.options.get(id) ?? this.core.optionDefault(s.abi, kind, id);
+  }
+
+  /** Validate and clamp through the core; store what a get will read back. 0 or -errno. */
+  setOption(h: number, opt: number, value: number): number {
+    const s = this.sockets.get(h);
+    if (!s) return -Errno.BADF;
+    const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
+    if (v < 0) return v;
+    s.setOption(opt & 0xff, v);
+    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
+    this.applyOptions(s);
+    return 0;
+  }
+
+  protected applyOptions(s: TcpSocket): void {
+    applyOptions(s, () => this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
+  }
+
+  /** The live socket table, like `netstat -ntp`. */
+  table(): SocketRow[] {
+    // Connections still in an accept queue are listed too (fd -1), as netstat lists them.
+    return [...this.sockets.values()].flatMap((s) => [socketRow(s), ...s.queue.map(socketRow)]);
+  }
+}
