@@ -4,6 +4,8 @@ import { LocalKernel, type StdioOptions } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
 import { GuestContext, ProcExit } from "./wasi/context.js";
 import { hasJspi, runJspi } from "./bridge/jspi.js";
+import { FUEL } from "./bridge/turns.js";
+import { withYieldPoints } from "./wasm/preempt.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
@@ -158,15 +160,19 @@ export class Runtime {
     const instances = this.options.instances ?? 1;
     if (!Number.isInteger(instances) || instances < 1 || instances > MAX_INSTANCES) throw new GuestError(`instances: expected a whole number from 1 to ${MAX_INSTANCES}, not ${instances}`);
     if (component && instances > 1) throw new GuestError("instances: a component opens its own sockets (wasi:sockets has no pre-opened listeners to share); run one");
-    const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(module);
+    const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
+    if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
+    if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");
+    // A guest is given yield points: on the host's thread they give the event loop its turn
+    // (bridge/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
+    // rewritten, and runs as it is.
+    const code = bytes !== undefined && !component ? (withYieldPoints(bytes, FUEL) ?? bytes) : bytes;
+    const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(code as Uint8Array<ArrayBuffer>); // bytes may be a view of a shared buffer: compile copies
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
     const env = envList(this.options.env);
     if (listening.length > 0 && !env.some((e) => e.startsWith("LISTEN_FDS="))) env.push(`LISTEN_FDS=${listening.length}`);
-    const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
-    if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
-    if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");
     try {
       if (component) {
         if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");

@@ -23,9 +23,13 @@ export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
  * The ring's: TAIL (guest-written) and HEAD (host-written) byte offsets into it. REVOKED, bumped
  * by the host when a posted send failed: the guest then drops every credit it holds, and its
  * next call on the socket reports the error. AHEAD: bytes read ahead that the guest holds
- * (read-ahead.ts).
+ * (read-ahead.ts). STOPPED: set by the host when a stopped guest's grace is over; the guest's
+ * yield points unwind it then, even in a loop that never calls (yield-points.ts).
  */
-export const Slot = { STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9, TAIL: 10, HEAD: 11, WAITING: 12, REVOKED: 13, EVENTS: 14, AHEAD: 15 } as const;
+export const Slot = {
+  STATE: 0, OP: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, RESULT: 8, LEN: 9, TAIL: 10, HEAD: 11, WAITING: 12, REVOKED: 13,
+  EVENTS: 14, AHEAD: 15, STOPPED: 16,
+} as const;
 
 /** Wake the host: a request, a post it may be sleeping through, or the channel's close. */
 export function ring(i32: Int32Array): void {
@@ -33,7 +37,7 @@ export function ring(i32: Int32Array): void {
   Atomics.notify(i32, Slot.EVENTS);
 }
 
-export const HEADER_BYTES = 64;
+export const HEADER_BYTES = 128;
 /** Room kept at the end of the data area for an address's text (SEND_TO, RECV_FROM). */
 export const HOST_BYTES = 64;
 /** Largest payload of one call; bigger sends are split, bigger receives are capped. */

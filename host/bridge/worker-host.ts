@@ -78,7 +78,10 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
       worker.once("exit", (code) => resolve({ type: "host-error", message: `guest worker ended without a report (exit ${code})` }));
       // Stopped: the guest may still end on its own, on the answers its closed sockets gave;
       // a wait it begins after that, or a guest still running a moment later, is terminated.
-      stoppedWait = () => resolve({ type: "stopped" });
+      stoppedWait = () => {
+        Atomics.store(ch.i32, Slot.STOPPED, 1); // its next yield point unwinds it, if it loops
+        resolve({ type: "stopped" });
+      };
       forgetStop = kernel.onStop(() => setTimeout(stoppedWait, STOP_GRACE_MS));
     });
     switch (report.type) {

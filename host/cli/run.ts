@@ -46,7 +46,7 @@ function fail(message: string, code = 1): number {
 }
 
 /** Load and validate the module: one clear line for a missing, unreadable or non-WASM file. */
-function load(path: string): WebAssembly.Module | Uint8Array | string {
+function load(path: string): Uint8Array | string {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -59,14 +59,17 @@ function load(path: string): WebAssembly.Module | Uint8Array | string {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
     return `${path}: not a WebAssembly file (no \\0asm header)`;
   if (isComponent(bytes)) return bytes; // transpiled (and validated) by jco when it runs
-  let module: WebAssembly.Module;
-  try {
-    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  } catch (e) {
-    return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
+  // Checked here, so a bad module is one line before any listener opens; run() compiles the
+  // bytes itself (on JSPI, with yield points added: bridge/turns.ts).
+  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
+    try {
+      new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
+    }
   }
-  const mismatch = importTypeMismatch(bytes); // the Module run() gets has no bytes to check
-  return mismatch === undefined ? module : `${path}: ${mismatch}`;
+  const mismatch = importTypeMismatch(bytes);
+  return mismatch === undefined ? bytes : `${path}: ${mismatch}`;
 }
 
 /**
@@ -139,7 +142,11 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     throw e;
   }
 
+  // A signal's exit code wins over the guest's, as a native process killed by a signal
+  // reports the signal even if it was about to exit.
+  let signalled: number | undefined;
   const stop = (signal: NodeJS.Signals, code: number): void => {
+    signalled = code;
     process.stderr.write(`wasock: ${signal}, closing sockets\n`);
     rt.stop();
     void rt.drain(1000).then(() => process.exit(code));
@@ -150,7 +157,8 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   try {
     const { exitCode } = await rt.run(module);
     await rt.drain(); // what the guest sent before it exited reaches its clients
-    return exitCode;
+    await new Promise((r) => setTimeout(r, 0)); // a turn with an I/O pass: a signal already here is handled
+    return signalled ?? exitCode;
   } catch (e) {
     if (e instanceof GuestTrap) return fail(`guest trapped: ${e.message}`, TRAP_EXIT);
     if (e instanceof GuestError) return fail(`${path}: ${e.message}`);

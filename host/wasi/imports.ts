@@ -9,7 +9,12 @@ type Module = Record<string, (...a: never[]) => unknown>;
  * Every import module wasock offers a guest, by module name, with the names of the imports
  * that may wait (the JSPI bridge makes those suspending). One place to add an ABI.
  */
-export function guestImports(ctx: GuestContext): { modules: Record<string, Module>; blocking: Record<string, readonly string[]> } {
+export function guestImports(ctx: GuestContext): {
+  modules: Record<string, Module>;
+  blocking: Record<string, readonly string[]>;
+  /** Ends the guest when its runtime stops (undefined for a kernel that cannot be stopped). */
+  gate: StopGate | undefined;
+} {
   const base = preview1(ctx);
   const modules: Record<string, Module> = { wasi_snapshot_preview1: base, wasix_32v1: wasix(ctx, base) };
   const blocking = { wasi_snapshot_preview1: BLOCKING_IMPORTS, wasix_32v1: WASIX_BLOCKING_IMPORTS };
@@ -20,5 +25,5 @@ export function guestImports(ctx: GuestContext): { modules: Record<string, Modul
       for (const b of names) if (m[b]) m[b] = gate.wrap(m[b]);
     }
   }
-  return { modules, blocking };
+  return { modules, blocking, gate };
 }
