@@ -6,7 +6,7 @@
  * byte or connection would arrive (not even its own client's), no signal handler, timer or
  * `stop()` would run. With turns it spins as it would on Linux, but it is served.
  *
- * Two places give the turn, and both ask `due()`:
+ * Three places give the turn, and all ask `due()` (a component's wasi:io/poll is the third):
  *  - a call that may wait (the `Suspending` imports): when the slice is over it answers after a
  *    turn, with what the turn brought (`fair`); it looks at the clock once every CHECK_EVERY calls;
  *  - a yield point the module was given at every loop top and tail call (wasm/preempt.ts), reached
@@ -27,7 +27,8 @@ export const FUEL = 10_000;
 
 type Eight = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => unknown;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** A promise of the event loop's next turn (after its I/O pass). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Turns {
   /** The thread's one instance. */

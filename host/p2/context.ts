@@ -11,8 +11,6 @@ import { StopGate } from "../bridge/stop.js";
 
 export class P2Context {
   readonly core = Core.load();
-  /** When a guest on this thread last let the event loop run (performance.now()). */
-  lastYield = 0;
 
   /** Ends a guest on this thread when the runtime stops (bridge/stop.ts); none across the worker bridge. */
   readonly gate: StopGate | undefined;

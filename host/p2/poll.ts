@@ -8,6 +8,7 @@
 import { PollBits } from "../sockets/api.js";
 import { after, chain, type Sync } from "../util/sync.js";
 import { monotonicNow, type P2Context } from "./context.js";
+import { nextTurn, Turns } from "../bridge/turns.js";
 
 const enum Kind { READY, SOCKET, DEADLINE, PENDING }
 
@@ -101,7 +102,6 @@ export class Pollable {
       return Promise.race([...waits, ...(slept ? [slept] : [])]).then(again);
     }
     const polled = ctx.kernel.poll(handles, interests, timeoutMs);
-    if (polled instanceof Promise) ctx.lastYield = performance.now();
     const collect = (got: number[]): Sync<number[]> => {
       for (let k = 0; k < got.length; k += 3) ready.push(where[got[k]!]!);
       if (ready.length > 0) return ready.sort((a, b) => a - b);
@@ -112,15 +112,12 @@ export class Pollable {
   }
 }
 
-/** A guest on this thread that polls without ever waiting still lets the event loop run this often (ms). */
-const YIELD_EVERY_MS = 1;
-
 const toIndices = (r: number[]): Uint32Array => Uint32Array.from(r);
 
 /**
  * wasi:io/poll#poll: the indices of the pollables that are ready, waiting until one is. On this
  * thread, a poll that is always ready at once (a zero timeout beside a socket) would keep the
- * event loop from ever delivering the socket's data: such polls yield a turn now and then.
+ * event loop from ever delivering the socket's data: such polls give the event loop its turn once the guest has held the thread for 1 ms (bridge/turns.ts).
  */
 export function poll(list: Pollable[]): Sync<Uint32Array> {
   if (list.length === 0) throw new Error("wasi:io/poll: poll of an empty list");
@@ -130,13 +127,8 @@ export function poll(list: Pollable[]): Sync<Uint32Array> {
 
 function pollOnce(list: Pollable[], ctx: P2Context): Sync<Uint32Array> {
   const r = Pollable.wait(list, ctx);
-  if (r instanceof Promise || !ctx.inProcess) return after(r, toIndices);
-  const now = performance.now();
-  if (now - ctx.lastYield < YIELD_EVERY_MS) return toIndices(r);
-  return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-    ctx.lastYield = performance.now();
-    return after(Pollable.wait(list, ctx), toIndices);
-  });
+  if (r instanceof Promise || !ctx.inProcess || !Turns.thread.due()) return after(r, toIndices);
+  return nextTurn().then(() => after(Pollable.wait(list, ctx), toIndices));
 }
 
 export { PollBits };
