@@ -5,13 +5,15 @@
  *
  *   node dist/bench/run.js [--quick] [--only http,latency,...] [--rounds N] [--seconds S]
  *                          [--spin] [--mib M] [--idle N] [--launches K] [--out FILE.json]
- *                          [--peers ID,...]
+ *                          [--peers ID,...] [--base DIR]
  *
  * Workloads: http, latency, accept, bulk, idle, startup, clients, calls (bench/workloads/). --quick: one round
  * of short runs (a smoke test). A full run (no --quick, no --only) writes bench/results.json and
  * bench/results.svg; otherwise the output goes to the temp dir unless --out says where.
  * --peers keeps only the peers with those ids (e.g. node26/wasock-jspi; their raw node:net
- * baselines always stay): for an A B of one change. --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.
+ * baselines always stay): for an A B of one change. --base DIR adds, beside each wasock peer, its
+ * twin `ID@base` running the CLI another checkout built (DIR/dist/cli/main.js, e.g. a worktree
+ * of the commit before the change): the A B in one run. --spin keeps every core busy with nice-19 loops during the latency and bulk workloads.
  */
 import { writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -19,7 +21,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { checkout, findRuntimes, machine, root, which } from "./lib/env.js";
 import { checkGoals } from "./lib/goals.js";
-import { resolvePeers, Tools } from "./lib/peers.js";
+import { resolvePeers, Tools, type Peer } from "./lib/peers.js";
 import { markdown, workloadResult, workloadTable, type Results, type WorkloadResult } from "./lib/report.js";
 import { alternate } from "./lib/rounds.js";
 import { chart } from "./lib/svg.js";
@@ -35,7 +37,7 @@ import { startup } from "./workloads/startup.js";
 
 const WORKLOADS: Workload[] = [http, latency, accept, bulk, idle, startup, clients, calls];
 
-function parse(argv: string[]): Options & { out?: string } {
+function parse(argv: string[]): Options & { out?: string; base?: string } {
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -62,6 +64,7 @@ function parse(argv: string[]): Options & { out?: string } {
     idle: num("idle", quick ? 2000 : 10000),
     launches: num("launches", quick ? 2 : 5),
     out: value("out"),
+    base: value("base"),
   };
 }
 
@@ -71,6 +74,12 @@ const NOTES = [
   "The echo workloads run examples/echo-blocking.wasm under wasock, raw-echo-server on node:net, echo-blocking.c natively, bench/php/echo.php, examples/wasix-echo-server.wasm (the same blocking one-client loop through WASIX) under @wasmer/sdk, and examples/echo-server.component.wasm under wasock and preview2-shim.",
   "Blocking-call cost (calls): ns per call as the guest times it (20,000 one-byte calls); the goal compares it with preview2-shim's, plainly and beyond what the same send()/recv() costs natively.",
 ];
+
+/** `p` run by another checkout's build of the CLI (--base). */
+function baseTwin(p: Peer, dir: string): Peer {
+  const cli = join(dir, "dist/cli/main.js");
+  return { ...p, id: `${p.id}@base`, name: `${p.name} (base)`, argv: p.argv.map((a) => (a.endsWith("dist/cli/main.js") ? cli : a)) };
+}
 
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
@@ -86,7 +95,8 @@ async function main(): Promise<void> {
     const resolved = resolvePeers(w.kind, w.slots, tools);
     const { skipped } = resolved;
     const keep = new Set(resolved.peers.filter((p) => o.peers.includes(p.id)).flatMap((p) => [p.id, p.baseline]));
-    const peers = o.peers.length === 0 ? resolved.peers : resolved.peers.filter((p) => keep.has(p.id));
+    const kept = o.peers.length === 0 ? resolved.peers : resolved.peers.filter((p) => keep.has(p.id));
+    const peers = o.base === undefined ? kept : kept.flatMap((p) => (p.impl === "wasock" ? [p, baseTwin(p, o.base!)] : [p]));
     if (peers.length === 0) {
       log(`bench: ${w.id}: no peer left by --peers (this workload's: ${resolved.peers.map((p) => p.id).join(", ")})`);
       continue;
