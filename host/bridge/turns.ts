@@ -16,6 +16,8 @@
  * One Turns serves every guest on the thread (`--instances` share it): it is the thread's time.
  */
 
+import { soon } from "../util/timer.js";
+
 /** The longest a guest on the host's thread holds it before the event loop runs (ms). */
 export const SLICE_MS = 1;
 
@@ -28,7 +30,7 @@ export const FUEL = 10_000;
 type Eight = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => unknown;
 
 /** A promise of the event loop's next turn (after its I/O pass). */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const nextTurn = (): Promise<void> => new Promise((resolve) => soon(resolve));
 
 export class Turns {
   /** The thread's one instance. */
@@ -49,7 +51,7 @@ export class Turns {
     if (this.marked) return now - this.since > SLICE_MS;
     this.marked = true;
     this.since = now;
-    setImmediate(this.turned);
+    soon(this.turned);
     return false;
   }
 

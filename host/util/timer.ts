@@ -18,3 +18,10 @@ export function timeout(fn: () => void, ms: number): () => void {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => void timeout(resolve, ms));
 }
+
+/**
+ * Call `fn` on the event loop's next turn, after its I/O pass: setImmediate where the host has
+ * it (Node, Deno, Bun), else a zero timer (a browser; workerd without nodejs_compat).
+ */
+export const soon: (fn: () => void) => void =
+  typeof setImmediate === "function" ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
