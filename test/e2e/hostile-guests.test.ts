@@ -28,7 +28,7 @@ async function spin(mode: string, bridge: "jspi" | "worker", extra: string[] = [
 
 describe("a guest that never waits is still served", () => {
   for (const bridge of BRIDGES) {
-    for (const mode of ["poll0", "accept-nb", "yield", "clock"]) {
+    for (const mode of ["poll0", "accept-nb", "yield", "clock", "we-accept", "wx-accept"]) {
       test(`${mode}: its client is answered while it spins (${bridge} bridge)`, async () => {
         const g = await spin(mode, bridge);
         try {

@@ -7,6 +7,8 @@
  *   accept-nb    a non-blocking accept() retried on EAGAIN
  *   yield        sched_yield(), then a non-blocking accept(), in a loop
  *   clock        spins on clock_gettime() for 1 ms between non-blocking accepts
+ *   we-accept    WasmEdge's sock_accept_v2 retried on EAGAIN
+ *   wx-accept    WASIX's sock_accept_v2 retried on EAGAIN
  *   emfile       an ordinary poll() server that, out of fds, retries accept() at once (the
  *                listener stays readable, so it spins until clients leave): a client that
  *                sends a byte gets the answer and the guest exits 0; a client that closes is
@@ -19,6 +21,7 @@
  * Prints "spinning" (one write) before it starts.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -26,6 +29,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The same wait-free accept through the other ABIs (the listener is non-blocking). */
+int32_t we_sock_accept_v2(int32_t fd, uint32_t flags, int32_t *ret_fd)
+    __attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_accept_v2")));
+int32_t wx_sock_accept_v2(int32_t fd, uint32_t fdflags, int32_t *ret_fd, uint8_t *ret_addr)
+    __attribute__((import_module("wasix_32v1"), import_name("sock_accept_v2")));
 
 static void say(const char *s) { (void)write(1, s, strlen(s)); }
 
@@ -115,6 +124,12 @@ int main(int argc, char **argv) {
       while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < 1000000L);
       int c = try_accept();
       if (c >= 0) return serve(c);
+    } else if (strcmp(mode, "we-accept") == 0 || strcmp(mode, "wx-accept") == 0) {
+      int32_t c = -1;
+      uint8_t addr[110] __attribute__((aligned(2)));
+      int32_t e = mode[1] == 'e' ? we_sock_accept_v2(3, 0, &c) : wx_sock_accept_v2(3, 0, &c, addr);
+      if (e == 0) return serve(c);
+      if (e != 6 /* EAGAIN */) return 2;
     } else {
       int c = try_accept();
       if (c >= 0) return serve(c);
