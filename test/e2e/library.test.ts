@@ -11,9 +11,14 @@ for (const bridge of BRIDGES) {
   describe(`Runtime (${bridge} bridge)`, () => {
     test("the host's timers keep firing while the guest blocks in accept", async () => {
       const out: Uint8Array[] = [];
-      const rt = new Runtime({ args: ["echo"], listen: ["127.0.0.1:0"], bridge, stdout: (d) => out.push(d), stderr: () => {} });
+      let waiting!: () => void;
+      const inAccept = new Promise<void>((r) => (waiting = r));
+      const rt = new Runtime({ args: ["echo"], listen: ["127.0.0.1:0"], bridge, stdout: (d) => out.push(d), stderr: () => waiting() });
       const [l] = await rt.start();
       const running = rt.run(echo);
+      // Counted from its "waiting for clients" line: a worker's start-up (Deno's blocks the main
+      // thread for a moment under load) is not the wait this is about.
+      await inAccept;
       let ticks = 0;
       const timer = setInterval(() => ticks++, 10);
       await new Promise((r) => setTimeout(r, 300));
