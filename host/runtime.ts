@@ -10,7 +10,7 @@ import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions 
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 import { isComponent } from "./p2/detect.js";
-import { limitsFrom, type Limits } from "./sockets/limits.js";
+import { DEFAULT_LIMITS, limitsFrom, type Limits } from "./sockets/limits.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -45,7 +45,8 @@ export interface RuntimeOptions {
   /** What the guest may do on the network itself (listen, connect, resolve). Deny by default. */
   allow?: AllowOptions;
   /** What the guest may hold on the host: fds, buffered bytes, lookup answers (host/sockets/limits.ts).
-   *  Unset ones keep their defaults; a bad value is a LimitError from the constructor. */
+   *  Unset ones keep their defaults (`fds`: this process's soft RLIMIT_NOFILE where the host can
+   *  read it, else 1024); a bad value is a LimitError from the constructor. */
   limits?: Partial<Limits>;
   /**
    * How many instances of a core module to run (default 1). They share the pre-opened
@@ -97,7 +98,7 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
-    this.limits = limitsFrom(options.limits);
+    this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
     this.kernel = new LocalKernel(
       backend,
       somaxconn,

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Runtime } from "../../host/node.js";
+import { parseNofile, UNLIMITED_FDS } from "../../host/net/os-limits.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 
@@ -51,3 +52,26 @@ for (const bridge of BRIDGES) {
     });
   });
 }
+
+describe("Runtime: the fds limit defaults to the process's own open-files limit", () => {
+  test("this process's soft RLIMIT_NOFILE where /proc/self/limits can be read, else 1024", () => {
+    let soft: number | undefined;
+    try {
+      soft = parseNofile(readFileSync("/proc/self/limits", "utf8"));
+    } catch {
+      soft = undefined;
+    }
+    const rt = new Runtime({ stdout: () => {}, stderr: () => {} });
+    assert.equal(rt.limits.fds, soft ?? 1024);
+    rt.stop();
+    assert.equal(new Runtime({ limits: { fds: 100 } }).limits.fds, 100); // a given one wins
+  });
+
+  test("/proc/self/limits' soft column is read; unlimited is 2^20 (Linux's nr_open)", () => {
+    const row = (soft: string, hard: string) => `Limit                     Soft Limit           Hard Limit           Units     \nMax open files            ${soft.padEnd(21)}${hard.padEnd(21)}files     \n`;
+    assert.equal(parseNofile(row("20000", "40000")), 20000);
+    assert.equal(parseNofile(row("unlimited", "unlimited")), UNLIMITED_FDS);
+    assert.equal(UNLIMITED_FDS, 1048576);
+    assert.equal(parseNofile("Max cpu time unlimited unlimited seconds\n"), undefined);
+  });
+});
