@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
-import { isComponent } from "../p2/detect.js";
-import { importTypeMismatch } from "../bridge/link.js";
+import { load } from "./load.js";
 import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
@@ -43,30 +41,6 @@ const TRAP_EXIT = 134;
 function fail(message: string, code = 1): number {
   process.stderr.write(`wasock: ${message}\n`);
   return code;
-}
-
-/** Load and validate the module: one clear line for a missing, unreadable or non-WASM file. */
-function load(path: string): WebAssembly.Module | Uint8Array | string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return `${path}: no such file`;
-    if (code === "EISDIR") return `${path}: is a directory, not a .wasm file`;
-    return `${path}: cannot read (${code ?? String(e)})`;
-  }
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
-    return `${path}: not a WebAssembly file (no \\0asm header)`;
-  if (isComponent(bytes)) return bytes; // transpiled (and validated) by jco when it runs
-  let module: WebAssembly.Module;
-  try {
-    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  } catch (e) {
-    return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
-  }
-  const mismatch = importTypeMismatch(bytes); // the Module run() gets has no bytes to check
-  return mismatch === undefined ? module : `${path}: ${mismatch}`;
 }
 
 /**

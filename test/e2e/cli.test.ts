@@ -67,6 +67,22 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
     assert.match(oneLine(r.stderr), /unknown option/);
   });
 
+  test("a device is refused before it is read: /dev/zero", async () => {
+    const started = performance.now();
+    const r = await runCli(["run", "/dev/zero"], 10000);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /^wasock: \/dev\/zero: not a regular file \(a character device\)/);
+    assert.ok(performance.now() - started < 10000, "it read /dev/zero");
+  });
+
+  test("an empty component (its 8 header bytes) is one line naming the problem, not an internal error", async () => {
+    const f = join(tmp, "empty.component.wasm");
+    writeFileSync(f, Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 0x01, 0]));
+    const r = await runCli(["run", f], 60000);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(oneLine(r.stderr), /empty\.component\.wasm: the component exports no wasi:cli\/run$/);
+  });
+
   test("a guest importing something wasock lacks", async () => {
     // (module (import "env" "magic" (func)) (memory (export "memory") 1) (func (export "_start")))
     const f = join(tmp, "env.wasm");

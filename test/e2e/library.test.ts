@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Runtime } from "../../host/node.js";
+import { GuestError, Runtime } from "../../host/node.js";
 import { parseNofile, UNLIMITED_FDS } from "../../host/net/os-limits.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
@@ -74,4 +74,14 @@ describe("Runtime: the fds limit defaults to the process's own open-files limit"
     assert.equal(UNLIMITED_FDS, 1048576);
     assert.equal(parseNofile("Max cpu time unlimited unlimited seconds\n"), undefined);
   });
+});
+
+describe("Runtime: an empty component (the 8 header bytes)", () => {
+  for (const bridge of BRIDGES) {
+    test(`is a GuestError, not a plain Error (${bridge} bridge)`, async () => {
+      const rt = new Runtime({ bridge, stdout: () => {}, stderr: () => {} });
+      await assert.rejects(rt.run(new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 0x01, 0])), (e: unknown) => e instanceof GuestError && /exports no wasi:cli\/run/.test((e as Error).message));
+      rt.stop();
+    });
+  }
 });
