@@ -10,6 +10,7 @@ import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions 
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 import { isComponent } from "./p2/detect.js";
+import { checkOptions } from "./options.js";
 import { DEFAULT_LIMITS, limitsFrom, type Limits } from "./sockets/limits.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
@@ -97,6 +98,7 @@ export class Runtime {
   readonly limits: Limits;
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
+    checkOptions(options);
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
     this.kernel = new LocalKernel(

@@ -25,7 +25,7 @@ export interface RunFlags {
 
 /** `--limit name=value`, repeatable: the limits given, or the message for a malformed one. */
 function parseLimits(specs: string[]): Partial<Limits> | string {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const spec of specs) {
     const m = /^([A-Za-z]+)=(\d+)([KMG]i?B?)?$/.exec(spec);
     if (!m) return `--limit ${spec}: expected NAME=NUMBER (a K, M or G suffix is 1024-based)`;

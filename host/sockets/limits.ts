@@ -39,7 +39,7 @@ export class LimitError extends Error {}
 export function limitsFrom(given: Partial<Limits> | undefined, defaults: Readonly<Limits> = DEFAULT_LIMITS): Limits {
   const out: Limits = { ...defaults };
   for (const [name, value] of Object.entries(given ?? {})) {
-    if (!(name in DEFAULT_LIMITS)) throw new LimitError(`unknown limit "${name}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+    if (!Object.hasOwn(DEFAULT_LIMITS, name)) throw new LimitError(`unknown limit "${name}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) throw new LimitError(`limit ${name} must be a whole number ≥ 1, not ${String(value)}`);
     out[name as keyof Limits] = value;

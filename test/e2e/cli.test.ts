@@ -83,6 +83,14 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
     assert.match(oneLine(r.stderr), /empty\.component\.wasm: the component exports no wasi:cli\/run$/);
   });
 
+  test("--limit takes only the limits' own names, not inherited ones (constructor, toString, …)", async () => {
+    for (const spec of ["constructor=5", "toString=1", "hasOwnProperty=1", "valueOf=1"]) {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--limit", spec]);
+      assert.equal(r.code, 2, spec);
+      assert.match(oneLine(r.stderr), new RegExp(`^wasock: --limit: unknown limit "${spec.split("=")[0]}"`), spec);
+    }
+  });
+
   test("a guest importing something wasock lacks", async () => {
     // (module (import "env" "magic" (func)) (memory (export "memory") 1) (func (export "_start")))
     const f = join(tmp, "env.wasm");
