@@ -6,6 +6,7 @@ import { GuestContext, ProcExit } from "./wasi/context.js";
 import { hasJspi, runJspi } from "./bridge/jspi.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
+import { parseIp } from "./ip.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
@@ -133,7 +134,7 @@ export class Runtime {
         try {
           h = await this.kernel.preopen(host, port, backlog, fd);
         } catch (e) {
-          throw new ListenError(spec, (e as { code?: string }).code ?? "EIO", (e as Error).message);
+          throw new ListenError(spec, await this.listenErrorCode(host, e), (e as Error).message);
         }
         this.handles.push(h);
         const local = this.kernel.table().find((r) => r.fd === fd)!;
@@ -144,6 +145,22 @@ export class Runtime {
       return out;
     })();
     return this.starting;
+  }
+
+  /** The code of a pre-opened listener's failure. Some listen APIs say only that they failed
+   *  (Bun.listen; Deno.listen names no code for a name): for a host name, a lookup then tells
+   *  whether it is the name (ENOTFOUND, …). */
+  private async listenErrorCode(host: string, e: unknown): Promise<string> {
+    const code = (e as { code?: string }).code;
+    if (code !== undefined && code !== "EIO" && /^E[A-Z0-9_]+$/.test(code)) return code;
+    if (parseIp(host) === 0) {
+      try {
+        await this.kernel.backend.resolve(host);
+      } catch (r) {
+        return (r as { code?: string }).code ?? "EIO";
+      }
+    }
+    return code ?? "EIO";
   }
 
   get listeners(): Listening[] {

@@ -38,6 +38,27 @@ function parseLimits(specs: string[]): Partial<Limits> | string {
 /** Exit status for a guest that trapped (128 + SIGABRT, as wasmtime reports it). */
 const TRAP_EXIT = 134;
 
+/** Why a pre-opened listener could not be opened, in words. The resolver's codes (a name in
+ *  `--listen` that does not resolve) have no errno; the rest are errnos, worded by the core. */
+const RESOLVER_REASONS: Record<string, (host: string) => string> = {
+  ENOTFOUND: (host) => `host name ${host} does not resolve`,
+  EAI_NONAME: (host) => `host name ${host} does not resolve`,
+  EAI_NODATA: (host) => `host name ${host} has no address`,
+  EAI_AGAIN: (host) => `host name ${host} could not be resolved now (a temporary resolver failure)`,
+  EAI_FAIL: (host) => `host name ${host} could not be resolved (the resolver failed)`,
+};
+
+function listenReason(e: ListenError): string {
+  if (Object.hasOwn(RESOLVER_REASONS, e.code)) return RESOLVER_REASONS[e.code]!(hostOf(e.spec));
+  const core = Core.load();
+  return core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");
+}
+
+/** The host part of a `--listen` spec (it parsed, or it would not have been tried). */
+function hostOf(spec: string): string {
+  return spec.slice(0, spec.lastIndexOf(":")).replace(/^\[(.*)\]$/, "$1");
+}
+
 function fail(message: string, code = 1): number {
   process.stderr.write(`wasock: ${message}\n`);
   return code;
@@ -105,11 +126,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
     if (e instanceof PolicyError) return fail(`bad allow rule: ${e.message}`, 2);
     if (e instanceof PreopenError) return fail(`--dir ${dirs.spec.get(e.guest) ?? e.host}: ${e.reason}`, 2);
-    if (e instanceof ListenError) {
-      const core = Core.load();
-      const reason = core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");
-      return fail(`--listen ${e.spec}: ${reason} (${e.code})`);
-    }
+    if (e instanceof ListenError) return fail(`--listen ${e.spec}: ${listenReason(e)} (${e.code})`);
     throw e;
   }
 

@@ -91,6 +91,15 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
     }
   });
 
+  test("a --listen host name that does not resolve says so", async () => {
+    for (const host of ["nonexistent.invalid", "ünïcödé"]) {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", `${host}:1`]);
+      assert.equal(r.code, 1, host);
+      const line = oneLine(r.stderr);
+      assert.equal(line, `wasock: --listen ${host}:1: host name ${host} does not resolve (ENOTFOUND)`);
+    }
+  });
+
   test("a guest importing something wasock lacks", async () => {
     // (module (import "env" "magic" (func)) (memory (export "memory") 1) (func (export "_start")))
     const f = join(tmp, "env.wasm");
