@@ -4,6 +4,7 @@ import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeNa
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { load } from "./load.js";
+import { guestStdout, SIGPIPE_EXIT } from "./stdout.js";
 import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
@@ -115,6 +116,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       net: flags.allowNet === true,
     },
     stdin: process.stdin.isTTY ? undefined : process.stdin,
+    stdout: guestStdout(() => {
+      rt.stop();
+      void rt.drain(1000).then(() => process.exit(SIGPIPE_EXIT));
+    }),
   });
 
   try {

@@ -1,10 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
+import { spawn } from "node:child_process";
 import { BRIDGES, runCli, startGuest, wasm } from "../helpers/guest.js";
+import { cli } from "../helpers/runtime.js";
 import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
@@ -164,4 +166,38 @@ describe("wasock run: the guest's view and its exit", () => {
     ].join("\n"));
     for (const c of clients) c.destroy();
   });
+});
+
+describe("wasock run: a closed stdout ends the run quietly, as SIGPIPE ends a native program", () => {
+  // A guest that logs "yes" every millisecond without end:
+  // (module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  //   (import "wasi_snapshot_preview1" "poll_oneoff" (func $p (param i32 i32 i32 i32) (result i32)))
+  //   (memory (export "memory") 1)
+  //   (data (i32.const 0) "\10\00\00\00\04\00\00\00")  ;; iovec → "yes\n" at 16
+  //   (data (i32.const 16) "yes\n")  (data (i32.const 32) …)  ;; a 1 ms monotonic clock subscription
+  //   (func (export "_start") (loop (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  //     (drop (call $p (i32.const 32) (i32.const 96) (i32.const 1) (i32.const 128))) (br 0))))
+  const yes = join(tmp, "yes.wasm");
+  writeFileSync(yes, Buffer.from("0061736d01000000010c0260047f7f7f7f017f60000002480216776173695f736e617073686f745f70726576696577310866645f7772697465000016776173695f736e617073686f745f70726576696577310b706f6c6c5f6f6e656f66660000030201010503010001071302066d656d6f72790200065f737461727400020a21011f000340410141004101410810001a412041e000410141800110011a0c000b0b0b56010041000b50100000000400000000000000000000007965730a00000000000000000000000000000000000000000000000000000000010000000000000040420f000000000000000000000000000000000000000000", "hex"));
+
+  for (const bridge of BRIDGES) {
+    test(`wasock run yes.wasm | head -2: exit 141, nothing on stderr (${bridge} bridge)`, async () => {
+      const [bin, args] = cli(["run", yes, "--bridge", bridge]);
+      // bash runs the pipeline and reports wasock's own status ($PIPESTATUS) and stderr.
+      const script = `"$@" 2>"$ERR" | head -2; echo "status=\${PIPESTATUS[0]}"`;
+      const err = join(tmp, `yes-${bridge}.err`);
+      const out = await new Promise<string>((resolve) => {
+        const p = spawn("bash", ["-c", script, "bash", bin, ...args], { env: { ...process.env, ERR: err }, stdio: ["ignore", "pipe", "inherit"] });
+        let text = "";
+        const timer = setTimeout(() => p.kill("SIGKILL"), 20000);
+        p.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+        p.once("exit", () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
+      });
+      assert.equal(out, "yes\nyes\nstatus=141\n");
+      assert.equal(readFileSync(err, "utf8"), "");
+    });
+  }
 });
