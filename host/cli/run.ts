@@ -136,7 +136,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   }
 
   const stop = (signal: NodeJS.Signals, code: number): void => {
-    process.stderr.write(`wasock: ${signal}, closing sockets\n`);
+    if (!isClusterWorker()) process.stderr.write(`wasock: ${signal}, closing sockets\n`); // a worker's stop is the primary's to tell
     rt.stop();
     void rt.drain(1000).then(() => process.exit(code));
   };
