@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
-import { BRIDGES, runCli, startGuest, wasm } from "../helpers/guest.js";
-import { cli } from "../helpers/runtime.js";
+import { BRIDGES, ROOT, runCli, startGuest, wasm } from "../helpers/guest.js";
+import { cli, RUNTIME } from "../helpers/runtime.js";
 import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
@@ -200,4 +200,27 @@ describe("wasock run: a closed stdout ends the run quietly, as SIGPIPE ends a na
       assert.equal(readFileSync(err, "utf8"), "");
     });
   }
+});
+
+describe("the fuzzer's command line", () => {
+  const FUZZ = `${ROOT}dist/fuzz/main.js`;
+  const fuzz = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(process.execPath, RUNTIME === "deno" ? ["run", "-A", FUZZ, ...args] : [FUZZ, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "", stderr = "";
+      p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      p.once("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  test("--help prints the usage and exits 0; an unknown option is one line and exit 2", async () => {
+    const help = await fuzz(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: npm run fuzz/);
+    assert.match(help.stdout, /--seed <n>/);
+    assert.equal(help.stderr, "");
+    const bad = await fuzz(["--frobnicate"]);
+    assert.equal(bad.code, 2);
+    assert.match(oneLine(bad.stderr), /^wasock: fuzz: Unknown option '--frobnicate'/);
+  });
 });
