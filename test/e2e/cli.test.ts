@@ -187,9 +187,10 @@ describe("wasock run: a closed stdout ends the run quietly, as SIGPIPE ends a na
       const script = `"$@" 2>"$ERR" | head -2; echo "status=\${PIPESTATUS[0]}"`;
       const err = join(tmp, `yes-${bridge}.err`);
       const out = await new Promise<string>((resolve) => {
-        const p = spawn("bash", ["-c", script, "bash", bin, ...args], { env: { ...process.env, ERR: err }, stdio: ["ignore", "pipe", "inherit"] });
+        // Its own process group, so a wasock that never ends is killed with the shell.
+        const p = spawn("bash", ["-c", script, "bash", bin, ...args], { env: { ...process.env, ERR: err }, stdio: ["ignore", "pipe", "inherit"], detached: true });
         let text = "";
-        const timer = setTimeout(() => p.kill("SIGKILL"), 20000);
+        const timer = setTimeout(() => process.kill(-p.pid!, "SIGKILL"), 20000);
         p.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
         p.once("exit", () => {
           clearTimeout(timer);
