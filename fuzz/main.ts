@@ -10,18 +10,42 @@ import { parseArgs } from "node:util";
 import { fuzz } from "./harness.js";
 import { fuzzP2 } from "./p2.js";
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: "string", default: "1" },
-    calls: { type: "string", default: "1000000" },
-    only: { type: "string" },
-    stop: { type: "boolean", default: false },
-  },
-});
+const USAGE = `usage: npm run fuzz [-- options]   (node dist/fuzz/main.js [options])
+  --seed <n>    the seed: the same seed replays the same calls (default 1)
+  --calls <n>   calls of each ABI (default 1000000)
+  --only <pfx>  only the imports whose names start with <pfx> (e.g. sock_)
+  --stop        stop at the first host fault
+  --help        this text
+`;
+
+/** The options, or exit: --help prints the usage, a bad option is one line and exit 2. */
+function options(): { seed: string; calls: string; only?: string; stop: boolean } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        seed: { type: "string", default: "1" },
+        calls: { type: "string", default: "1000000" },
+        only: { type: "string" },
+        stop: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    return values;
+  } catch (e) {
+    console.error(`wasock: fuzz: ${(e as Error).message.split("\n")[0]} (see --help)`);
+    process.exit(2);
+  }
+}
+
+const values = options();
 const seed = Number(values.seed);
 const calls = Number(values.calls);
 if (!Number.isInteger(seed) || !Number.isInteger(calls) || calls < 1) {
-  console.error("wasock fuzz: --seed and --calls take whole numbers");
+  console.error("wasock: fuzz: --seed and --calls take whole numbers");
   process.exit(2);
 }
 

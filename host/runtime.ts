@@ -8,11 +8,13 @@ import { FUEL } from "./bridge/turns.js";
 import { withYieldPoints } from "./wasm/preempt.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
+import { parseIp } from "./ip.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 import { isComponent } from "./p2/detect.js";
-import { limitsFrom, type Limits } from "./sockets/limits.js";
+import { checkOptions } from "./options.js";
+import { DEFAULT_LIMITS, limitsFrom, type Limits } from "./sockets/limits.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -47,7 +49,8 @@ export interface RuntimeOptions {
   /** What the guest may do on the network itself (listen, connect, resolve). Deny by default. */
   allow?: AllowOptions;
   /** What the guest may hold on the host: fds, buffered bytes, lookup answers (host/sockets/limits.ts).
-   *  Unset ones keep their defaults; a bad value is a LimitError from the constructor. */
+   *  Unset ones keep their defaults (`fds`: this process's soft RLIMIT_NOFILE where the host can
+   *  read it, else 1024); a bad value is a LimitError from the constructor. */
   limits?: Partial<Limits>;
   /**
    * How many instances of a core module to run (default 1). They share the pre-opened
@@ -98,8 +101,9 @@ export class Runtime {
   readonly limits: Limits;
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
+    checkOptions(options);
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
-    this.limits = limitsFrom(options.limits);
+    this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
     this.kernel = new LocalKernel(
       backend,
       somaxconn,
@@ -132,7 +136,7 @@ export class Runtime {
         try {
           h = await this.kernel.preopen(host, port, backlog, fd);
         } catch (e) {
-          throw new ListenError(spec, (e as { code?: string }).code ?? "EIO", (e as Error).message);
+          throw new ListenError(spec, await this.listenErrorCode(host, e), (e as Error).message);
         }
         this.handles.push(h);
         const local = this.kernel.table().find((r) => r.fd === fd)!;
@@ -143,6 +147,22 @@ export class Runtime {
       return out;
     })();
     return this.starting;
+  }
+
+  /** The code of a pre-opened listener's failure. Some listen APIs say only that they failed
+   *  (Bun.listen; Deno.listen names no code for a name): for a host name, a lookup then tells
+   *  whether it is the name (ENOTFOUND, …). */
+  private async listenErrorCode(host: string, e: unknown): Promise<string> {
+    const code = (e as { code?: string }).code;
+    if (code !== undefined && code !== "EIO" && /^E[A-Z0-9_]+$/.test(code)) return code;
+    if (parseIp(host) === 0) {
+      try {
+        await this.kernel.backend.resolve(host);
+      } catch (r) {
+        return (r as { code?: string }).code ?? "EIO";
+      }
+    }
+    return code ?? "EIO";
   }
 
   get listeners(): Listening[] {

@@ -49,7 +49,7 @@ const GUESTS: Record<GuestKind, { wasm: string; raw?: string; native: string; ph
   },
   idle: {
     wasm: "bench/guests/http-hello-16k.wasm", raw: "raw-http-server.js", native: "http-hello-16k", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm",
-    wasockArgs: ["--limit", "fds=16384"], // the guest's fd table, 1024 by default (as Linux's soft RLIMIT_NOFILE)
+    wasockArgs: ["--limit", "fds=16384"], // the guest's fd table: by default the soft RLIMIT_NOFILE; the same for every run
   },
   startup: { wasm: "bench/guests/http-hello-200k.wasm", raw: "raw-http-server.js", native: "http-hello", php: "http-hello.php", wasix: "bench/guests/http-hello-wasix.wasm" },
   calls: { wasm: "bench/guests/calls-core.wasm", native: "calls-core", nativeSource: "bench/guests/calls-core.c", component: "bench/guests/calls.component.wasm", componentArgs: [] },

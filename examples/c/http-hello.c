@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #define MAX_LISTENERS 16
-#define MAX_CONNS 8192          /* poll() keeps 2 subscriptions per fd on the stack */
+#define MAX_CONNS 16384         /* poll() keeps 2 subscriptions per fd on the stack: 1.3 MiB of the 4 MiB */
 #define MAX_HEAD (16 * 1024)    /* request line + headers */
 #define OUT_HIGH (64 * 1024)    /* stop parsing (and reading) above this much output */
 

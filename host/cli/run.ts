@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
-import { isComponent } from "../p2/detect.js";
-import { importTypeMismatch } from "../bridge/link.js";
+import { load } from "./load.js";
+import { guestStdout, SIGPIPE_EXIT } from "./stdout.js";
 import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
@@ -27,7 +26,7 @@ export interface RunFlags {
 
 /** `--limit name=value`, repeatable: the limits given, or the message for a malformed one. */
 function parseLimits(specs: string[]): Partial<Limits> | string {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const spec of specs) {
     const m = /^([A-Za-z]+)=(\d+)([KMG]i?B?)?$/.exec(spec);
     if (!m) return `--limit ${spec}: expected NAME=NUMBER (a K, M or G suffix is 1024-based)`;
@@ -40,36 +39,30 @@ function parseLimits(specs: string[]): Partial<Limits> | string {
 /** Exit status for a guest that trapped (128 + SIGABRT, as wasmtime reports it). */
 const TRAP_EXIT = 134;
 
+/** Why a pre-opened listener could not be opened, in words. The resolver's codes (a name in
+ *  `--listen` that does not resolve) have no errno; the rest are errnos, worded by the core. */
+const RESOLVER_REASONS: Record<string, (host: string) => string> = {
+  ENOTFOUND: (host) => `host name ${host} does not resolve`,
+  EAI_NONAME: (host) => `host name ${host} does not resolve`,
+  EAI_NODATA: (host) => `host name ${host} has no address`,
+  EAI_AGAIN: (host) => `host name ${host} could not be resolved now (a temporary resolver failure)`,
+  EAI_FAIL: (host) => `host name ${host} could not be resolved (the resolver failed)`,
+};
+
+function listenReason(e: ListenError): string {
+  if (Object.hasOwn(RESOLVER_REASONS, e.code)) return RESOLVER_REASONS[e.code]!(hostOf(e.spec));
+  const core = Core.load();
+  return core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");
+}
+
+/** The host part of a `--listen` spec (it parsed, or it would not have been tried). */
+function hostOf(spec: string): string {
+  return spec.slice(0, spec.lastIndexOf(":")).replace(/^\[(.*)\]$/, "$1");
+}
+
 function fail(message: string, code = 1): number {
   process.stderr.write(`wasock: ${message}\n`);
   return code;
-}
-
-/** Load and validate the module: one clear line for a missing, unreadable or non-WASM file. */
-function load(path: string): Uint8Array | string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return `${path}: no such file`;
-    if (code === "EISDIR") return `${path}: is a directory, not a .wasm file`;
-    return `${path}: cannot read (${code ?? String(e)})`;
-  }
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
-    return `${path}: not a WebAssembly file (no \\0asm header)`;
-  if (isComponent(bytes)) return bytes; // transpiled (and validated) by jco when it runs
-  // Checked here, so a bad module is one line before any listener opens; run() compiles the
-  // bytes itself (on JSPI, with yield points added: bridge/turns.ts).
-  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
-    try {
-      new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    } catch (e) {
-      return `${path}: invalid WebAssembly module: ${(e as Error).message}`;
-    }
-  }
-  const mismatch = importTypeMismatch(bytes);
-  return mismatch === undefined ? bytes : `${path}: ${mismatch}`;
 }
 
 /**
@@ -123,6 +116,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       net: flags.allowNet === true,
     },
     stdin: process.stdin.isTTY ? undefined : process.stdin,
+    stdout: guestStdout(() => {
+      rt.stop();
+      void rt.drain(1000).then(() => process.exit(SIGPIPE_EXIT));
+    }),
   });
 
   try {
@@ -134,11 +131,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
     if (e instanceof PolicyError) return fail(`bad allow rule: ${e.message}`, 2);
     if (e instanceof PreopenError) return fail(`--dir ${dirs.spec.get(e.guest) ?? e.host}: ${e.reason}`, 2);
-    if (e instanceof ListenError) {
-      const core = Core.load();
-      const reason = core.strerror(core.errnoFromCode(e.code)).replace(/\.$/, "");
-      return fail(`--listen ${e.spec}: ${reason} (${e.code})`);
-    }
+    if (e instanceof ListenError) return fail(`--listen ${e.spec}: ${listenReason(e)} (${e.code})`);
     throw e;
   }
 
@@ -147,7 +140,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   let signalled: number | undefined;
   const stop = (signal: NodeJS.Signals, code: number): void => {
     signalled = code;
-    process.stderr.write(`wasock: ${signal}, closing sockets\n`);
+    if (!isClusterWorker()) process.stderr.write(`wasock: ${signal}, closing sockets\n`); // a worker's stop is the primary's to tell
     rt.stop();
     void rt.drain(1000).then(() => process.exit(code));
   };

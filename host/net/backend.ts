@@ -108,6 +108,9 @@ export interface NetBackend {
   resolve(name: string): Promise<string[]>;
   /** The OS somaxconn where the host can read it. */
   somaxconn(): number | undefined;
+  /** This process's soft open-files limit (RLIMIT_NOFILE, `ulimit -n`) where the host can read
+   *  it: the guest's default `fds` limit, as a native program gets it. */
+  fdLimit(): number | undefined;
   /** Resolves once every connection closed gracefully has handed its queued bytes to the OS (or
    *  `timeoutMs` passed): what a process waits for before it exits. */
   drain(timeoutMs: number): Promise<void>;

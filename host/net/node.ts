@@ -1,9 +1,9 @@
 import * as net from "node:net";
-import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "./backend.js";
 import { bindUdp } from "./node-udp.js";
+import { osSomaxconn, softNofile } from "./os-limits.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 
 /** The node:net adapter (also what Deno's and Bun's node compatibility layers run). */
@@ -71,12 +71,11 @@ export class NodeNetBackend implements NetBackend {
   }
 
   somaxconn(): number | undefined {
-    try {
-      const n = Number.parseInt(readFileSync("/proc/sys/net/core/somaxconn", "utf8"), 10);
-      return Number.isFinite(n) && n > 0 ? n : undefined;
-    } catch {
-      return undefined;
-    }
+    return osSomaxconn();
+  }
+
+  fdLimit(): number | undefined {
+    return softNofile();
   }
 }
 

@@ -10,6 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BLOCKING_IMPORTS, type ImportObject } from "./imports.js";
+import { GuestError } from "../bridge/link.js";
 
 export { isComponent } from "./detect.js";
 
@@ -74,6 +75,6 @@ export async function instantiateRun(dir: string, imports: ImportObject): Promis
   const { instantiate } = (await import(pathToFileURL(join(dir, "component.js")).href)) as Bindings;
   const exports = await instantiate(async (name) => WebAssembly.compile(readFileSync(join(dir, name))), imports);
   const run = (exports.run ?? exports["wasi:cli/run"]) as { run?: () => unknown } | undefined;
-  if (typeof run?.run !== "function") throw new Error("the component exports no wasi:cli/run");
+  if (typeof run?.run !== "function") throw new GuestError("the component exports no wasi:cli/run");
   return run.run.bind(run);
 }

@@ -21,6 +21,8 @@ export interface Limits {
   dnsAnswers: number;
 }
 
+/** The defaults; `fds` is the runtime's soft open-files limit (RLIMIT_NOFILE) where its host can
+ *  read it (NetBackend.fdLimit), this 1024 where it cannot. */
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   fds: 1024,
   receiveBuffer: 256 * 1024,
@@ -33,11 +35,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 /** A limit given as something other than a positive whole number, or an unknown one. */
 export class LimitError extends Error {}
 
-/** The defaults with `given` applied; throws LimitError naming a bad or unknown limit. */
-export function limitsFrom(given: Partial<Limits> | undefined): Limits {
-  const out: Limits = { ...DEFAULT_LIMITS };
+/** `defaults` with `given` applied; throws LimitError naming a bad or unknown limit. */
+export function limitsFrom(given: Partial<Limits> | undefined, defaults: Readonly<Limits> = DEFAULT_LIMITS): Limits {
+  const out: Limits = { ...defaults };
   for (const [name, value] of Object.entries(given ?? {})) {
-    if (!(name in DEFAULT_LIMITS)) throw new LimitError(`unknown limit "${name}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+    if (!Object.hasOwn(DEFAULT_LIMITS, name)) throw new LimitError(`unknown limit "${name}" (known: ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) throw new LimitError(`limit ${name} must be a whole number ≥ 1, not ${String(value)}`);
     out[name as keyof Limits] = value;

@@ -1,10 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
-import { BRIDGES, runCli, startGuest, wasm } from "../helpers/guest.js";
+import { spawn } from "node:child_process";
+import { BRIDGES, ROOT, runCli, startGuest, wasm } from "../helpers/guest.js";
+import { cli, RUNTIME } from "../helpers/runtime.js";
 import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
@@ -65,6 +67,39 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
     const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--frobnicate"]);
     assert.notEqual(r.code, 0);
     assert.match(oneLine(r.stderr), /unknown option/);
+  });
+
+  test("a device is refused before it is read: /dev/zero", async () => {
+    const started = performance.now();
+    const r = await runCli(["run", "/dev/zero"], 10000);
+    assert.notEqual(r.code, 0);
+    assert.match(oneLine(r.stderr), /^wasock: \/dev\/zero: not a regular file \(a character device\)/);
+    assert.ok(performance.now() - started < 10000, "it read /dev/zero");
+  });
+
+  test("an empty component (its 8 header bytes) is one line naming the problem, not an internal error", async () => {
+    const f = join(tmp, "empty.component.wasm");
+    writeFileSync(f, Buffer.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 0x01, 0]));
+    const r = await runCli(["run", f], 60000);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(oneLine(r.stderr), /empty\.component\.wasm: the component exports no wasi:cli\/run$/);
+  });
+
+  test("--limit takes only the limits' own names, not inherited ones (constructor, toString, …)", async () => {
+    for (const spec of ["constructor=5", "toString=1", "hasOwnProperty=1", "valueOf=1"]) {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--limit", spec]);
+      assert.equal(r.code, 2, spec);
+      assert.match(oneLine(r.stderr), new RegExp(`^wasock: --limit: unknown limit "${spec.split("=")[0]}"`), spec);
+    }
+  });
+
+  test("a --listen host name that does not resolve says so", async () => {
+    for (const host of ["nonexistent.invalid", "ünïcödé"]) {
+      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", `${host}:1`]);
+      assert.equal(r.code, 1, host);
+      const line = oneLine(r.stderr);
+      assert.equal(line, `wasock: --listen ${host}:1: host name ${host} does not resolve (ENOTFOUND)`);
+    }
   });
 
   test("a guest importing something wasock lacks", async () => {
@@ -130,5 +165,63 @@ describe("wasock run: the guest's view and its exit", () => {
       `argv[0]=${module}`, "argv[1]=7", "argv[2]=two words", "LISTEN_FDS=1", "GREETING=hi there", "leaving", "",
     ].join("\n"));
     for (const c of clients) c.destroy();
+  });
+});
+
+describe("wasock run: a closed stdout ends the run quietly, as SIGPIPE ends a native program", () => {
+  // A guest that logs "yes" every millisecond without end:
+  // (module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  //   (import "wasi_snapshot_preview1" "poll_oneoff" (func $p (param i32 i32 i32 i32) (result i32)))
+  //   (memory (export "memory") 1)
+  //   (data (i32.const 0) "\10\00\00\00\04\00\00\00")  ;; iovec → "yes\n" at 16
+  //   (data (i32.const 16) "yes\n")  (data (i32.const 32) …)  ;; a 1 ms monotonic clock subscription
+  //   (func (export "_start") (loop (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  //     (drop (call $p (i32.const 32) (i32.const 96) (i32.const 1) (i32.const 128))) (br 0))))
+  const yes = join(tmp, "yes.wasm");
+  writeFileSync(yes, Buffer.from("0061736d01000000010c0260047f7f7f7f017f60000002480216776173695f736e617073686f745f70726576696577310866645f7772697465000016776173695f736e617073686f745f70726576696577310b706f6c6c5f6f6e656f66660000030201010503010001071302066d656d6f72790200065f737461727400020a21011f000340410141004101410810001a412041e000410141800110011a0c000b0b0b56010041000b50100000000400000000000000000000007965730a00000000000000000000000000000000000000000000000000000000010000000000000040420f000000000000000000000000000000000000000000", "hex"));
+
+  for (const bridge of BRIDGES) {
+    test(`wasock run yes.wasm | head -2: exit 141, nothing on stderr (${bridge} bridge)`, async () => {
+      const [bin, args] = cli(["run", yes, "--bridge", bridge]);
+      // bash runs the pipeline and reports wasock's own status ($PIPESTATUS) and stderr.
+      const script = `"$@" 2>"$ERR" | head -2; echo "status=\${PIPESTATUS[0]}"`;
+      const err = join(tmp, `yes-${bridge}.err`);
+      const out = await new Promise<string>((resolve) => {
+        // Its own process group, so a wasock that never ends is killed with the shell.
+        const p = spawn("bash", ["-c", script, "bash", bin, ...args], { env: { ...process.env, ERR: err }, stdio: ["ignore", "pipe", "inherit"], detached: true });
+        let text = "";
+        const timer = setTimeout(() => process.kill(-p.pid!, "SIGKILL"), 20000);
+        p.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+        p.once("exit", () => {
+          clearTimeout(timer);
+          resolve(text);
+        });
+      });
+      assert.equal(out, "yes\nyes\nstatus=141\n");
+      assert.equal(readFileSync(err, "utf8"), "");
+    });
+  }
+});
+
+describe("the fuzzer's command line", () => {
+  const FUZZ = `${ROOT}dist/fuzz/main.js`;
+  const fuzz = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(process.execPath, RUNTIME === "deno" ? ["run", "-A", FUZZ, ...args] : [FUZZ, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "", stderr = "";
+      p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      p.once("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  test("--help prints the usage and exits 0; an unknown option is one line and exit 2", async () => {
+    const help = await fuzz(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: npm run fuzz/);
+    assert.match(help.stdout, /--seed <n>/);
+    assert.equal(help.stderr, "");
+    const bad = await fuzz(["--frobnicate"]);
+    assert.equal(bad.code, 2);
+    assert.match(oneLine(bad.stderr), /^wasock: fuzz: Unknown option '--frobnicate'/);
   });
 });

@@ -34,6 +34,7 @@ describe("--workers: processes sharing the pre-opened listeners", () => {
       if (RUNTIME === "deno") assert.ok(code === 143 || signal === "SIGTERM", `${code} ${signal}`);
       else assert.equal(code, 143);
       assert.match(g.stderr(), /^wasock: SIGTERM, stopping 2 workers$/m);
+      assert.doesNotMatch(g.stderr(), /closing sockets/); // one line for the run, none per worker
       for (const c of clients) await ended(c);
       await assert.rejects(connect(g.ports[0]!), /ECONNREFUSED/);
     } finally {
@@ -55,7 +56,7 @@ describe("--workers: processes sharing the pre-opened listeners", () => {
     }
   });
 
-  test("the first worker to fail stops the others; its exit code is the run's", async () => {
+  test("the first worker to fail stops the others, which print no signal line; its exit code is the run's", async () => {
     const g = await startGuest(exitWithClients, { extra: ["--workers", "2"], args: ["5"] });
     try {
       // Three clients over two workers: one serves a second and exits 5.
@@ -66,6 +67,9 @@ describe("--workers: processes sharing the pre-opened listeners", () => {
         c.destroy();
       }
       assert.equal((await g.exited).code, 5);
+      // The primary stops the other worker with SIGTERM: no "SIGTERM, closing sockets" from it,
+      // since nobody sent the run a signal.
+      assert.doesNotMatch(g.stderr(), /SIGTERM/);
     } finally {
       await g.stop();
     }

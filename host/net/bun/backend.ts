@@ -95,6 +95,10 @@ export class BunNetBackend implements NetBackend {
     return this.node.somaxconn();
   }
 
+  fdLimit(): number | undefined {
+    return this.node.fdLimit();
+  }
+
   drain(timeoutMs: number): Promise<void> {
     return allFlushed(this.queued, timeoutMs);
   }

@@ -102,6 +102,10 @@ export class DenoNetBackend implements NetBackend {
     return this.node.somaxconn();
   }
 
+  fdLimit(): number | undefined {
+    return this.node.fdLimit();
+  }
+
   drain(timeoutMs: number): Promise<void> {
     return allFlushed(this.open, timeoutMs);
   }

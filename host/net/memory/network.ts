@@ -114,6 +114,7 @@ export class MemoryNetwork {
         return found;
       },
       somaxconn: () => undefined,
+      fdLimit: () => undefined, // in-process sockets hold no OS fds: the guest keeps the 1024 default
       drain: async () => {}, // delivery needs no OS: nothing is left behind at exit
     };
   }

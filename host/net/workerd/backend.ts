@@ -66,6 +66,10 @@ export class WorkerdNetBackend implements NetBackend {
     return undefined;
   }
 
+  fdLimit(): number | undefined {
+    return undefined;
+  }
+
   drain(timeoutMs: number): Promise<void> {
     return allFlushed(this.open, timeoutMs);
   }

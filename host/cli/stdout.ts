@@ -1,0 +1,39 @@
+/**
+ * The guest's stdout on the process's own. When what reads it goes away (`wasock run x.wasm |
+ * head -2`), a native program is killed by SIGPIPE at its next write and the shell reports 141;
+ * the JavaScript runtimes ignore SIGPIPE and report the closed pipe as an error on the stream
+ * instead (an unhandled 'error' event and a stack, on Node). wasock ends the run as the native
+ * program ends: no message, exit status 141.
+ */
+
+/** Exit status of a program killed by SIGPIPE (128 + 13), as a shell reports it. */
+export const SIGPIPE_EXIT = 141;
+
+/** Errors that mean the reader of stdout has gone (the runtimes name a closed pipe differently). */
+function closedPipe(e: unknown): boolean {
+  const { code, name } = (e ?? {}) as { code?: string; name?: string };
+  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED" || name === "BrokenPipe";
+}
+
+/**
+ * A writer of the guest's stdout bytes to process.stdout that calls `closed` once (and writes
+ * nothing more) when the reader has gone. Another stdout error is thrown, as before.
+ */
+export function guestStdout(closed: () => void): (bytes: Uint8Array) => void {
+  let gone = false;
+  const onError = (e: unknown): void => {
+    if (!closedPipe(e)) throw e;
+    if (gone) return;
+    gone = true;
+    closed();
+  };
+  process.stdout.on("error", onError);
+  return (bytes) => {
+    if (gone) return;
+    try {
+      process.stdout.write(bytes);
+    } catch (e) {
+      onError(e); // a runtime that throws at the write instead of emitting 'error'
+    }
+  };
+}
