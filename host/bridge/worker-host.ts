@@ -225,8 +225,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
       });
     }
     case Op.WRITE_STDIO:
-      k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!));
-      return 0;
+      return after(k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!)), () => 0);
     case Op.READ_STDIN:
       return after(k.readStdin(a0), (d) => {
         ch.data.set(d);

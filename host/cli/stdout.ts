@@ -17,10 +17,14 @@ function closedPipe(e: unknown): boolean {
 
 /**
  * A writer of the guest's stdout bytes to process.stdout that calls `closed` once (and writes
- * nothing more) when the reader has gone. Another stdout error is thrown, as before.
+ * nothing more) when the reader has gone. Another stdout error is thrown, as before. While the
+ * pipe is full it answers with a promise of its drain, which holds the guest's next write (as
+ * write(2) blocks on a full pipe): a guest writing faster than its reader reads is held, not
+ * buffered without end.
  */
-export function guestStdout(closed: () => void): (bytes: Uint8Array) => void {
+export function guestStdout(closed: () => void): (bytes: Uint8Array) => Promise<void> | undefined {
   let gone = false;
+  let full: Promise<void> | undefined;
   const onError = (e: unknown): void => {
     if (!closedPipe(e)) throw e;
     if (gone) return;
@@ -28,12 +32,22 @@ export function guestStdout(closed: () => void): (bytes: Uint8Array) => void {
     closed();
   };
   process.stdout.on("error", onError);
+  const drained = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = (): void => {
+        process.stdout.off("drain", done).off("close", done).off("error", done);
+        full = undefined;
+        resolve();
+      };
+      process.stdout.once("drain", done).once("close", done).once("error", done);
+    });
   return (bytes) => {
-    if (gone) return;
+    if (gone) return undefined;
     try {
-      process.stdout.write(bytes);
+      if (!process.stdout.write(bytes)) full ??= drained();
     } catch (e) {
       onError(e); // a runtime that throws at the write instead of emitting 'error'
     }
+    return full;
   };
 }

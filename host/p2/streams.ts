@@ -137,14 +137,25 @@ export class OutputStream {
   // jco lifts a list<u8> into a fresh copy of guest memory: the kernel may keep it as it is.
   write(data: Uint8Array): void {
     if (this.closed) throw CLOSED;
-    if (this.handle < 0) return this.ctx.kernel.writeStdio(-this.handle, data);
+    if (this.handle < 0) return void this.stdio(data);
     if (data.length === 0) return;
     this.sent(this.ctx.kernel.send(this.handle, data, true) as number);
   }
 
+  /** Stdio bytes handed on; pending while the sink is full (the last write's promise). */
+  private stdioFull: Promise<void> | undefined;
+  private stdio(data: Uint8Array): void {
+    const r = this.ctx.kernel.writeStdio(-this.handle, data);
+    this.stdioFull = r instanceof Promise ? r.then(() => void (this.stdioFull = undefined)) : undefined;
+  }
+
   blockingWriteAndFlush(data: Uint8Array): Sync<void> {
     if (this.closed) throw CLOSED;
-    if (this.handle < 0 || data.length === 0) return this.write(data);
+    if (this.handle < 0) {
+      this.write(data);
+      return this.stdioFull; // waits while the pipe is full
+    }
+    if (data.length === 0) return this.write(data);
     return after(this.ctx.kernel.send(this.handle, data, false), (r) => this.sent(r));
   }
 
@@ -155,7 +166,7 @@ export class OutputStream {
   /** Bytes handed to the kernel are on their way; wait only for room to write again. */
   blockingFlush(): Sync<void> {
     if (this.closed) throw CLOSED;
-    if (this.handle < 0) return;
+    if (this.handle < 0) return this.stdioFull;
     return after(this.ctx.kernel.poll([this.handle], [PollBits.WRITE], -1), () => undefined);
   }
 

@@ -80,13 +80,16 @@ export interface Kernel {
    * terminated).
    */
   onStop?(fn: () => void): () => void;
-  writeStdio(fd: number, data: Uint8Array): void;
+  /** Hand the guest's stdout/stderr bytes on; a promise while the sink cannot take more yet
+   *  (a full pipe): the guest's write waits on it, as a native write(2) blocks. */
+  writeStdio(fd: number, data: Uint8Array): Sync<void>;
   readStdin(max: number): Sync<Uint8Array>;
 }
 
 export interface StdioOptions {
-  stdout?: (data: Uint8Array) => void;
-  stderr?: (data: Uint8Array) => void;
+  /** The guest's stdout bytes; returning a promise holds the guest's next write until it settles. */
+  stdout?: (data: Uint8Array) => unknown;
+  stderr?: (data: Uint8Array) => unknown;
   stdin?: AsyncIterable<Uint8Array> | undefined;
 }
 

@@ -192,9 +192,10 @@ export class LocalKernel extends SocketSetup implements Kernel {
     });
   }
 
-  writeStdio(fd: number, data: Uint8Array): void {
+  writeStdio(fd: number, data: Uint8Array): Sync<void> {
     const sink = fd === 2 ? this.stdio.stderr : this.stdio.stdout;
-    sink?.(data);
+    const r = sink?.(data);
+    return r instanceof Promise ? r.then(() => {}) : undefined;
   }
 
   readStdin(max: number): Sync<Uint8Array> {

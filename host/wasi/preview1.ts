@@ -101,9 +101,8 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       if (e.kind === "socket") return sendFrom(ctx, e, iovs, retPtr);
       if (e.fd === 0) return Errno.BADF;
       const data = mem.gather(iovs);
-      kernel.writeStdio(e.fd, data);
       mem.setU32(retPtr, data.length);
-      return Errno.SUCCESS;
+      return after(kernel.writeStdio(e.fd, data), () => Errno.SUCCESS); // a full pipe holds the guest
     }),
 
     fd_read: guard((fd: number, iovsPtr: number, iovsLen: number, retPtr: number): Sync<number> => {
