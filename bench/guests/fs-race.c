@@ -10,7 +10,7 @@
  * Roles: the copy that creates `swapper.lock` swaps, the other opens. The opener stops after
  * <attempts> opens and creates `done`; the swapper stops when it sees `done` (or after <attempts>
  * swaps, so copies that do not run at the same time still end). Each prints one line:
- *   race opener attempts=N escapes=E inside=I failed=F      race swapper swaps=S
+ *   race opener attempts=N escapes=E inside=I refused=R failed=F      race swapper swaps=S
  * bench/fs-race.ts runs it and adds the lines up.
  */
 #include <stdio.h>
@@ -25,10 +25,12 @@ static __wasi_errno_t rename_box(const char *from, const char *to) {
   return __wasi_path_rename(BOX, from, BOX, to);
 }
 
-/* One attempt: 2 = read the outside secret, 1 = read the inside one, 0 = refused or failed. */
+/* One attempt: 2 = read the outside secret, 1 = read the inside one, 3 = refused (ENOTCAPABLE:
+ * the walk met d -> ..), 0 = failed otherwise (d missing mid-swap: ENOENT, …). */
 static int attempt(void) {
   __wasi_fd_t fd;
-  if (__wasi_path_open(BOX, 0, "d/secret.txt", 0, RIGHTS, 0, 0, &fd) != 0) return 0;
+  __wasi_errno_t e = __wasi_path_open(BOX, 0, "d/secret.txt", 0, RIGHTS, 0, 0, &fd);
+  if (e != 0) return e == __WASI_ERRNO_NOTCAPABLE ? 3 : 0;
   char buf[16];
   __wasi_iovec_t iov = {.buf = (uint8_t *)buf, .buf_len = sizeof buf - 1};
   size_t n = 0;
@@ -63,14 +65,15 @@ int main(int argc, char **argv) {
     printf("race swapper swaps=%ld\n", swapper(attempts));
     return 0;
   }
-  long escapes = 0, inside = 0, failed = 0;
+  long escapes = 0, inside = 0, refused = 0, failed = 0;
   for (long i = 0; i < attempts; i++) {
     int r = attempt();
     if (r == 2) escapes++;
     else if (r == 1) inside++;
+    else if (r == 3) refused++;
     else failed++;
   }
   (void)__wasi_path_create_directory(BOX, "done");
-  printf("race opener attempts=%ld escapes=%ld inside=%ld failed=%ld\n", attempts, escapes, inside, failed);
+  printf("race opener attempts=%ld escapes=%ld inside=%ld refused=%ld failed=%ld\n", attempts, escapes, inside, refused, failed);
   return 0;
 }
