@@ -34,6 +34,8 @@ const RUNTIMES: Record<string, (argv: string[]) => [string, string[]]> = {
   deno: (a) => [join(root, "node_modules/deno/deno"), ["run", "-A", cli, ...a]],
   bun: (a) => [join(root, "node_modules/bun/bin/bun.exe"), [cli, ...a]],
 };
+/** Instances take the worker bridge: on JSPI they share one thread, and a guest that never
+ *  blocks would run to its end before the other starts. Workers take the runtime's default. */
 const MODES: Record<string, string[]> = {
   instances: ["--instances", "2", "--bridge", "worker"],
   workers: ["--workers", "2"],
