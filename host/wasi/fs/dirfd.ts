@@ -29,7 +29,7 @@ const SUBDIR_FLAGS = DIR_FLAGS | C.O_NOFOLLOW;
 
 let procFd: boolean | undefined;
 
-/** Whether names are reached through `/proc/self/fd` (checked once: an fd of `.` and
+/** Whether names are reached through `/proc/self/fd` (checked once per thread: an fd of `/` and
  *  `/proc/self/fd/N` must be the same directory). WASOCK_FS_PATHS=1 forces the fallback. */
 export function viaProcFd(): boolean {
   if (procFd === undefined) procFd = process.env.WASOCK_FS_PATHS !== "1" && probe();
@@ -39,7 +39,7 @@ export function viaProcFd(): boolean {
 function probe(): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(".", DIR_FLAGS);
+    fd = openSync("/", DIR_FLAGS);
     const a = fstatSync(fd, { bigint: true });
     const b = statSync(`/proc/self/fd/${fd}`, { bigint: true });
     return a.dev === b.dev && a.ino === b.ino && b.isDirectory();
