@@ -40,6 +40,7 @@ IMPORT(path_create_directory) int32_t x_path_create_directory(int32_t fd, const 
 IMPORT(fd_read) int32_t x_fd_read(int32_t fd, const __wasi_iovec_t *iovs, size_t n, size_t *nread);
 IMPORT(fd_close) int32_t x_fd_close(int32_t fd);
 IMPORT(fd_sync) int32_t x_fd_sync(int32_t fd);
+IMPORT(fd_renumber) int32_t x_fd_renumber(int32_t from, int32_t to);
 
 #define BOX 3
 #define ALL ((int64_t)0x1fffffff & ~(int64_t)__WASI_RIGHTS_FD_WRITE)
@@ -162,10 +163,13 @@ static void swap_rounds(void) {
 int main(void) {
   held_after_swap();
   swap_rounds();
-  /* Left open on purpose: the runtime closes their host fds when the guest ends (the harness
-   * counts the process's fds). */
-  uint32_t left;
+  /* Left open on purpose: the runtime closes their host fds when the guest ends, and the host fd
+   * of a directory fd_renumber replaces at once (the harness counts the process's fds). */
+  uint32_t left, replaced;
   check_errno("open sw2, left open", open_at(BOX, "sw2", __WASI_OFLAGS_DIRECTORY, &left), 0);
+  check_errno("open d, to be replaced", open_at(BOX, "d", __WASI_OFLAGS_DIRECTORY, &replaced), 0);
+  check_errno("fd_renumber onto a directory", (unsigned)x_fd_renumber((int32_t)left, (int32_t)replaced), 0);
+  check_true("fd_renumber: the fd lists sw2", lists((int32_t)replaced, "inner.txt"), "no inner.txt", "inner.txt");
   check_errno("open d/secret.txt, left open", open_at(BOX, "d/secret.txt", 0, &left), 0);
   return finish();
 }
