@@ -41,6 +41,10 @@ IMPORT(fd_read) int32_t x_fd_read(int32_t fd, const __wasi_iovec_t *iovs, size_t
 IMPORT(fd_close) int32_t x_fd_close(int32_t fd);
 IMPORT(fd_sync) int32_t x_fd_sync(int32_t fd);
 IMPORT(fd_renumber) int32_t x_fd_renumber(int32_t from, int32_t to);
+IMPORT(path_filestat_set_times) int32_t x_path_filestat_set_times(int32_t fd, int32_t flags, const char *path, size_t len,
+                                                                  uint64_t atim, uint64_t mtim, int32_t fst);
+IMPORT(path_readlink) int32_t x_path_readlink(int32_t fd, const char *path, size_t len, uint8_t *buf, size_t buf_len,
+                                              size_t *used);
 
 #define BOX 3
 #define ALL ((int64_t)0x1fffffff & ~(int64_t)__WASI_RIGHTS_FD_WRITE)
@@ -137,6 +141,28 @@ static void held_after_swap(void) {
   check_errno("path_open sw/outside.txt", read_at(BOX, "sw/outside.txt", text, sizeof text), __WASI_ERRNO_NOTCAPABLE);
 }
 
+/* Paths naming a directory itself through a step of the walk (`sw2/.`, `sw2/..`): stat, stamp
+ * and open act on that directory; there is no name to read as a link or to create. */
+static void dir_itself(void) {
+  __wasi_filestat_t sw2, dot, box, up;
+  check_errno("path_filestat_get sw2", stat_at(BOX, "sw2", &sw2), 0);
+  if (check_errno("path_filestat_get sw2/.", stat_at(BOX, "sw2/.", &dot), 0)) check_u64("sw2/. is sw2", dot.ino, sw2.ino);
+  check_errno("fd_filestat_get box", (unsigned)x_fd_filestat_get(BOX, &box), 0);
+  if (check_errno("path_filestat_get sw2/..", stat_at(BOX, "sw2/..", &up), 0)) check_u64("sw2/.. is the box", up.ino, box.ino);
+  check_errno("path_filestat_set_times sw2/.",
+              (unsigned)x_path_filestat_set_times(BOX, 0, "sw2/.", 5, 0, MTIME_2001, __WASI_FSTFLAGS_MTIM), 0);
+  if (check_errno("path_filestat_get sw2/. again", stat_at(BOX, "sw2/.", &dot), 0)) check_u64("sw2/. stamped", dot.mtim, MTIME_2001);
+  uint32_t fd;
+  if (check_errno("path_open sw2/.", open_at(BOX, "sw2/.", __WASI_OFLAGS_DIRECTORY, &fd), 0)) {
+    check_true("path_open sw2/. lists sw2", lists((int32_t)fd, "inner.txt"), "no inner.txt", "inner.txt");
+    x_fd_close((int32_t)fd);
+  }
+  uint8_t buf[64];
+  size_t used = 0;
+  check_errno("path_readlink sw2/.", (unsigned)x_path_readlink(BOX, "sw2/.", 5, buf, sizeof buf, &used), __WASI_ERRNO_INVAL);
+  check_errno("path_create_directory sw2/.", (unsigned)x_path_create_directory(BOX, "sw2/.", 5), __WASI_ERRNO_EXIST);
+}
+
 /* 2. `d` swapped for `d -> ..` and back: neither the walk nor a held fd of d leads out. */
 static void swap_rounds(void) {
   uint32_t held;
@@ -162,6 +188,7 @@ static void swap_rounds(void) {
 
 int main(void) {
   held_after_swap();
+  dir_itself();
   swap_rounds();
   /* Left open on purpose: the runtime closes their host fds when the guest ends, and the host fd
    * of a directory fd_renumber replaces at once (the harness counts the process's fds). */

@@ -26,6 +26,10 @@ export interface Held {
 
 const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY;
 const SUBDIR_FLAGS = DIR_FLAGS | C.O_NOFOLLOW;
+/** Linux's O_PATH (not in fs.constants): an fd for looking names up beneath, which needs search
+ *  permission only, as a path through the directory does. Used for the walk's steps. */
+const O_PATH = 0x200000;
+const STEP_FLAGS = O_PATH | C.O_DIRECTORY | C.O_NOFOLLOW;
 
 let procFd: boolean | undefined;
 
@@ -93,10 +97,11 @@ export function openDirPath(path: string): Held {
 }
 
 /** Open subdirectory `name` of `d` without following it: a symlink or a non-directory throws
- *  (ENOTDIR or ELOOP; the caller lstats to tell them apart). */
-export function openSubdir(d: Held, name: string): Held {
+ *  (ENOTDIR or ELOOP; the caller lstats to tell them apart). `step`: only to look names up
+ *  beneath (O_PATH where /proc/self/fd is used); else a directory fd the guest will hold. */
+export function openSubdir(d: Held, name: string, step = false): Held {
   const path = d.path.endsWith("/") ? `${d.path}${name}` : `${d.path}/${name}`;
-  return held(openSync(entryPath(d, name), SUBDIR_FLAGS), path);
+  return held(openSync(entryPath(d, name), step && viaProcFd() ? STEP_FLAGS : SUBDIR_FLAGS), path);
 }
 
 /** A second fd of held directory `d` (path_open of `.`): the same directory, whatever its name is now. */

@@ -1,6 +1,6 @@
 import {
-  fstatSync, futimesSync, linkSync, lutimesSync, mkdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync,
-  unlinkSync,
+  fstatSync, linkSync, lutimesSync, mkdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync,
+  utimesSync,
 } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestContext } from "../context.js";
@@ -131,7 +131,7 @@ export function pathFilestatGet(ctx: GuestContext, fd: number, flags: number, pt
 }
 
 /** path_filestat_set_times: lutimes on the target (a followed symlink was expanded by the walk),
- *  or futimes on the directory itself. */
+ *  or utimes on the directory itself. */
 export function pathFilestatSetTimes(
   ctx: GuestContext, fd: number, flags: number, ptr: number, len: number, atim: bigint, mtim: bigint, fst: number,
 ): number {
@@ -141,8 +141,9 @@ export function pathFilestatSetTimes(
     const self = r.name === undefined;
     const times = newTimes(() => r.st ?? fstatSync(r.dir.fd, { bigint: true }), atim, mtim, fst);
     if (typeof times === "number") return times;
-    if (self) futimesSync(r.dir.fd, ...times);
-    else lutimesSync(r.host, ...times);
+    // The directory itself: through /proc/self/fd/N, which names the object its fd holds (the
+    // walk's fds are O_PATH, which futimes refuses).
+    (self ? utimesSync : lutimesSync)(r.host, ...times);
     return Errno.SUCCESS;
   });
 }

@@ -17,7 +17,7 @@ import { closeHeld, dirPath, entryPath, lstatEntry, openSubdir, type Held } from
  * that is the pre-open; for a directory the guest opened, that directory — and the walk is made
  * one component at a time from its host fd, keeping a stack of directory fds:
  *
- *   - each directory on the way is opened O_DIRECTORY|O_NOFOLLOW through its parent's fd
+ *   - each directory on the way is opened O_PATH|O_DIRECTORY|O_NOFOLLOW through its parent's fd
  *     (dirfd.ts), so what is pushed is a real subdirectory of the directory below it;
  *   - a component that is a symlink is read (readlink, never followed by the host) and its text
  *     is walked in its place, from the same directory fd;
@@ -109,7 +109,7 @@ function walk(stack: Held[], pending: string[], follow: boolean, dirOnly: boolea
   /** Enter directory `name`, following it if it is a symlink. */
   const enter = (name: string): number | undefined => {
     try {
-      stack.push(openSubdir(top(), name));
+      stack.push(openSubdir(top(), name, true));
       return undefined;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
