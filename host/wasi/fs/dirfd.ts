@@ -1,4 +1,8 @@
-import { closeSync, constants as C, fstatSync, lstatSync, openSync, statSync } from "node:fs";
+import {
+  closeSync, constants as C, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Directories held by host fd, and how a name inside one is reached.
@@ -33,24 +37,32 @@ const STEP_FLAGS = O_PATH | C.O_DIRECTORY | C.O_NOFOLLOW;
 
 let procFd: boolean | undefined;
 
-/** Whether names are reached through `/proc/self/fd` (checked once per thread: an fd of `/` and
- *  `/proc/self/fd/N` must be the same directory). WASOCK_FS_PATHS=1 forces the fallback. */
+/** Whether names are reached through `/proc/self/fd` (checked once per thread, see probe).
+ *  WASOCK_FS_PATHS=1 forces the fallback. */
 export function viaProcFd(): boolean {
   if (procFd === undefined) procFd = process.env.WASOCK_FS_PATHS !== "1" && probe();
   return procFd;
 }
 
+/** A directory opened, renamed, and another made at its name: `/proc/self/fd/N` must still be the
+ *  first one (the kernel follows the fd), which a path looked up again would not be. */
 function probe(): boolean {
+  let base: string | undefined;
   let fd: number | undefined;
   try {
-    fd = openSync("/", DIR_FLAGS);
-    const a = fstatSync(fd, { bigint: true });
-    const b = statSync(`/proc/self/fd/${fd}`, { bigint: true });
-    return a.dev === b.dev && a.ino === b.ino && b.isDirectory();
+    base = mkdtempSync(join(tmpdir(), "wasock-probe-"));
+    mkdirSync(join(base, "a"));
+    fd = openSync(join(base, "a"), DIR_FLAGS);
+    renameSync(join(base, "a"), join(base, "b"));
+    mkdirSync(join(base, "a"));
+    const held = fstatSync(fd, { bigint: true });
+    const viaProc = statSync(`/proc/self/fd/${fd}`, { bigint: true });
+    return held.dev === viaProc.dev && held.ino === viaProc.ino;
   } catch {
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
+    if (base !== undefined) rmSync(base, { recursive: true, force: true });
   }
 }
 
