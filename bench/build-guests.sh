@@ -15,6 +15,8 @@
 #                         (wasix-listen.c), for @wasmer/sdk, which pre-opens no sockets
 #   calls-core.wasm       calls-core.c: the cost of a blocking send()/recv() (the calls workload)
 #   calls.component.wasm  calls.c, its WASI 0.2 twin (scripts/build-component.mjs; needs npm)
+#   fs-race.wasm          fs-race.c: two copies race a symlink swap beneath a pre-open (fs-race.ts)
+#   fs-calls.wasm         fs-calls.c: per-call cost of path_open and path_filestat_get (fs-cost.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +48,10 @@ echo 'extern int bench_listener_fd0;' > "$tmp/fd0.h"
 cc -Dmain=guest_main -include "$tmp/fd0.h" -c -o "$tmp/http-hello-fd0.o" "$tmp/http-hello-fd0.c"
 cc -c -o "$tmp/wasix-listen.o" bench/guests/wasix-listen.c
 cc "${LDFLAGS[@]}" -o bench/guests/http-hello-wasix.wasm "$tmp/wasix-listen.o" "$tmp/http-hello-fd0.o"
+
+# fs-race.wasm and fs-calls.wasm: the pre-open race (fs-race.ts) and the cost of a path call (fs-cost.ts)
+cc "${LDFLAGS[@]}" -o bench/guests/fs-race.wasm bench/guests/fs-race.c
+cc "${LDFLAGS[@]}" -o bench/guests/fs-calls.wasm bench/guests/fs-calls.c
 
 # calls-core.wasm and its component twin calls.component.wasm (built like the component example)
 cc "${LDFLAGS[@]}" -o bench/guests/calls-core.wasm bench/guests/calls-core.c

@@ -235,8 +235,8 @@ export class Runtime {
     }
     const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds);
     for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
-    ctx.addPreopens(this.dirs);
     try {
+      ctx.addPreopens(this.dirs);
       return await runJspi(mod, ctx);
     } catch (e) {
       if (e instanceof ProcExit) return e.code;

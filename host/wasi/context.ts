@@ -7,6 +7,7 @@ import type { Sync } from "../util/sync.js";
 import { closeSync } from "node:fs";
 import { FdTable } from "./fd-table.js";
 import { hostDir, type Preopen } from "./fs/handles.js";
+import { openPreopen } from "./fs/preopens.js";
 
 /** A guest called proc_exit: unwinds the guest's stack up to the runtime. */
 export class ProcExit extends Error {
@@ -37,23 +38,25 @@ export class GuestContext {
   readonly preopens: Preopen[] = [];
 
   /**
-   * Give each pre-opened directory the next free fd. Both bridges call this after inserting the
-   * pre-opened listeners, so dirs follow sockets (3… listeners, then dirs), as in wasmtime.
+   * Give each pre-opened directory the next free fd, holding a host fd of it that this instance
+   * owns (closed by closeFiles). Both bridges call this after inserting the pre-opened listeners,
+   * so dirs follow sockets (3… listeners, then dirs), as in wasmtime. Throws PreopenError.
    */
   addPreopens(dirs: readonly Preopen[]): void {
     for (const p of dirs) {
-      if (this.fds.insert({ kind: "dir", dir: hostDir(p.host, p.guest), flags: 0 }) < 0) break;
+      if (this.fds.nextFree() < 0) break;
+      this.fds.insert({ kind: "dir", dir: hostDir(openPreopen(p), p.guest), flags: 0 });
       this.preopens.push(p);
     }
   }
 
-  /** Close the host files the guest left open (host fds are the process's: a guest's end,
-   *  or its worker's, does not close them). Both bridges call this when the guest stops. */
+  /** Close the host files and directories the guest left open (host fds are the process's: a
+   *  guest's end, or its worker's, does not close them). Both bridges call this when it stops. */
   closeFiles(): void {
     for (const [, e] of this.fds.all()) {
-      if (e.kind !== "file") continue;
+      if (e.kind !== "file" && e.kind !== "dir") continue;
       try {
-        closeSync(e.file.hostFd);
+        closeSync(e.kind === "file" ? e.file.hostFd : e.dir.fd);
       } catch {
         // already closed by the host, or failing to flush: the guest is gone either way
       }

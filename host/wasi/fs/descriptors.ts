@@ -1,17 +1,15 @@
-import {
-  closeSync, constants as C, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, openSync, statSync,
-} from "node:fs";
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestContext } from "../context.js";
 import type { DirEntry, FileEntry } from "../fd-table.js";
 import { Filetype } from "../types.js";
 import { FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
-import { setTimesAt } from "./paths.js";
 
 /**
  * The fd_* calls on an open file or directory that are not reads and writes: stat, size, times,
- * rights, sync, close, and the pre-open queries wasi-libc's start-up scan makes.
+ * rights, sync, close, and the pre-open queries wasi-libc's start-up scan makes. Each acts on the
+ * host fd the guest fd holds — the object that was opened, whatever its name is now.
  */
 
 export type FsEntry = FileEntry | DirEntry;
@@ -20,6 +18,11 @@ const encoder = new TextEncoder();
 
 export function isFs(e: { kind: string } | undefined): e is FsEntry {
   return e?.kind === "file" || e?.kind === "dir";
+}
+
+/** The host fd a file or directory entry holds. */
+function hostFd(e: FsEntry): number {
+  return e.kind === "file" ? e.file.hostFd : e.dir.fd;
 }
 
 export function fdstat(ctx: GuestContext, e: FsEntry, ret: number): number {
@@ -47,8 +50,7 @@ export function setRights(e: FsEntry, base: bigint, inheriting: bigint): number 
 
 export function filestat(ctx: GuestContext, e: FsEntry, ret: number): number {
   ctx.mem.check(ret, FILESTAT_SIZE);
-  const st = e.kind === "file" ? fstatSync(e.file.hostFd, { bigint: true }) : statSync(e.dir.path, { bigint: true });
-  writeFilestat(ctx.mem, ret, st);
+  writeFilestat(ctx.mem, ret, fstatSync(hostFd(e), { bigint: true }));
   return Errno.SUCCESS;
 }
 
@@ -62,32 +64,22 @@ export function setSize(e: FsEntry, size: bigint): number {
 }
 
 export function setTimes(e: FsEntry, atim: bigint, mtim: bigint, fst: number): number {
-  if (e.kind === "dir") return setTimesAt(e.dir.path, atim, mtim, fst);
-  const fd = e.file.hostFd;
+  const fd = hostFd(e);
   const times = newTimes(() => fstatSync(fd, { bigint: true }), atim, mtim, fst);
   if (typeof times === "number") return times;
   futimesSync(fd, ...times);
   return Errno.SUCCESS;
 }
 
-/** fd_sync / fd_datasync. A directory is held by path: open it briefly to fsync it. */
+/** fd_sync / fd_datasync (a directory: fsync of its fd either way). */
 export function sync(e: FsEntry, dataOnly: boolean): number {
-  if (e.kind === "file") {
-    (dataOnly ? fdatasyncSync : fsyncSync)(e.file.hostFd);
-    return Errno.SUCCESS;
-  }
-  const h = openSync(e.dir.path, C.O_RDONLY | C.O_DIRECTORY);
-  try {
-    fsyncSync(h);
-  } finally {
-    closeSync(h);
-  }
+  (dataOnly && e.kind === "file" ? fdatasyncSync : fsyncSync)(hostFd(e));
   return Errno.SUCCESS;
 }
 
-/** fd_close on a file: close the host fd (the guest's fd is already gone either way). */
+/** fd_close: close the host fd (the guest's fd is already gone either way). */
 export function close(e: FsEntry): number {
-  if (e.kind === "file") closeSync(e.file.hostFd);
+  closeSync(hostFd(e));
   return Errno.SUCCESS;
 }
 

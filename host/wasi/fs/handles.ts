@@ -1,10 +1,11 @@
 import type { Dirent } from "node:fs";
 import { Filetype } from "../types.js";
+import type { Held } from "./dirfd.js";
 import { DIR_RIGHTS, FILE_RIGHTS, Right } from "./flags.js";
 
 /**
- * What a file or directory fd holds. Directories are held by path (node:fs has no openat, so
- * every path call is a path anyway); files by a node:fs descriptor.
+ * What a file or directory fd holds: a host fd either way. A directory's fd is what every call on
+ * it acts on, and what every path beneath it is resolved from (dirfd.ts, resolve.ts).
  */
 
 /** An open file on the host: a regular file, or a device/FIFO reached through a pre-opened dir. */
@@ -24,17 +25,16 @@ export interface HostFile {
   rightsInheriting: bigint;
 }
 
-/** An open directory: a capability for everything beneath its real host path, and nothing else. */
-export interface HostDir {
-  /** Real (symlink-free, absolute) host path: no path resolved through this fd may leave it. */
-  readonly path: string;
+/** An open directory: a capability for everything beneath it, and nothing else. Its host fd
+ *  (`fd`, owned by this guest fd: closed with it) names the directory that was opened, whatever
+ *  is done to its name later; `path` is where it was opened (see dirfd.ts for the fallback). */
+export interface HostDir extends Held {
   /** Guest path of a pre-opened directory (fd_prestat_dir_name); undefined for dirs the guest opened. */
   readonly preopen?: string;
   rightsBase: bigint;
   rightsInheriting: bigint;
   /** The entries fd_readdir listed at cookie 0, reused for later cookies so a directory changing
-   *  between two calls neither repeats nor skips entries. */
-  /** The entries of the last fd_readdir listing (Bun gives bare names: see readdir.ts). */
+   *  between two calls neither repeats nor skips entries (Bun gives bare names: see readdir.ts). */
   listing?: (Dirent<Buffer> | Buffer)[];
 }
 
@@ -43,10 +43,14 @@ export interface Preopen {
   guest: string;
   /** Real host path (resolved with realpath when the runtime starts). */
   host: string;
+  /** Device and inode found when the runtime started: each instance opens `host` for itself and
+   *  refuses to run if something else is there now. */
+  dev: bigint;
+  ino: bigint;
 }
 
-export function hostDir(path: string, preopen?: string): HostDir {
-  return { path, preopen, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS };
+export function hostDir(d: Held, preopen?: string): HostDir {
+  return { fd: d.fd, path: d.path, dev: d.dev, ino: d.ino, preopen, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS };
 }
 
 export function hostFile(hostFd: number, path: string, filetype: number, readable: boolean, writable: boolean): HostFile {

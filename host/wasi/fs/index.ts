@@ -6,7 +6,8 @@
  *                    or directory fd; preview1.ts branches to it, sockets and stdio stay there
  *   checkPreopens    the runtime's check of `preopens` before a guest runs
  *
- * One concept per file: resolve.ts (the sandbox), open.ts, file-io.ts, readdir.ts, paths.ts,
+ * One concept per file: dirfd.ts (held directory fds, /proc/self/fd or the path fallback),
+ * resolve.ts (the sandbox: the walk beneath a held fd), open.ts, file-io.ts, readdir.ts, paths.ts,
  * descriptors.ts, host.ts (node:fs errors → errno, filestat), flags.ts, handles.ts, preopens.ts.
  */
 import { Errno } from "../../core/enums.js";

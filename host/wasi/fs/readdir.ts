@@ -1,8 +1,9 @@
-import { lstatSync, readdirSync, statSync } from "node:fs";
+import { fstatSync, lstatSync, readdirSync } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestContext } from "../context.js";
 import type { DirEntry } from "../fd-table.js";
 import { Filetype } from "../types.js";
+import { dirPath } from "./dirfd.js";
 import { DIRENT_SIZE } from "./flags.js";
 import { filetypeOf } from "./host.js";
 
@@ -15,7 +16,8 @@ import { filetypeOf } from "./host.js";
  * The buffer is filled with whole entries and then as many bytes of the next one as fit (the spec:
  * "If the buffer is not large enough to fit all entries, the last entry is truncated"); bufused
  * equal to buf_len tells the reader to call again from the last whole entry's d_next, which is
- * how wasi-libc's readdir() works. Names are the host's raw bytes.
+ * how wasi-libc's readdir() works. Names are the host's raw bytes. The listing and the entries'
+ * inodes are read through the directory's fd (dirfd.ts), never through the name it had.
  */
 
 const SELF = Buffer.from(".");
@@ -35,15 +37,15 @@ function inode(path: Buffer | string): bigint {
   }
 }
 
-/** The item at `index` of the directory's listing, or undefined past the end. */
-function itemAt(e: DirEntry, index: number): Item | undefined {
+/** The item at `index` of the directory's listing, or undefined past the end; `base` is the
+ *  directory's host path (dirPath) with a trailing slash. */
+function itemAt(e: DirEntry, index: number, base: Buffer): Item | undefined {
   const dir = e.dir;
-  if (index === 0) return { name: SELF, type: Filetype.DIRECTORY, ino: statSync(dir.path, { bigint: true }).ino };
+  if (index === 0) return { name: SELF, type: Filetype.DIRECTORY, ino: fstatSync(dir.fd, { bigint: true }).ino };
   // `..` of a pre-opened directory lies outside the sandbox: its inode is not the guest's business.
   if (index === 1) return { name: PARENT, type: Filetype.DIRECTORY, ino: 0n };
   const d = dir.listing![index - 2];
   if (d === undefined) return undefined;
-  const base = Buffer.from(dir.path.endsWith("/") ? dir.path : `${dir.path}/`);
   // Bun ignores withFileTypes when names are asked for as bytes: then the entry is the name alone.
   if (d instanceof Uint8Array) {
     const path = Buffer.concat([base, d]);
@@ -65,14 +67,16 @@ export function readDir(ctx: GuestContext, e: DirEntry, buf: number, bufLen: num
   mem.check(buf, bufLen);
   mem.check(retPtr, 4);
   const start = BigInt.asUintN(64, cookie);
+  const path = dirPath(e.dir);
   if (start === 0n || e.dir.listing === undefined) {
-    e.dir.listing = readdirSync(e.dir.path, { withFileTypes: true, encoding: "buffer" });
+    e.dir.listing = readdirSync(path, { withFileTypes: true, encoding: "buffer" });
   }
+  const base = Buffer.from(path.endsWith("/") ? path : `${path}/`);
   const end = buf + bufLen;
   let at = buf;
   const header = new DataView(new ArrayBuffer(DIRENT_SIZE));
   for (let i = start; at < end && i < BigInt(Number.MAX_SAFE_INTEGER); i++) {
-    const item = itemAt(e, Number(i));
+    const item = itemAt(e, Number(i), base);
     if (item === undefined) break;
     header.setBigUint64(0, i + 1n, true);
     header.setBigUint64(8, item.ino, true);

@@ -1,7 +1,7 @@
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { readlinkSync, type BigIntStats } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestMemory } from "../../memory.js";
-import type { HostDir } from "./handles.js";
+import { closeHeld, dirPath, entryPath, lstatEntry, openSubdir, type Held } from "./dirfd.js";
 
 /**
  * Path resolution beneath a directory fd, the sandbox of every path_* call.
@@ -14,11 +14,24 @@ import type { HostDir } from "./handles.js";
  * (test-programs `preview1_interesting_paths.rs`), the WASI spec names none.
  *
  * Like cap-std (wasmtime), the directory fd itself is the boundary — for a pre-opened directory
- * that is the pre-open; for a directory the guest opened, that directory — and symlinks are
- * expanded here, one component at a time, so the host never follows a link wasock has not
- * checked. The result is then confirmed with realpath (of the target, or of its parent when the
- * target does not exist or is not followed). A host process swapping a component for a symlink
- * between that check and the operation can still race it: node:fs has no openat2(RESOLVE_BENEATH).
+ * that is the pre-open; for a directory the guest opened, that directory — and the walk is made
+ * one component at a time from its host fd, keeping a stack of directory fds:
+ *
+ *   - each directory on the way is opened O_PATH|O_DIRECTORY|O_NOFOLLOW through its parent's fd
+ *     (dirfd.ts), so what is pushed is a real subdirectory of the directory below it;
+ *   - a component that is a symlink is read (readlink, never followed by the host) and its text
+ *     is walked in its place, from the same directory fd;
+ *   - `..` pops the stack: it goes back to the directory fd the walk came from, never to a host
+ *     parent, and popping the start is ENOTCAPABLE;
+ *   - the last component is never looked up by the host beyond its parent's fd: the caller acts
+ *     on `<parent fd>/<name>` with a call that does not follow it (lstat, lutimes, mkdir, unlink,
+ *     rename, open with O_NOFOLLOW, …). Following it, where the call asks, is one more step here.
+ *
+ * Why no rename or symlink swap can lead out, whoever makes it and whenever: every step is taken
+ * relative to an fd that names an object already checked, and no name is ever looked up twice —
+ * a swap after a step changes names, not what the fds hold; a swap before it is seen by the step.
+ * At worst a concurrent swap makes the call fail (ENOENT, ENOTDIR, ELOOP, EINVAL). The fallback
+ * without `/proc/self/fd` (dirfd.ts) reaches each fd by path after a device/inode check instead.
  */
 
 /** Symlinks expanded in one resolution before ELOOP (Linux's MAXSYMLINKS). */
@@ -41,92 +54,102 @@ export function guestPath(mem: GuestMemory, ptr: number, len: number): string | 
 }
 
 export interface Resolved {
-  /** Host path: the directory's real path plus symlink-free components (only the last may be a
-   *  symlink, when it was not followed). */
+  /** The directory holding the target: the start, or a directory fd the walk opened (closed
+   *  when the caller's `act` returns). */
+  dir: Held;
+  /** The target's name in `dir`; undefined when the path names `dir` itself (`.`, `a/..`, `a/.`):
+   *  there is no last component to create, remove or rename. */
+  name: string | undefined;
+  /** Host path of the target through `dir`'s fd: `entryPath(dir, name)`, or `dirPath(dir)`. */
   host: string;
-  /** The path named the directory itself or ended in `.` / `..`: there is no last component to
-   *  create, remove or rename. */
-  noName: boolean;
   /** Whether the target exists (after following, when followed). */
   exists: boolean;
+  /** lstat of a named target that exists (never a symlink the call asked to follow). */
+  st: BigIntStats | undefined;
   /** The path ended in `/`: only a directory may be there (or be created there). */
   dirOnly: boolean;
 }
 
-function within(root: string, p: string): boolean {
-  return p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
-}
+/** Whether no component but `.` and empty ones (a trailing slash) is left. */
+const lastOne = (pending: string[]): boolean => !pending.some((x) => x !== "" && x !== ".");
 
-function join(root: string, parts: string[]): string {
-  if (parts.length === 0) return root;
-  return `${root.endsWith("/") ? root : `${root}/`}${parts.join("/")}`;
-}
-
-/** lstat, answering undefined for a name that does not exist. */
-function lstatOrNone(p: string) {
+/**
+ * Resolve `path` beneath `start` and call `act` with the result while the fds it holds are open.
+ * `follow`: follow a symlink in the last component (lookupflags SYMLINK_FOLLOW); intermediate
+ * symlinks are always followed. A trailing slash requires a directory (ENOTDIR otherwise) and
+ * follows a last-component symlink, as POSIX says. Returns a positive errno on failure; node:fs
+ * errors other than ENOENT, ENOTDIR and ELOOP on the way throw (mapped by fsImport).
+ */
+export function resolveBeneath<T>(start: Held, path: string, follow: boolean, act: (r: Resolved) => T): T | number {
+  if (path === "") return Errno.NOENT;
+  if (path.startsWith("/")) return Errno.NOTCAPABLE;
+  const stack: Held[] = [start];
   try {
-    return lstatSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
+    const r = walk(stack, path.split("/").reverse(), follow, path.endsWith("/"));
+    return typeof r === "number" ? r : act(r);
+  } finally {
+    for (let i = stack.length - 1; i > 0; i--) closeHeld(stack[i]!);
   }
 }
 
-/**
- * Resolve `path` beneath `dir`. `follow`: follow a symlink in the last component (lookupflags
- * SYMLINK_FOLLOW); intermediate symlinks are always followed. A trailing slash requires a
- * directory (ENOTDIR otherwise) and follows a last-component symlink, as POSIX says.
- * Returns a positive errno on failure; node:fs errors other than ENOENT throw (mapped by fsImport).
- */
-export function resolveBeneath(dir: HostDir, path: string, follow: boolean): Resolved | number {
-  if (path === "") return Errno.NOENT;
-  if (path.startsWith("/")) return Errno.NOTCAPABLE;
-  const root = dir.path;
-  const trailingSlash = path.endsWith("/");
-  const pending = path.split("/").reverse(); // a stack: next component last
-  const done: string[] = [];
+/** The walk: `pending` is a stack of components (next one last); `stack` the directory fds. */
+function walk(stack: Held[], pending: string[], follow: boolean, dirOnly: boolean): Resolved | number {
   let links = 0;
-  let lastWasDot = false;
-  let exists = true;
+  const top = (): Held => stack[stack.length - 1]!;
+
+  /** Put symlink `name`'s target in its place; an absolute one is ENOTCAPABLE. */
+  const expand = (name: string): number | undefined => {
+    if (++links > MAX_SYMLINKS) return Errno.LOOP;
+    const target = readlinkSync(entryPath(top(), name), "utf8");
+    if (target.startsWith("/")) return Errno.NOTCAPABLE;
+    pending.push(...target.split("/").reverse());
+    return undefined;
+  };
+
+  /** Enter directory `name`, following it if it is a symlink. */
+  const enter = (name: string): number | undefined => {
+    try {
+      stack.push(openSubdir(top(), name, true));
+      return undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return Errno.NOENT;
+      if (code !== "ENOTDIR" && code !== "ELOOP") throw e;
+    }
+    const st = lstatEntry(top(), name);
+    if (st === undefined) return Errno.NOENT;
+    if (st.isSymbolicLink()) return expand(name);
+    if (!st.isDirectory()) return Errno.NOTDIR;
+    // Swapped for a directory since the open: look again (counted, so a swap loop ends).
+    if (++links > MAX_SYMLINKS) return Errno.LOOP;
+    pending.push(name);
+    return undefined;
+  };
 
   while (pending.length > 0) {
     const c = pending.pop()!;
-    if (c === "" || c === ".") {
-      if (c === "." && !pending.some((x) => x !== "" && x !== ".")) lastWasDot = true;
-      continue;
-    }
+    if (c === "" || c === ".") continue;
     if (c === "..") {
-      if (done.length === 0) return Errno.NOTCAPABLE;
-      done.pop();
-      lastWasDot = !pending.some((x) => x !== "" && x !== ".");
+      if (stack.length === 1) return Errno.NOTCAPABLE;
+      closeHeld(stack.pop()!);
       continue;
     }
-    lastWasDot = false;
-    const last = !pending.some((x) => x !== "" && x !== ".");
-    const here = join(root, [...done, c]);
-    const st = lstatOrNone(here);
-    if (st === undefined) {
-      if (!last) return Errno.NOENT;
-      done.push(c);
-      exists = false;
-      break;
-    }
-    if (st.isSymbolicLink() && (!last || follow || trailingSlash || pending.includes("."))) {
-      if (++links > MAX_SYMLINKS) return Errno.LOOP;
-      const target = readlinkSync(here, "utf8");
-      if (target.startsWith("/")) return Errno.NOTCAPABLE;
-      pending.push(...target.split("/").reverse());
+    // Not the last component, or followed by `/.`: a directory to go into.
+    if (!lastOne(pending) || pending.includes(".")) {
+      const err = enter(c);
+      if (err !== undefined) return err;
       continue;
     }
-    if (!st.isDirectory() && (!last || trailingSlash || pending.includes("."))) return Errno.NOTDIR;
-    done.push(c);
+    const dir = top();
+    const st = lstatEntry(dir, c);
+    if (st?.isSymbolicLink() && (follow || dirOnly)) {
+      const err = expand(c);
+      if (err !== undefined) return err;
+      continue;
+    }
+    if (st !== undefined && dirOnly && !st.isDirectory()) return Errno.NOTDIR;
+    return { dir, name: c, host: entryPath(dir, c), exists: st !== undefined, st, dirOnly };
   }
-
-  const host = join(root, done);
-  // Belt and braces: the host's own resolution of what was built must land beneath the root —
-  // the target itself when it exists and was followed, else the directory holding it.
-  const followed = exists && (follow || trailingSlash);
-  const check = followed ? host : done.length > 0 ? join(root, done.slice(0, -1)) : undefined;
-  if (check !== undefined && !within(root, realpathSync(check))) return Errno.NOTCAPABLE;
-  return { host, noName: done.length === 0 || lastWasDot, exists, dirOnly: trailingSlash };
+  const dir = top();
+  return { dir, name: undefined, host: dirPath(dir), exists: true, st: undefined, dirOnly };
 }
