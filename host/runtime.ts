@@ -186,8 +186,7 @@ export class Runtime {
     // A guest is given yield points: on the host's thread they give the event loop its turn
     // (bridge/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
-    const code = bytes !== undefined && !component ? (withYieldPoints(bytes, FUEL) ?? bytes) : bytes;
-    const mod = module instanceof WebAssembly.Module || component ? module : await WebAssembly.compile(code as Uint8Array<ArrayBuffer>); // bytes may be a view of a shared buffer: compile copies
+    const mod = module instanceof WebAssembly.Module || component ? module : await compileGuest(bytes!);
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
@@ -274,4 +273,20 @@ function envList(env: RuntimeOptions["env"]): string[] {
   if (env === undefined) return [];
   if (Array.isArray(env)) return [...env];
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * Compile a core module with yield points (wasm/preempt.ts); should the rewritten bytes not
+ * compile (a module that already exports a name the rewrite adds), the module as it came.
+ */
+async function compileGuest(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  const rewritten = withYieldPoints(bytes, FUEL);
+  if (rewritten !== undefined) {
+    try {
+      return await WebAssembly.compile(rewritten);
+    } catch {
+      // the original's own compile says what is wrong, if anything is
+    }
+  }
+  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
 }
