@@ -40,7 +40,7 @@ function bridgeName(value: string): string {
 
 const program = new Command("wasock")
   .description("Run WebAssembly/WASI guests with real TCP sockets.")
-  .version(pkg.version)
+  .version(`wasock ${pkg.version}`)
   .configureOutput({ outputError: (str, write) => write(`wasock: ${str.replace(/^error: /, "")}`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
@@ -55,7 +55,7 @@ program
   .option("--allow-connect <rule>", "let the guest connect to matching addresses (repeatable)", collect, [])
   .option("--allow-resolve [names]", "let the guest resolve names (all, or a comma-separated list)")
   .option("--allow-net", "let the guest listen, connect and resolve anywhere")
-  .option("--env <K=V>", "set a guest environment variable (repeatable)", collect, [])
+  .option("--env <K=V>", "set a guest environment variable; a bare NAME passes the host's (repeatable)", collect, [])
   .option("--dir <host[::guest]>", "pre-open a directory as <guest> (default: <host> as given; repeatable)", collect, [])
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
@@ -68,4 +68,9 @@ program
     process.exit(await runCommand(module, guestArgs, flags));
   });
 
-await program.parseAsync(process.argv);
+/** `wasock app.wasm …` runs it, as `wasmtime app.wasm` does: `run` is the command when none is named. */
+const COMMANDS = new Set(["run", "help", "-h", "--help", "-V", "--version"]);
+const argv = process.argv.slice();
+if (argv[2] !== undefined && !COMMANDS.has(argv[2])) argv.splice(2, 0, "run");
+
+await program.parseAsync(argv);

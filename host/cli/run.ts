@@ -85,7 +85,13 @@ function parseDirs(specs: string[]): { preopens: Record<string, string>; spec: M
 }
 
 export async function runCommand(path: string, guestArgs: string[], flags: RunFlags): Promise<number> {
-  for (const kv of flags.env) if (!/^[^=]+=/.test(kv)) return fail(`--env ${kv}: expected KEY=VALUE`, 2);
+  // `--env NAME` passes the host's value of NAME, as wasmtime does (nothing when the host has none).
+  const env: string[] = [];
+  for (const kv of flags.env) {
+    if (/^[^=]+=/.test(kv)) env.push(kv);
+    else if (kv === "" || kv.includes("=")) return fail(`--env ${kv}: expected KEY=VALUE or a variable's NAME`, 2);
+    else if (process.env[kv] !== undefined) env.push(`${kv}=${process.env[kv]}`);
+  }
   const dirs = parseDirs(flags.dir ?? []);
   if (typeof dirs === "string") return fail(dirs, 2);
   const limits = parseLimits(flags.limit ?? []);
@@ -102,7 +108,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   const rt = new Runtime({
     limits,
     args: [path, ...guestArgs],
-    env: flags.env,
+    env,
     listen: flags.listen,
     preopens: dirs.preopens,
     backlog: flags.backlog,

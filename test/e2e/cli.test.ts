@@ -147,6 +147,32 @@ describe("wasock run: listeners", () => {
   });
 });
 
+describe("the command line people know from wasmtime", () => {
+  test("wasock app.wasm runs it (run is the command when none is named); --version says wasock's", async () => {
+    const r = await runCli([wasm("test/guests/sleeper.wasm"), "--", "0"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "sleeping\nwoke\n");
+    const v = await runCli(["--version"]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout.trim(), /^wasock \d+\.\d+\.\d+$/);
+  });
+
+  test("--env NAME passes the host's value of NAME; an absent one is not set", async () => {
+    process.env.GREETING = "from the host";
+    try {
+      const g = await startGuest(wasm("test/guests/exit_with_clients.wasm"), { args: ["0"], env: ["GREETING", "WASOCK_SURELY_UNSET"] });
+      const clients = await Promise.all([connect(g.ports[0]!), connect(g.ports[0]!)]); // it serves two, then exits
+      for (const c of clients) c.on("data", () => {});
+      await Promise.all(clients.map((c) => ended(c)));
+      assert.equal((await g.exited).code, 0);
+      assert.match(g.stdout(), /^GREETING=from the host$/m);
+      for (const c of clients) c.destroy();
+    } finally {
+      delete process.env.GREETING;
+    }
+  });
+});
+
 describe("wasock run: the guest's view and its exit", () => {
   test("argv, --env, LISTEN_FDS reach the guest; its exit closes its clients and sets the exit code", async () => {
     const module = wasm("test/guests/exit_with_clients.wasm");

@@ -259,7 +259,7 @@ describe("the packed package", { skip }, () => {
       const { pkg, proj, manifest } = await packed();
       const v = await run(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "--version"], proj);
       assert.equal(v.code, 0, v.stderr);
-      assert.equal(v.stdout.trim(), manifest.version);
+      assert.equal(v.stdout.trim(), `wasock ${manifest.version}`);
       const g = serve(host, pkg, proj);
       const s = await connect(await g.port);
       const payload = randomBytes(16 * 1024);
