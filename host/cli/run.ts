@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
@@ -77,6 +78,9 @@ function parseDirs(specs: string[]): { preopens: Record<string, string>; spec: M
     const host = at < 0 ? s : s.slice(0, at);
     const guest = at < 0 ? s : s.slice(at + 2);
     if (host === "" || guest === "") return `--dir ${s}: expected <host>[::<guest>]`;
+    // WasmEdge writes host:guest: a path with one colon that does not exist is most likely that.
+    const colon = s.indexOf(":");
+    if (at < 0 && colon > 0 && !existsSync(s)) return `--dir ${s}: no such directory (host and guest are separated by '::', as wasmtime writes it: --dir ${s.slice(0, colon)}::${s.slice(colon + 1)})`;
     if (spec.has(guest)) return `--dir ${s}: guest path ${guest} is already pre-opened`;
     preopens[guest] = host;
     spec.set(guest, s);

@@ -157,6 +157,12 @@ describe("the command line people know from wasmtime", () => {
     assert.match(v.stdout.trim(), /^wasock \d+\.\d+\.\d+$/);
   });
 
+  test("--dir host:guest (WasmEdge's way) says how wasock writes it", async () => {
+    const r = await runCli(["run", wasm("test/guests/sleeper.wasm"), "--dir", "./nowhere-such:/data", "--", "0"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "wasock: --dir ./nowhere-such:/data: no such directory (host and guest are separated by '::', as wasmtime writes it: --dir ./nowhere-such::/data)\n");
+  });
+
   test("--env NAME passes the host's value of NAME; an absent one is not set", async () => {
     process.env.GREETING = "from the host";
     try {
