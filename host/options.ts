@@ -76,6 +76,8 @@ export function checkOptions(o: RuntimeOptions): void {
   if (o.onDeny !== undefined) fn("onDeny", o.onDeny);
   if (o.stdout !== undefined) fn("stdout", o.stdout);
   if (o.stderr !== undefined) fn("stderr", o.stderr);
+  const t = o.terminals as unknown;
+  if (t !== undefined && (!Array.isArray(t) || !t.every((fd) => fd === 0 || fd === 1 || fd === 2))) bad("terminals", "an array of stdio fds (0, 1, 2)", t);
   const stdin = o.stdin as { [Symbol.asyncIterator]?: unknown } | undefined;
   if (stdin !== undefined && (stdin === null || typeof stdin[Symbol.asyncIterator] !== "function")) bad("stdin", "an async iterable of bytes", stdin);
 }

@@ -65,6 +65,13 @@ export interface RuntimeOptions {
   stderr?: StdioOptions["stderr"];
   /** Bytes for the guest's stdin (none: stdin is empty). */
   stdin?: AsyncIterable<Uint8Array>;
+  /**
+   * Which stdio fds the guest sees as terminals (character devices: `isatty()` holds, and
+   * wasi-libc line-buffers stdout); the others are reported as pipes or files are (unknown), so
+   * the guest buffers its output fully and writes no colour codes into them, as natively. Default:
+   * stdout and stderr when they go to this process's own and that is a terminal.
+   */
+  terminals?: readonly (0 | 1 | 2)[];
 }
 
 export interface Listening {
@@ -99,9 +106,15 @@ export class Runtime {
   private policy: Policy | undefined;
   private dirs: Preopen[] = [];
   readonly limits: Limits;
+  private readonly terminals: readonly (0 | 1 | 2)[];
 
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
     checkOptions(options);
+    const tty = (s: { isTTY?: boolean } | undefined): boolean => s?.isTTY === true;
+    this.terminals = options.terminals ?? [
+      ...(options.stdout === undefined && tty(globalThis.process?.stdout) ? [1 as const] : []),
+      ...(options.stderr === undefined && tty(globalThis.process?.stderr) ? [2 as const] : []),
+    ];
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
     this.kernel = new LocalKernel(
@@ -230,9 +243,9 @@ export class Runtime {
   private async runInstance(mod: WebAssembly.Module, bridge: "jspi" | "worker", args: string[], env: string[]): Promise<number> {
     if (bridge === "worker") {
       const { runWorker } = await this.extensions.worker!();
-      return runWorker(mod, this.kernel, args, env, this.handles, this.dirs, this.limits.fds);
+      return runWorker(mod, this.kernel, args, env, this.handles, this.dirs, this.limits.fds, this.terminals);
     }
-    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds);
+    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds, this.terminals);
     for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
     try {
       ctx.addPreopens(this.dirs);

@@ -24,7 +24,7 @@ function finish(r: WorkerReport): void {
 }
 
 try {
-  ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env, init.maxFds);
+  ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env, init.maxFds, init.terminals);
   for (const handle of init.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
   ctx.addPreopens(init.dirs);
   const instance = new WebAssembly.Instance(init.module, linkImports(init.module, guestImports(ctx).modules));

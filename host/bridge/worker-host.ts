@@ -29,6 +29,8 @@ export interface WorkerInit {
   sab: SharedArrayBuffer;
   /** The guest's fd limit (Limits.fds). */
   maxFds: number;
+  /** The stdio fds it sees as terminals. */
+  terminals: readonly number[];
 }
 
 
@@ -37,10 +39,10 @@ export interface WorkerInit {
  * blocking the event loop (Atomics.waitAsync).
  */
 export async function runWorker(
-  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [], maxFds = 1024,
+  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [], maxFds = 1024, terminals: readonly number[] = [],
 ): Promise<number> {
   const ch = new Channel();
-  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab, maxFds };
+  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab, maxFds, terminals };
   return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel, preopens);
 }
 

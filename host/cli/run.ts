@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isatty } from "node:tty";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
 import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
@@ -126,6 +127,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       net: flags.allowNet === true,
     },
     stdin: process.stdin.isTTY ? undefined : process.stdin,
+    terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are
     stdout: guestStdout(() => {
       rt.stop();
       void rt.drain(1000).then(() => process.exit(SIGPIPE_EXIT));

@@ -30,8 +30,9 @@ export class GuestContext {
     readonly args: string[],
     readonly env: string[],
     maxFds = 1024,
+    terminals: readonly number[] = [],
   ) {
-    this.fds = new FdTable(maxFds);
+    this.fds = new FdTable(maxFds, terminals);
   }
 
   /** The pre-opened directories, in fd order. */

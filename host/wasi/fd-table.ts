@@ -4,7 +4,8 @@ import type { HostDir, HostFile } from "./fs/handles.js";
 /** What a guest fd refers to. Sockets hold a kernel handle; the kernel owns the socket itself.
  *  Files and directories (reached through pre-opened directories) are host objects: fs/. */
 export type FdEntry =
-  | { kind: "stdio"; fd: 0 | 1 | 2; flags: number }
+  /** `tty`: the host end is a terminal (reported as a character device, so `isatty()` holds). */
+  | { kind: "stdio"; fd: 0 | 1 | 2; flags: number; tty: boolean }
   /** `abi`: whose flag rules apply (default Linux); `dgram`: a UDP socket (filetype socket_dgram). */
   | { kind: "socket"; handle: number; flags: number; abi?: number; dgram?: boolean }
   | { kind: "file"; file: HostFile; flags: number }
@@ -19,13 +20,12 @@ export type DirEntry = Extract<FdEntry, { kind: "dir" }>;
  * One lookup, `socket(fd)`, answers EBADF for an unknown fd and ENOTSOCK for a non-socket.
  */
 export class FdTable {
-  private readonly entries: (FdEntry | undefined)[] = [
-    { kind: "stdio", fd: 0, flags: 0 },
-    { kind: "stdio", fd: 1, flags: 0 },
-    { kind: "stdio", fd: 2, flags: 0 },
-  ];
+  private readonly entries: (FdEntry | undefined)[];
 
-  constructor(readonly limit = 1024) {}
+  /** `terminals`: which of fds 0–2 are terminals on the host. */
+  constructor(readonly limit = 1024, terminals: readonly number[] = []) {
+    this.entries = ([0, 1, 2] as const).map((fd) => ({ kind: "stdio", fd, flags: 0, tty: terminals.includes(fd) }));
+  }
 
   get(fd: number): FdEntry | undefined {
     return this.entries[fd];

@@ -19,6 +19,13 @@ export const BLOCKING_IMPORTS = [
   "sock_send_to", "sock_send_to_v2", "sock_recv_from", "sock_recv_from_v2", "sock_getaddrinfo",
 ] as const;
 
+/**
+ * A stdio fd's filetype: a character device where the host's end is a terminal, so wasi-libc's
+ * isatty() holds and it line-buffers stdout there; elsewhere (a pipe, a file, a callback) unknown,
+ * so it buffers fully and a program does not colour what is not a terminal, as natively.
+ */
+const stdioType = (e: { tty?: boolean }): number => (e.tty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN);
+
 /** Write a list of strings the way args_get/environ_get want: pointers at `ptrs`, NUL-terminated bytes at `buf`. */
 function writeStrings(ctx: GuestContext, list: Uint8Array[], ptrs: number, buf: number): number {
   ctx.mem.check(ptrs, list.length * 4);
@@ -138,7 +145,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       mem.check(ret, 24);
       mem.fill(ret, 24);
       const socket = e.kind === "socket";
-      mem.setU8(ret, socket ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : Filetype.CHARACTER_DEVICE);
+      mem.setU8(ret, socket ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : stdioType(e));
       mem.setU16(ret + 2, e.flags);
       mem.setU64(ret + 8, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
       mem.setU64(ret + 16, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
@@ -164,7 +171,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       if (isFs(e)) return fs.filestat(e, ret);
       mem.check(ret, 64);
       mem.fill(ret, 64);
-      mem.setU8(ret + 16, e.kind === "socket" ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : Filetype.CHARACTER_DEVICE);
+      mem.setU8(ret + 16, e.kind === "socket" ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : stdioType(e));
       mem.setU64(ret + 24, 1n);
       return Errno.SUCCESS;
     }),

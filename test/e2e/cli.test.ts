@@ -1,12 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { BRIDGES, ROOT, runCli, startGuest, wasm } from "../helpers/guest.js";
 import { cli, RUNTIME } from "../helpers/runtime.js";
+import { Runtime } from "../../host/node.js";
 import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));
@@ -175,6 +176,39 @@ describe("the command line people know from wasmtime", () => {
       for (const c of clients) c.destroy();
     } finally {
       delete process.env.GREETING;
+    }
+  });
+});
+
+describe("stdio as a native process has it: a terminal only where the host's fd is one", () => {
+  const ISATTY = wasm("test/guests/isatty.wasm");
+  for (const bridge of BRIDGES) {
+    test(`into pipes: no terminal, filetype unknown (${bridge} bridge)`, async () => {
+      const r = await runCli(["run", ISATTY, "--bridge", bridge]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "isatty 0 1 2: 0 0 0; filetypes 0 0 0\n");
+    });
+
+    const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+    test(`on a terminal (script(1) gives it one): each is a character device (${bridge} bridge)`, { skip: script ? false : "no script(1) here to make a terminal" }, async () => {
+      const [bin, args] = cli(["run", ISATTY, "--bridge", bridge]);
+      const command = [bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      const out = await new Promise<string>((resolve) => {
+        const p = spawn(script!, ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
+        let text = "";
+        p.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+        p.once("exit", () => resolve(text));
+      });
+      assert.match(out, /isatty 0 1 2: 1 1 1; filetypes 2 2 2/);
+    });
+  }
+
+  test("the library: a stdout callback is no terminal unless terminals says so", async () => {
+    for (const [terminals, want] of [[undefined, "0 0 0; filetypes 0 0 0"], [[1], "0 1 0; filetypes 0 2 0"]] as const) {
+      let out = "";
+      const rt = new Runtime({ args: ["isatty"], stdout: (d) => (out += new TextDecoder().decode(d)), stderr: () => {}, ...(terminals ? { terminals } : {}) });
+      assert.deepEqual(await rt.run(readFileSync(ISATTY)), { exitCode: 0 });
+      assert.equal(out, `isatty 0 1 2: ${want}\n`);
     }
   });
 });
