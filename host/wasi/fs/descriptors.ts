@@ -37,17 +37,6 @@ export function fdstat(ctx: GuestContext, e: FsEntry, ret: number): number {
   return Errno.SUCCESS;
 }
 
-/** fd_fdstat_set_rights: rights may only shrink (ENOTCAPABLE otherwise). They are reported, not enforced. */
-export function setRights(e: FsEntry, base: bigint, inheriting: bigint): number {
-  const h = e.kind === "file" ? e.file : e.dir;
-  base = BigInt.asUintN(64, base);
-  inheriting = BigInt.asUintN(64, inheriting);
-  if ((base & ~h.rightsBase) !== 0n || (inheriting & ~h.rightsInheriting) !== 0n) return Errno.NOTCAPABLE;
-  h.rightsBase = base;
-  h.rightsInheriting = inheriting;
-  return Errno.SUCCESS;
-}
-
 export function filestat(ctx: GuestContext, e: FsEntry, ret: number): number {
   ctx.mem.check(ret, FILESTAT_SIZE);
   writeFilestat(ctx.mem, ret, fstatSync(hostFd(e), { bigint: true }));
