@@ -5,6 +5,7 @@ import type { DirEntry, FileEntry } from "../fd-table.js";
 import { Filetype } from "../types.js";
 import { FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
+import { futimesNs } from "./ns-times.js";
 
 /**
  * The fd_* calls on an open file or directory that are not reads and writes: stat, size, times,
@@ -56,7 +57,7 @@ export function setTimes(e: FsEntry, atim: bigint, mtim: bigint, fst: number): n
   const fd = hostFd(e);
   const times = newTimes(() => fstatSync(fd, { bigint: true }), atim, mtim, fst);
   if (typeof times === "number") return times;
-  futimesSync(fd, ...times);
+  if (!futimesNs(fd, atim, mtim, fst)) futimesSync(fd, ...times);
   return Errno.SUCCESS;
 }
 

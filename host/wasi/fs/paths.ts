@@ -7,6 +7,7 @@ import type { GuestContext } from "../context.js";
 import type { DirEntry } from "../fd-table.js";
 import { FILESTAT_SIZE, LOOKUPFLAGS_SYMLINK_FOLLOW } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
+import { utimesNs } from "./ns-times.js";
 import { guestPath, resolveBeneath, type Resolved } from "./resolve.js";
 
 /**
@@ -147,7 +148,7 @@ export function pathFilestatSetTimes(
     if (typeof times === "number") return times;
     // The directory itself: through /proc/self/fd/N, which names the object its fd holds (the
     // walk's fds are O_PATH, which futimes refuses).
-    (self ? utimesSync : lutimesSync)(r.host, ...times);
+    if (!utimesNs(r.host, !self, atim, mtim, fst)) (self ? utimesSync : lutimesSync)(r.host, ...times);
     return Errno.SUCCESS;
   });
 }
