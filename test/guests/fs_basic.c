@@ -329,9 +329,10 @@ static void more(void) {
   check_errno("fd_advise", __wasi_fd_advise(fd, 0, 6, __WASI_ADVICE_SEQUENTIAL), 0);
   check_errno("fd_advise bad advice", __wasi_fd_advise(fd, 0, 6, 9), __WASI_ERRNO_INVAL);
   check_errno("fd_allocate", __wasi_fd_allocate(fd, 0, 100), __WASI_ERRNO_NOTSUP);
+  check_errno("fd_allocate dir", __wasi_fd_allocate(DATA, 0, 100), __WASI_ERRNO_BADF);
   check_errno("fd_pread on the listener", __wasi_fd_pread(LISTENER, &r, 1, 0, &n), __WASI_ERRNO_SPIPE);
-  check_errno("fd_fdstat_set_rights shrink", __wasi_fd_fdstat_set_rights(fd, __WASI_RIGHTS_FD_READ, 0), 0);
-  check_errno("fd_fdstat_set_rights grow", __wasi_fd_fdstat_set_rights(fd, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0), __WASI_ERRNO_NOTCAPABLE);
+  check_errno("fd_fdstat_set_rights", __wasi_fd_fdstat_set_rights(fd, __WASI_RIGHTS_FD_READ, 0), __WASI_ERRNO_NOTSUP);
+  check_errno("fd_fdstat_set_rights closed fd", __wasi_fd_fdstat_set_rights(99, 0, 0), __WASI_ERRNO_BADF);
   check_errno("fd_close pw.txt", __wasi_fd_close(fd), 0);
   check_errno("path_unlink_file pw.txt", __wasi_path_unlink_file(DATA, "pw.txt"), 0);
   check_errno("path_unlink_file again", __wasi_path_unlink_file(DATA, "pw.txt"), __WASI_ERRNO_NOENT);

@@ -5,6 +5,7 @@ import type { DirEntry, FileEntry } from "../fd-table.js";
 import { Filetype } from "../types.js";
 import { FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
+import { futimesNs } from "./ns-times.js";
 
 /**
  * The fd_* calls on an open file or directory that are not reads and writes: stat, size, times,
@@ -37,17 +38,6 @@ export function fdstat(ctx: GuestContext, e: FsEntry, ret: number): number {
   return Errno.SUCCESS;
 }
 
-/** fd_fdstat_set_rights: rights may only shrink (ENOTCAPABLE otherwise). They are reported, not enforced. */
-export function setRights(e: FsEntry, base: bigint, inheriting: bigint): number {
-  const h = e.kind === "file" ? e.file : e.dir;
-  base = BigInt.asUintN(64, base);
-  inheriting = BigInt.asUintN(64, inheriting);
-  if ((base & ~h.rightsBase) !== 0n || (inheriting & ~h.rightsInheriting) !== 0n) return Errno.NOTCAPABLE;
-  h.rightsBase = base;
-  h.rightsInheriting = inheriting;
-  return Errno.SUCCESS;
-}
-
 export function filestat(ctx: GuestContext, e: FsEntry, ret: number): number {
   ctx.mem.check(ret, FILESTAT_SIZE);
   writeFilestat(ctx.mem, ret, fstatSync(hostFd(e), { bigint: true }));
@@ -67,7 +57,7 @@ export function setTimes(e: FsEntry, atim: bigint, mtim: bigint, fst: number): n
   const fd = hostFd(e);
   const times = newTimes(() => fstatSync(fd, { bigint: true }), atim, mtim, fst);
   if (typeof times === "number") return times;
-  futimesSync(fd, ...times);
+  if (!futimesNs(fd, atim, mtim, fst)) futimesSync(fd, ...times);
   return Errno.SUCCESS;
 }
 

@@ -7,6 +7,7 @@ import type { GuestContext } from "../context.js";
 import type { DirEntry } from "../fd-table.js";
 import { FILESTAT_SIZE, LOOKUPFLAGS_SYMLINK_FOLLOW } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
+import { utimesNs } from "./ns-times.js";
 import { guestPath, resolveBeneath, type Resolved } from "./resolve.js";
 
 /**
@@ -69,7 +70,8 @@ export function pathRename(
 }
 
 /** path_link: a hard link; the source's last symlink is followed only with SYMLINK_FOLLOW. A
- *  source naming the directory itself is EPERM (link(2) of a directory). */
+ *  source naming the directory itself is EPERM (link(2) of a directory). A new name ending in `/`
+ *  that does not exist is ENOENT, as link(2) answers on Linux (a link is never a directory). */
 export function pathLink(
   ctx: GuestContext, oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number,
 ): number {
@@ -78,6 +80,7 @@ export function pathLink(
     resolveName(ctx, newFd, newPtr, newLen, Errno.EXIST, (to) => {
       if (!from.exists) return Errno.NOENT;
       if (from.name === undefined) return Errno.PERM;
+      if (to.dirOnly && !to.exists) return Errno.NOENT;
       linkSync(from.host, to.host);
       return Errno.SUCCESS;
     }));
@@ -86,7 +89,8 @@ export function pathLink(
 /**
  * path_symlink: the link's text is stored as given. An absolute target is ENOTCAPABLE (it could
  * only ever name a host path; wasmtime refuses it too); a relative one may say anything, since
- * following it is checked when it is used.
+ * following it is checked when it is used. A new name ending in `/` that does not exist is ENOENT,
+ * as symlink(2) answers on Linux.
  */
 export function pathSymlink(ctx: GuestContext, targetPtr: number, targetLen: number, fd: number, ptr: number, len: number): number {
   const d = ctx.fds.dir(fd);
@@ -95,6 +99,7 @@ export function pathSymlink(ctx: GuestContext, targetPtr: number, targetLen: num
   if (typeof target === "number") return target;
   if (target.startsWith("/")) return Errno.NOTCAPABLE;
   return resolveName(ctx, fd, ptr, len, Errno.EXIST, (r) => {
+    if (r.dirOnly && !r.exists) return Errno.NOENT;
     symlinkSync(target, r.host);
     return Errno.SUCCESS;
   });
@@ -143,7 +148,7 @@ export function pathFilestatSetTimes(
     if (typeof times === "number") return times;
     // The directory itself: through /proc/self/fd/N, which names the object its fd holds (the
     // walk's fds are O_PATH, which futimes refuses).
-    (self ? utimesSync : lutimesSync)(r.host, ...times);
+    if (!utimesNs(r.host, !self, atim, mtim, fst)) (self ? utimesSync : lutimesSync)(r.host, ...times);
     return Errno.SUCCESS;
   });
 }
