@@ -2,6 +2,7 @@
  * wasi:sockets/network, instance-network and ip-name-lookup, and the conversions between the
  * WIT `ip-socket-address` (as jco lifts it) and the kernel's text addresses.
  */
+import { domainToASCII } from "node:url";
 import { Errno } from "../core/enums.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
 import type { Addr } from "../sockets/api.js";
@@ -112,6 +113,16 @@ function validName(name: string): boolean {
   return name.split(".").every((label, i, all) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label) || (label === "" && i === all.length - 1 && i > 0));
 }
 
+/**
+ * The WIT's rule: a Unicode name is converted to ASCII with IDNA before it is validated and
+ * looked up (`münchen.de` is `xn--mnchen-3ya.de`); undefined when it has no ASCII form.
+ */
+function toAscii(name: string): string | undefined {
+  if (!/[^\x00-\x7f]/.test(name)) return name;
+  const ascii = domainToASCII(name);
+  return ascii === "" ? undefined : ascii;
+}
+
 export function networkImports(ctx: P2Context): Record<string, Record<string, unknown>> {
   const network = new Network();
   return {
@@ -120,8 +131,9 @@ export function networkImports(ctx: P2Context): Record<string, Record<string, un
     "wasi:sockets/ip-name-lookup": {
       ResolveAddressStream,
       resolveAddresses(_network: Network, name: string): ResolveAddressStream {
-        if (!validName(name)) throw ctx.code(Errno.INVAL);
-        return new ResolveAddressStream(ctx, name);
+        const ascii = toAscii(name);
+        if (ascii === undefined || !validName(ascii)) throw ctx.code(Errno.INVAL);
+        return new ResolveAddressStream(ctx, ascii);
       },
     },
   };

@@ -231,6 +231,10 @@ describe("p2_ip_name_lookup", () => {
     assert.deepEqual(await lookup("dead:BEEF::"), ["dead:beef:0:0:0:0:0:0"]);
     assert.ok((await lookup("localhost")).length > 0);
   });
+  test("a Unicode name is converted to ASCII with IDNA first (WIT): fullwidth ｌｏｃａｌｈｏｓｔ is localhost", async () => {
+    assert.deepEqual(await lookup("ｌｏｃａｌｈｏｓｔ"), await lookup("localhost"));
+    assert.equal(code(() => resolve(net, "a\u00a0b.example")), "invalid-argument"); // no ASCII form
+  });
   test("syntactically invalid names are invalid-argument", () => {
     for (const name of ["", " ", "a.b<&>", "127.0.0.1:80", "[::]:80", "http://example.com/"]) assert.equal(code(() => resolve(net, name)), "invalid-argument", name);
   });
