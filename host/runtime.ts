@@ -193,6 +193,8 @@ export class Runtime {
     const instances = this.options.instances ?? 1;
     if (!Number.isInteger(instances) || instances < 1 || instances > MAX_INSTANCES) throw new GuestError(`instances: expected a whole number from 1 to ${MAX_INSTANCES}, not ${instances}`);
     if (component && instances > 1) throw new GuestError("instances: a component opens its own sockets (wasi:sockets has no pre-opened listeners to share); run one");
+    if (component && (this.options.listen ?? []).length > 0)
+      throw new GuestError("listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with allow.listen");
     const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
     if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
     if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");

@@ -6,6 +6,7 @@ import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeNa
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { load } from "./load.js";
+import { isComponent } from "../p2/detect.js";
 import { guestStdout, SIGPIPE_EXIT } from "./stdout.js";
 import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
@@ -109,6 +110,9 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   }
   const module = load(path);
   if (typeof module === "string") return fail(module);
+  // Nothing would serve a listener opened for a component (it opens its own sockets).
+  if (isComponent(module) && flags.listen.length > 0)
+    return fail("--listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with --allow-listen", 2);
 
   const rt = new Runtime({
     limits,

@@ -158,6 +158,15 @@ describe("the command line people know from wasmtime", () => {
     assert.match(v.stdout.trim(), /^wasock \d+\.\d+\.\d+$/);
   });
 
+  test("--listen with a component is one line: nothing would serve it (the library: a GuestError)", async () => {
+    const r = await runCli(["run", wasm("examples/echo-server.component.wasm"), "--listen", "127.0.0.1:0"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "wasock: --listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with --allow-listen\n");
+    const rt = new Runtime({ listen: ["127.0.0.1:0"], stdout: () => {}, stderr: () => {} });
+    await assert.rejects(rt.run(readFileSync(wasm("examples/echo-server.component.wasm"))), (e: Error) =>
+      e.constructor.name === "GuestError" && /^listen: a component opens its own sockets/.test(e.message));
+  });
+
   test("--dir host:guest (WasmEdge's way) says how wasock writes it", async () => {
     const r = await runCli(["run", wasm("test/guests/sleeper.wasm"), "--dir", "./nowhere-such:/data", "--", "0"]);
     assert.equal(r.code, 2);
