@@ -81,12 +81,13 @@ export function dirPath(d: Held): string {
 
 /** The host path of entry `name` (one component) of held directory `d`. */
 export function entryPath(d: Held, name: string): string {
-  const base = dirPath(d);
-  return base.endsWith("/") ? `${base}${name}` : `${base}/${name}`;
+  return within(dirPath(d), name);
 }
 
-function held(fd: number, path: string): Held {
-  if (viaProcFd()) return { fd, path, dev: 0n, ino: 0n }; // the fd is the identity: no check needs them
+const within = (base: string, name: string): string => (base.endsWith("/") ? `${base}${name}` : `${base}/${name}`);
+
+/** `fd` as a Held, with its device and inode; the fd is closed if it cannot be stat'ed. */
+function identified(fd: number, path: string): Held {
   try {
     const st = fstatSync(fd, { bigint: true });
     return { fd, path, dev: st.dev, ino: st.ino };
@@ -94,26 +95,23 @@ function held(fd: number, path: string): Held {
     closeSync(fd);
     throw e;
   }
+}
+
+/** `fd` as a Held: through /proc/self/fd the fd is the identity, so no check needs dev/ino. */
+function held(fd: number, path: string): Held {
+  return viaProcFd() ? { fd, path, dev: 0n, ino: 0n } : identified(fd, path);
 }
 
 /** Open a directory by host path (a pre-open, before any guest runs); it may be a symlink. */
 export function openDirPath(path: string): Held {
-  const fd = openSync(path, DIR_FLAGS);
-  try {
-    const st = fstatSync(fd, { bigint: true });
-    return { fd, path, dev: st.dev, ino: st.ino };
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
+  return identified(openSync(path, DIR_FLAGS), path);
 }
 
 /** Open subdirectory `name` of `d` without following it: a symlink or a non-directory throws
  *  (ENOTDIR or ELOOP; the caller lstats to tell them apart). `step`: only to look names up
  *  beneath (O_PATH where /proc/self/fd is used); else a directory fd the guest will hold. */
 export function openSubdir(d: Held, name: string, step = false): Held {
-  const path = d.path.endsWith("/") ? `${d.path}${name}` : `${d.path}/${name}`;
-  return held(openSync(entryPath(d, name), step && viaProcFd() ? STEP_FLAGS : SUBDIR_FLAGS), path);
+  return held(openSync(entryPath(d, name), step && viaProcFd() ? STEP_FLAGS : SUBDIR_FLAGS), within(d.path, name));
 }
 
 /** A second fd of held directory `d` (path_open of `.`): the same directory, whatever its name is now. */
