@@ -1,6 +1,6 @@
 import { Core } from "./core/core.js";
 import type { NetBackend } from "./net/backend.js";
-import { LocalKernel, type StdioOptions } from "./sockets/kernel.js";
+import { LocalKernel } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
 import { GuestContext, ProcExit } from "./wasi/context.js";
 import { hasJspi, runJspi } from "./bridge/jspi.js";
@@ -9,14 +9,15 @@ import { withYieldPoints } from "./wasm/preempt.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
-import { accessCheck, buildPolicy, resolveCheck, socketCheck, type AllowOptions } from "./access.js";
+import { accessCheck, buildPolicy, resolveCheck, socketCheck } from "./access.js";
 import type { Policy } from "./policy.js";
 import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
 import { isComponent } from "./p2/detect.js";
-import { checkOptions } from "./options.js";
+import { checkOptions, type BridgeName, type RuntimeOptions } from "./options.js";
+
+export type { BridgeName, RuntimeOptions } from "./options.js";
 import { DEFAULT_LIMITS, limitsFrom, type Limits } from "./sockets/limits.js";
 
-export type BridgeName = "auto" | "jspi" | "worker";
 
 /**
  * What a host's entry adds to the runtime, each loaded only when a guest needs it. They are
@@ -30,49 +31,6 @@ export interface Extensions {
   components?: () => Promise<typeof import("./p2/run.js")>;
 }
 
-export interface RuntimeOptions {
-  /** Guest argv (argv[0] is the module's name by convention). */
-  args?: string[];
-  /** Guest environment: `{K: V}` or `["K=V"]`. The host's own environment is not passed. */
-  env?: Record<string, string> | string[];
-  /** TCP listeners to pre-open as fds 3, 4, … (`host:port`, port 0 = any free port). */
-  listen?: string[];
-  /** Directories to pre-open, `{guest path: host path}`, as the fds after the listeners. The
-   *  guest may open, read, write, list and stat what lies beneath them and nothing else. */
-  preopens?: Record<string, string>;
-  /** Backlog of the pre-opened listeners (default: somaxconn), clamped to somaxconn. */
-  backlog?: number;
-  /** Backlog ceiling (default: the OS value where readable, else 4096). */
-  somaxconn?: number;
-  /** How a blocked guest waits: JSPI on this thread, or a worker thread. Default: JSPI when available. */
-  bridge?: BridgeName;
-  /** What the guest may do on the network itself (listen, connect, resolve). Deny by default. */
-  allow?: AllowOptions;
-  /** What the guest may hold on the host: fds, buffered bytes, lookup answers (host/sockets/limits.ts).
-   *  Unset ones keep their defaults (`fds`: this process's soft RLIMIT_NOFILE where the host can
-   *  read it, else 1024); a bad value is a LimitError from the constructor. */
-  limits?: Partial<Limits>;
-  /**
-   * How many instances of a core module to run (default 1). They share the pre-opened
-   * listeners, each accepting from the same queue, and each blocks on its own (a JSPI stack or
-   * a worker thread), so a guest that serves one connection at a time serves `instances` at
-   * once. Each has its own memory and fds; the limits (other than fds) are the runtime's, shared.
-   */
-  instances?: number;
-  /** Called with one line for each denied operation (default: written to stderr). */
-  onDeny?: (message: string) => void;
-  stdout?: StdioOptions["stdout"];
-  stderr?: StdioOptions["stderr"];
-  /** Bytes for the guest's stdin (none: stdin is empty). */
-  stdin?: AsyncIterable<Uint8Array>;
-  /**
-   * Which stdio fds the guest sees as terminals (character devices: `isatty()` holds, and
-   * wasi-libc line-buffers stdout); the others are reported as pipes or files are (unknown), so
-   * the guest buffers its output fully and writes no colour codes into them, as natively. Default:
-   * stdout and stderr when they go to this process's own and that is a terminal.
-   */
-  terminals?: readonly (0 | 1 | 2)[];
-}
 
 export interface Listening {
   fd: number;
