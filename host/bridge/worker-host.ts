@@ -107,6 +107,9 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
   }
 }
 
+/** A stdio write's answer once its sink took the bytes (shared: no closure a write). */
+const answered = (): number => 0;
+
 /** How long a stopped guest may run on before its thread is terminated (it may be exiting). */
 const STOP_GRACE_MS = 1000;
 const STOPPED = Symbol("stopped");
@@ -227,7 +230,7 @@ function handle(ch: Channel, k: LocalKernel): Sync<number> {
       });
     }
     case Op.WRITE_STDIO:
-      return after(k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!)), () => 0);
+      return after(k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!)), answered);
     case Op.READ_STDIN:
       return after(k.readStdin(a0), (d) => {
         ch.data.set(d);

@@ -16,6 +16,8 @@ import { GuestStopped } from "./stopped.js";
 import { recvNow, sendNow } from "./stream-io.js";
 import { SocketSetup } from "./setup.js";
 
+const ignore = (): void => {};
+
 /**
  * The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. This
  * file holds the data calls, closing, waiting and stopping; making and joining sockets is
@@ -195,7 +197,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
   writeStdio(fd: number, data: Uint8Array): Sync<void> {
     const sink = fd === 2 ? this.stdio.stderr : this.stdio.stdout;
     const r = sink?.(data);
-    return r instanceof Promise ? r.then(() => {}) : undefined;
+    return r instanceof Promise ? r.then(ignore) : undefined;
   }
 
   readStdin(max: number): Sync<Uint8Array> {

@@ -12,6 +12,7 @@ export type FdEntry =
   | { kind: "dir"; dir: HostDir; flags: number };
 
 export type SocketEntry = Extract<FdEntry, { kind: "socket" }>;
+export type StdioEntry = Extract<FdEntry, { kind: "stdio" }>;
 export type FileEntry = Extract<FdEntry, { kind: "file" }>;
 export type DirEntry = Extract<FdEntry, { kind: "dir" }>;
 

@@ -8,6 +8,7 @@ import { pollOneoff } from "./poll.js";
 import { fsFd, fsImports, isFs } from "./fs/index.js";
 import { enosysStubs } from "./stubs.js";
 import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "./types.js";
+import type { SocketEntry, StdioEntry } from "./fd-table.js";
 
 const encoder = new TextEncoder();
 
@@ -24,7 +25,14 @@ export const BLOCKING_IMPORTS = [
  * isatty() holds and it line-buffers stdout there; elsewhere (a pipe, a file, a callback) unknown,
  * so it buffers fully and a program does not colour what is not a terminal, as natively.
  */
-const stdioType = (e: { tty?: boolean }): number => (e.tty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN);
+const stdioType = (e: StdioEntry): number => (e.tty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN);
+
+/** The filetype of a socket or stdio fd (files and directories answer through fs/). */
+const filetype = (e: SocketEntry | StdioEntry): number =>
+  e.kind === "socket" ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : stdioType(e);
+
+/** What a stdio write answers once the sink has taken the bytes (shared: no closure a write). */
+const written = (): number => Errno.SUCCESS;
 
 /** Write a list of strings the way args_get/environ_get want: pointers at `ptrs`, NUL-terminated bytes at `buf`. */
 function writeStrings(ctx: GuestContext, list: Uint8Array[], ptrs: number, buf: number): number {
@@ -109,7 +117,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       if (e.fd === 0) return Errno.BADF;
       const data = mem.gather(iovs);
       mem.setU32(retPtr, data.length);
-      return after(kernel.writeStdio(e.fd, data), () => Errno.SUCCESS); // a full pipe holds the guest
+      return after(kernel.writeStdio(e.fd, data), written); // a full pipe holds the guest
     }),
 
     fd_read: guard((fd: number, iovsPtr: number, iovsLen: number, retPtr: number): Sync<number> => {
@@ -145,7 +153,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       mem.check(ret, 24);
       mem.fill(ret, 24);
       const socket = e.kind === "socket";
-      mem.setU8(ret, socket ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : stdioType(e));
+      mem.setU8(ret, filetype(e));
       mem.setU16(ret + 2, e.flags);
       mem.setU64(ret + 8, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
       mem.setU64(ret + 16, socket ? SOCKET_RIGHTS : STDIO_RIGHTS);
@@ -171,7 +179,7 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
       if (isFs(e)) return fs.filestat(e, ret);
       mem.check(ret, 64);
       mem.fill(ret, 64);
-      mem.setU8(ret + 16, e.kind === "socket" ? (e.dgram ? Filetype.SOCKET_DGRAM : Filetype.SOCKET_STREAM) : stdioType(e));
+      mem.setU8(ret + 16, filetype(e));
       mem.setU64(ret + 24, 1n);
       return Errno.SUCCESS;
     }),
