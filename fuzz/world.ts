@@ -12,7 +12,7 @@ import { MemoryNetwork } from "../host/net/memory/network.js";
 import { LocalKernel } from "../host/sockets/kernel.js";
 import { GuestContext } from "../host/wasi/context.js";
 import { guestImports } from "../host/wasi/imports.js";
-import { checkPreopens } from "../host/wasi/fs/index.js";
+import { checkPreopens, NODE_FILES } from "../host/wasi/fs/index.js";
 import type { Rng } from "./rng.js";
 import { fillMemory } from "./values.js";
 
@@ -35,7 +35,7 @@ export class World {
       this.kernel.resolveAccess = () => 0;
       this.kernel.socketAccess = () => 0;
     }
-    this.ctx = new GuestContext(this.kernel, Core.load(), ["fuzz", "--flag"], ["HOME=/sandbox"], 48);
+    this.ctx = new GuestContext(this.kernel, Core.load(), ["fuzz", "--flag"], ["HOME=/sandbox"], 48, [], NODE_FILES);
     this.ctx.mem.bind(this.memory);
     fillMemory(rng, new Uint8Array(this.memory.buffer));
     this.imports = guestImports(this.ctx).modules as Record<string, Record<string, Fn>>;

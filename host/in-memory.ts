@@ -1,6 +1,8 @@
 /**
  * wasock on an in-process network: guests listen, connect and exchange datagrams with each other
- * and with host code in the same process, with no OS sockets (browsers, tests).
+ * and with host code in the same process, with no OS sockets (browsers, tests). This file is
+ * wasock/memory for Node, Deno and Bun: browser.ts, which bundlers for the web take, with the
+ * host's services (extensions.ts: the worker bridge, components, pre-opened directories).
  *
  *   import { MemoryNetwork, Runtime } from "wasock/memory";
  *   const net = new MemoryNetwork();
@@ -12,17 +14,10 @@ import { MemoryNetwork } from "./net/memory/network.js";
 import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
 import { FULL_HOST } from "./extensions.js";
 
+export * from "./browser.js";
+
 export class Runtime extends BaseRuntime {
   constructor(readonly network: MemoryNetwork = new MemoryNetwork(), options: RuntimeOptions = {}) {
     super(options, network.backend(), FULL_HOST);
   }
 }
-
-export { MemoryNetwork };
-export { MemoryStream } from "./net/memory/stream.js";
-export { DEFAULT_LIMITS, LimitError, type Limits } from "./sockets/limits.js";
-export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
-export type { SocketRow } from "./sockets/table.js";
-export type { AllowOptions } from "./access.js";
-export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
-export { Core } from "./core/core.js";

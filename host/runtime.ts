@@ -11,25 +11,15 @@ import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
 import { accessCheck, buildPolicy, resolveCheck, socketCheck } from "./access.js";
 import type { Policy } from "./policy.js";
-import { checkPreopens, PreopenError, type Preopen } from "./wasi/fs/index.js";
+import { NO_FILES, PreopenError } from "./wasi/files.js";
+import type { Preopen } from "./wasi/fs/handles.js";
+import { consoleStdio, type HostServices, type HostStdio } from "./services.js";
 import { isComponent } from "./p2/detect.js";
 import { checkOptions, type BridgeName, type RuntimeOptions } from "./options.js";
 
 export type { BridgeName, RuntimeOptions } from "./options.js";
 import { DEFAULT_LIMITS, limitsFrom, type Limits } from "./sockets/limits.js";
-
-
-/**
- * What a host's entry adds to the runtime, each loaded only when a guest needs it. They are
- * passed in, not imported here, so that a bundle for a host without them (workerd has neither
- * node:worker_threads nor run-time compilation) does not carry them.
- */
-export interface Extensions {
-  /** The worker bridge (node:worker_threads). Absent: guests block through JSPI only. */
-  worker?: () => Promise<typeof import("./bridge/worker-host.js")>;
-  /** WASI 0.2 components (transpiled by jco). Absent: a component is refused, plainly. */
-  components?: () => Promise<typeof import("./p2/run.js")>;
-}
+export type { HostServices } from "./services.js";
 
 
 export interface Listening {
@@ -65,13 +55,15 @@ export class Runtime {
   private dirs: Preopen[] = [];
   readonly limits: Limits;
   private readonly terminals: readonly (0 | 1 | 2)[];
+  private readonly stdio: HostStdio;
 
-  constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: Extensions = {}) {
+  /** `extensions`: what the host's entry gives (services.ts); a service not given is absent. */
+  constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: HostServices = {}) {
     checkOptions(options);
-    const tty = (s: { isTTY?: boolean } | undefined): boolean => s?.isTTY === true;
+    const stdio = (this.stdio = (extensions.stdio ?? consoleStdio)());
     this.terminals = options.terminals ?? [
-      ...(options.stdout === undefined && tty(globalThis.process?.stdout) ? [1 as const] : []),
-      ...(options.stderr === undefined && tty(globalThis.process?.stderr) ? [2 as const] : []),
+      ...(options.stdout === undefined && stdio.terminal(1) ? [1 as const] : []),
+      ...(options.stderr === undefined && stdio.terminal(2) ? [2 as const] : []),
     ];
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
@@ -79,8 +71,8 @@ export class Runtime {
       backend,
       somaxconn,
       {
-        stdout: options.stdout ?? ((d) => void process.stdout.write(d)),
-        stderr: options.stderr ?? ((d) => void process.stderr.write(d)),
+        stdout: options.stdout ?? stdio.stdout,
+        stderr: options.stderr ?? stdio.stderr,
         stdin: options.stdin,
       },
       undefined,
@@ -92,9 +84,9 @@ export class Runtime {
    *  (PreopenError), a bad address or one in use. */
   start(): Promise<Listening[]> {
     this.starting ??= (async () => {
-      this.dirs = checkPreopens(this.options.preopens);
+      this.dirs = (this.extensions.files ?? NO_FILES).check(this.options.preopens);
       this.policy = await buildPolicy(this.options.allow ?? {}, this.kernel.backend);
-      const onDeny = this.options.onDeny ?? ((m: string) => void process.stderr.write(`${m}\n`));
+      const onDeny = this.options.onDeny ?? this.stdio.note;
       this.kernel.access = accessCheck(this.policy, onDeny);
       this.kernel.resolveAccess = resolveCheck(this.policy, onDeny);
       this.kernel.socketAccess = socketCheck(this.policy, onDeny);
@@ -205,7 +197,7 @@ export class Runtime {
       const { runWorker } = await this.extensions.worker!();
       return runWorker(mod, this.kernel, args, env, this.handles, this.dirs, this.limits.fds, this.terminals);
     }
-    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds, this.terminals);
+    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds, this.terminals, this.extensions.files);
     for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
     try {
       ctx.addPreopens(this.dirs);

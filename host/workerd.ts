@@ -13,22 +13,9 @@ import core from "./core/core.wasm";
 import { Core } from "./core/core.js";
 import { WorkerdNetBackend } from "./net/workerd/backend.js";
 import { GuestError, Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { lineWriter } from "./util/lines.js";
 
 Core.provide(core);
-
-/** Guest output to the Worker's log, a line at a time (a Worker has no stdout of its own). */
-function lineWriter(log: (line: string) => void): (data: Uint8Array) => void {
-  const decoder = new TextDecoder();
-  let pending = "";
-  return (data) => {
-    pending += decoder.decode(data, { stream: true });
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      log(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-    }
-  };
-}
 
 export class Runtime extends BaseRuntime {
   constructor(options: RuntimeOptions = {}) {

@@ -3,6 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { Core } from "../core/core.js";
 import { GuestContext, GuestStopped, ProcExit } from "../wasi/context.js";
 import { guestImports } from "../wasi/imports.js";
+import { NODE_FILES } from "../wasi/fs/index.js";
 import type { WorkerInit, WorkerReport } from "./worker-host.js";
 import { GuestError, linkImports, startExport } from "./link.js";
 import { RemoteKernel } from "./remote-kernel.js";
@@ -24,7 +25,7 @@ function finish(r: WorkerReport): void {
 }
 
 try {
-  ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env, init.maxFds, init.terminals);
+  ctx = new GuestContext(new RemoteKernel(init.sab), Core.load(), init.args, init.env, init.maxFds, init.terminals, NODE_FILES);
   for (const handle of init.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
   ctx.addPreopens(init.dirs);
   const instance = new WebAssembly.Instance(init.module, linkImports(init.module, guestImports(ctx).modules));

@@ -1,7 +1,7 @@
 import type { Sync } from "../util/sync.js";
 import { PollBits } from "./api.js";
 import type { TcpSocket } from "./tcp-socket.js";
-import { timeout } from "../util/timer.js";
+import { soon, timeout } from "../util/timer.js";
 
 /**
  * poll_oneoff's waiting: which of a set of sockets is ready, now or once something changes.
@@ -20,7 +20,7 @@ export class Poller {
   readonly onActivity = (): void => {
     if (this.waiting.size === 0 || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    soon(() => {
       this.scheduled = false;
       for (const p of [...this.waiting]) p();
     });

@@ -4,10 +4,9 @@ import { Errno } from "../core/enums.js";
 import { GuestMemory, MemoryFault } from "../memory.js";
 import type { Kernel } from "../sockets/kernel.js";
 import type { Sync } from "../util/sync.js";
-import { closeSync } from "node:fs";
 import { FdTable } from "./fd-table.js";
-import { hostDir, type Preopen } from "./fs/handles.js";
-import { openPreopen } from "./fs/preopens.js";
+import type { Preopen } from "./fs/handles.js";
+import { NO_FILES, type Files } from "./files.js";
 
 /** A guest called proc_exit: unwinds the guest's stack up to the runtime. */
 export class ProcExit extends Error {
@@ -19,7 +18,8 @@ export class ProcExit extends Error {
 
 export { GuestStopped } from "../sockets/stopped.js";
 
-/** Everything one guest instance's imports share. */
+/** Everything one guest instance's imports share; `files` are its host's (files.ts: none unless
+ *  the host's entry gives them). */
 export class GuestContext {
   readonly mem = new GuestMemory();
   readonly fds: FdTable;
@@ -31,6 +31,7 @@ export class GuestContext {
     readonly env: string[],
     maxFds = 1024,
     terminals: readonly number[] = [],
+    readonly files: Files = NO_FILES,
   ) {
     this.fds = new FdTable(maxFds, terminals);
   }
@@ -46,7 +47,7 @@ export class GuestContext {
   addPreopens(dirs: readonly Preopen[]): void {
     for (const p of dirs) {
       if (this.fds.nextFree() < 0) break;
-      this.fds.insert({ kind: "dir", dir: hostDir(openPreopen(p), p.guest), flags: 0 });
+      this.fds.insert({ kind: "dir", dir: this.files.open(p), flags: 0 });
       this.preopens.push(p);
     }
   }
@@ -57,7 +58,7 @@ export class GuestContext {
     for (const [, e] of this.fds.all()) {
       if (e.kind !== "file" && e.kind !== "dir") continue;
       try {
-        closeSync(e.kind === "file" ? e.file.hostFd : e.dir.fd);
+        this.files.release(e);
       } catch {
         // already closed by the host, or failing to flush: the guest is gone either way
       }

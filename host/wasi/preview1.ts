@@ -5,7 +5,7 @@ import { IOV_MAX } from "../memory.js";
 import { after, type Sync } from "../util/sync.js";
 import { guard, ProcExit, type GuestContext } from "./context.js";
 import { pollOneoff } from "./poll.js";
-import { fsFd, fsImports, isFs } from "./fs/index.js";
+import { isFs } from "./files.js";
 import { enosysStubs } from "./stubs.js";
 import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "./types.js";
 import type { SocketEntry, StdioEntry } from "./fd-table.js";
@@ -70,12 +70,12 @@ export function now(id: number): bigint | undefined {
   }
 }
 
-/** The whole `wasi_snapshot_preview1` module: base WASI, files (fs/), preview1 sockets, ENOSYS for the rest. */
+/** The whole `wasi_snapshot_preview1` module: base WASI, the host's files (files.ts), preview1 sockets, ENOSYS for the rest. */
 export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => unknown> {
   const { mem, fds, kernel, core } = ctx;
   const args = ctx.args.map((a) => encoder.encode(a));
   const env = ctx.env.map((e) => encoder.encode(e));
-  const fs = fsFd(ctx);
+  const fs = ctx.files.fd(ctx);
 
   const base = {
     args_sizes_get: guard((c: number, s: number) => sizes(ctx, args, c, s)),
@@ -216,5 +216,5 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
   };
 
   const sockets = preview1Sockets(ctx);
-  return { ...enosysStubs(), ...fsImports(ctx), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
+  return { ...enosysStubs(), ...ctx.files.imports(ctx), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
 }

@@ -8,6 +8,7 @@ import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream,
 import { isUnspecifiedHost } from "../../ip.js";
 import { MemoryStream } from "./stream.js";
 import { MemoryUdp } from "./udp.js";
+import { soon } from "../../util/timer.js";
 
 const FIRST_EPHEMERAL = 49152;
 const LAST_EPHEMERAL = 65535;
@@ -77,7 +78,7 @@ export class MemoryNetwork {
     if (!l || !(wildcard(l.local.host) || l.local.host === host)) throw failure("ECONNREFUSED", `connect ${host}:${port}`);
     const local = { host: from?.host && !wildcard(from.host) ? from.host : host, port: from?.port || this.claim("tcp", host, 0), family };
     const [mine, theirs] = MemoryStream.pair(local, { host, port, family });
-    setImmediate(() => l.onConnection(theirs));
+    soon(() => l.onConnection(theirs));
     return mine;
   }
 

@@ -4,6 +4,7 @@
  * them, and until it takes them they count as the writer's `bufferedAmount` (backpressure).
  */
 import type { NetStream, SockAddr } from "../backend.js";
+import { soon } from "../../util/timer.js";
 
 const noop = (): void => {};
 
@@ -80,7 +81,7 @@ export class MemoryStream implements NetStream {
     if (!p.closed) {
       p.inbox.length = 0;
       p.inboxBytes = 0;
-      setImmediate(() => {
+      soon(() => {
         if (p.closed) return;
         p.onError("ECONNRESET");
         p.closed = true;
@@ -96,7 +97,7 @@ export class MemoryStream implements NetStream {
   private schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    soon(() => {
       this.scheduled = false;
       this.deliver();
     });

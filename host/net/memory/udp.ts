@@ -2,6 +2,7 @@
 import { isUnspecifiedHost } from "../../ip.js";
 import type { NetUdp, SockAddr } from "../backend.js";
 import type { MemoryNetwork } from "./network.js";
+import { soon } from "../../util/timer.js";
 
 const noop = (): void => {};
 
@@ -17,7 +18,7 @@ export class MemoryUdp implements NetUdp {
     if (this.closed) return done("EBADF");
     const to = this.net.udpAt(host, port);
     const from = { ...this.local, host: isUnspecifiedHost(this.local.host) ? host : this.local.host };
-    setImmediate(() => {
+    soon(() => {
       done(undefined);
       if (to) to.onMessage(data.slice(), from);
       // A connected socket hears that nobody is there, as an ICMP port-unreachable would tell it.
@@ -27,7 +28,7 @@ export class MemoryUdp implements NetUdp {
 
   connect(host: string, port: number, done: () => void): void {
     this.peer = { host, port };
-    setImmediate(done);
+    soon(done);
   }
 
   disconnect(): void {

@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestContext } from "../context.js";
-import type { DirEntry, FileEntry } from "../fd-table.js";
+import { isFs, type FsEntry } from "../files.js";
 import { Filetype } from "../types.js";
 import { FDSTAT_SIZE, FILESTAT_SIZE, PREOPENTYPE_DIR } from "./flags.js";
 import { newTimes, writeFilestat } from "./host.js";
@@ -13,13 +13,9 @@ import { futimesNs } from "./ns-times.js";
  * host fd the guest fd holds — the object that was opened, whatever its name is now.
  */
 
-export type FsEntry = FileEntry | DirEntry;
+export { isFs, type FsEntry };
 
 const encoder = new TextEncoder();
-
-export function isFs(e: { kind: string } | undefined): e is FsEntry {
-  return e?.kind === "file" || e?.kind === "dir";
-}
 
 /** The host fd a file or directory entry holds. */
 function hostFd(e: FsEntry): number {

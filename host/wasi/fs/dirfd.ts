@@ -3,6 +3,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Held } from "./handles.js";
 
 /**
  * Directories held by host fd, and how a name inside one is reached.
@@ -19,14 +20,7 @@ import { join } from "node:path";
  * the call after it are two steps: see README, "Semantics".
  */
 
-/** A held host directory: its fd (O_RDONLY|O_DIRECTORY), the path it was opened at (the
- *  fallback's way back to it; diagnostics otherwise), its device and inode (the fallback's check). */
-export interface Held {
-  readonly fd: number;
-  readonly path: string;
-  readonly dev: bigint;
-  readonly ino: bigint;
-}
+export type { Held };
 
 const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY;
 const SUBDIR_FLAGS = DIR_FLAGS | C.O_NOFOLLOW;

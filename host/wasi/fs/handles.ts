@@ -1,12 +1,20 @@
-import type { Dirent } from "node:fs";
 import { Filetype } from "../types.js";
-import type { Held } from "./dirfd.js";
 import { DIR_RIGHTS, FILE_RIGHTS, Right } from "./flags.js";
 
 /**
  * What a file or directory fd holds: a host fd either way. A directory's fd is what every call on
- * it acts on, and what every path beneath it is resolved from (dirfd.ts, resolve.ts).
+ * it acts on, and what every path beneath it is resolved from (dirfd.ts, resolve.ts). These types
+ * name nothing of node:fs, so the fd table that holds them does not either.
  */
+
+/** A held host directory: its fd (O_RDONLY|O_DIRECTORY), the path it was opened at (the
+ *  fallback's way back to it; diagnostics otherwise), its device and inode (the fallback's check). */
+export interface Held {
+  readonly fd: number;
+  readonly path: string;
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
 
 /** An open file on the host: a regular file, or a device/FIFO reached through a pre-opened dir. */
 export interface HostFile {
@@ -33,9 +41,6 @@ export interface HostDir extends Held {
   readonly preopen?: string;
   rightsBase: bigint;
   rightsInheriting: bigint;
-  /** The entries fd_readdir listed at cookie 0, reused for later cookies so a directory changing
-   *  between two calls neither repeats nor skips entries (Bun gives bare names: see readdir.ts). */
-  listing?: (Dirent<Buffer> | Buffer)[];
 }
 
 /** A pre-opened directory: the guest path the guest sees, the host directory it stands for. */

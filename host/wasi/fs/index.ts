@@ -5,6 +5,8 @@
  *   fsFd             what the shared fd_* imports (fd_read, fd_close, fd_seek, …) do for a file
  *                    or directory fd; preview1.ts branches to it, sockets and stdio stay there
  *   checkPreopens    the runtime's check of `preopens` before a guest runs
+ *   NODE_FILES       all of it as the host service the Node, Deno and Bun entries give the
+ *                    runtime (../files.ts: the WASI modules import none of this directly)
  *
  * One concept per file: dirfd.ts (held directory fds, /proc/self/fd or the path fallback),
  * resolve.ts (the sandbox: the walk beneath a held fd), open.ts, file-io.ts, readdir.ts, paths.ts,
@@ -13,6 +15,7 @@
 import { Errno } from "../../core/enums.js";
 import { IOV_MAX } from "../../memory.js";
 import type { GuestContext } from "../context.js";
+import type { Files, FsFd } from "../files.js";
 import { ADVICE_MAX } from "./flags.js";
 import * as d from "./descriptors.js";
 import { isFs, type FsEntry } from "./descriptors.js";
@@ -21,13 +24,16 @@ import { fsImport } from "./host.js";
 import { pathOpen } from "./open.js";
 import * as p from "./paths.js";
 import { readDir } from "./readdir.js";
+import { checkPreopens, openPreopen } from "./preopens.js";
+import { hostDir } from "./handles.js";
+import { closeSync } from "node:fs";
 
 export { checkPreopens, PreopenError } from "./preopens.js";
 export { hostDir, type Preopen } from "./handles.js";
 export { isFs, type FsEntry } from "./descriptors.js";
 
 /** Per-kind handlers the shared fd_* imports call for a file or directory (errors mapped). */
-export function fsFd(ctx: GuestContext) {
+export function fsFd(ctx: GuestContext): FsFd {
   const wrap = <F extends (...a: never[]) => number>(f: F): F => fsImport(ctx, f);
   return {
     read: wrap((e: FsEntry, iovsPtr: number, iovsLen: number, ret: number) => {
@@ -145,3 +151,12 @@ export function fsImports(ctx: GuestContext) {
     }),
   };
 }
+
+/** Files beneath pre-opened directories, through node:fs (Node, Deno, Bun). */
+export const NODE_FILES: Files = {
+  check: checkPreopens,
+  open: (p) => hostDir(openPreopen(p), p.guest),
+  release: (e) => closeSync(e.kind === "file" ? e.file.hostFd : e.dir.fd),
+  fd: fsFd,
+  imports: fsImports,
+};

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { closeHeld, openDirPath, type Held } from "./dirfd.js";
 import type { Preopen } from "./handles.js";
+import { PreopenError } from "../files.js";
 
 /**
  * Pre-opened directories, checked before a guest runs: each host directory must exist; its real
@@ -11,12 +12,7 @@ import type { Preopen } from "./handles.js";
  * non-dir tag so the scan goes past them (README, "Semantics").
  */
 
-/** A pre-opened directory that cannot be used; `reason` is a short phrase for one CLI line. */
-export class PreopenError extends Error {
-  constructor(readonly guest: string, readonly host: string, readonly reason: string) {
-    super(`${host}: ${reason}`);
-  }
-}
+export { PreopenError };
 
 /** `{guest path: host path}` → checked pre-opens, in the object's order. Throws PreopenError. */
 export function checkPreopens(dirs: Record<string, string> | undefined): Preopen[] {

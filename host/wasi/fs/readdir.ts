@@ -1,10 +1,11 @@
-import { fstatSync, lstatSync, readdirSync } from "node:fs";
+import { fstatSync, lstatSync, readdirSync, type Dirent } from "node:fs";
 import { Errno } from "../../core/enums.js";
 import type { GuestContext } from "../context.js";
 import type { DirEntry } from "../fd-table.js";
 import { Filetype } from "../types.js";
 import { dirPath } from "./dirfd.js";
 import { DIRENT_SIZE } from "./flags.js";
+import type { HostDir } from "./handles.js";
 import { filetypeOf } from "./host.js";
 
 /**
@@ -19,6 +20,13 @@ import { filetypeOf } from "./host.js";
  * how wasi-libc's readdir() works. Names are the host's raw bytes. The listing and the entries'
  * inodes are read through the directory's fd (dirfd.ts), never through the name it had.
  */
+
+/** Bun ignores withFileTypes when names are asked for as bytes: then an entry is the name alone. */
+type Listing = (Dirent<Buffer> | Buffer)[];
+
+/** Each open directory's entries as fd_readdir listed them at cookie 0, reused for later cookies
+ *  so a directory changing between two calls neither repeats nor skips entries. */
+const listings = new WeakMap<HostDir, Listing>();
 
 const SELF = Buffer.from(".");
 const PARENT = Buffer.from("..");
@@ -39,14 +47,13 @@ function inode(path: Buffer | string): bigint {
 
 /** The item at `index` of the directory's listing, or undefined past the end; `base` is the
  *  directory's host path (dirPath) with a trailing slash. */
-function itemAt(e: DirEntry, index: number, base: Buffer): Item | undefined {
+function itemAt(e: DirEntry, listing: Listing, index: number, base: Buffer): Item | undefined {
   const dir = e.dir;
   if (index === 0) return { name: SELF, type: Filetype.DIRECTORY, ino: fstatSync(dir.fd, { bigint: true }).ino };
   // `..` of a pre-opened directory lies outside the sandbox: its inode is not the guest's business.
   if (index === 1) return { name: PARENT, type: Filetype.DIRECTORY, ino: 0n };
-  const d = dir.listing![index - 2];
+  const d = listing[index - 2];
   if (d === undefined) return undefined;
-  // Bun ignores withFileTypes when names are asked for as bytes: then the entry is the name alone.
   if (d instanceof Uint8Array) {
     const path = Buffer.concat([base, d]);
     return { name: Buffer.from(d), type: typeOf(path), ino: inode(path) };
@@ -68,15 +75,17 @@ export function readDir(ctx: GuestContext, e: DirEntry, buf: number, bufLen: num
   mem.check(retPtr, 4);
   const start = BigInt.asUintN(64, cookie);
   const path = dirPath(e.dir);
-  if (start === 0n || e.dir.listing === undefined) {
-    e.dir.listing = readdirSync(path, { withFileTypes: true, encoding: "buffer" });
+  let listing = listings.get(e.dir);
+  if (start === 0n || listing === undefined) {
+    listing = readdirSync(path, { withFileTypes: true, encoding: "buffer" });
+    listings.set(e.dir, listing);
   }
   const base = Buffer.from(path.endsWith("/") ? path : `${path}/`);
   const end = buf + bufLen;
   let at = buf;
   const header = new DataView(new ArrayBuffer(DIRENT_SIZE));
   for (let i = start; at < end && i < BigInt(Number.MAX_SAFE_INTEGER); i++) {
-    const item = itemAt(e, Number(i), base);
+    const item = itemAt(e, listing, Number(i), base);
     if (item === undefined) break;
     header.setBigUint64(0, i + 1n, true);
     header.setBigUint64(8, item.ino, true);

@@ -1,0 +1,95 @@
+/**
+ * Files as a host service. The preview1 imports reach files and directories only through a
+ * `Files` their host's entry gives the runtime: node:fs beneath pre-opened directories on Node,
+ * Deno and Bun (`NODE_FILES`, fs/index.ts), none in a browser or a Worker (`NO_FILES`, here). So
+ * the WASI modules import no node:fs, and a bundle for a host without files carries none.
+ *
+ * With no files there is no pre-opened directory (a `preopens` option is a PreopenError from
+ * `start()`), so no fd is ever a file or a directory: each file import answers what it answers
+ * on Node for a guest given no directory — the fd's own errno (EBADF, ENOTDIR, ESPIPE, …).
+ */
+import { Errno } from "../core/enums.js";
+import type { GuestContext } from "./context.js";
+import type { DirEntry, FileEntry } from "./fd-table.js";
+import type { HostDir, Preopen } from "./fs/handles.js";
+
+export type FsEntry = FileEntry | DirEntry;
+
+export function isFs(e: { kind: string } | undefined): e is FsEntry {
+  return e?.kind === "file" || e?.kind === "dir";
+}
+
+/** A pre-opened directory that cannot be used; `reason` is a short phrase for one CLI line. */
+export class PreopenError extends Error {
+  constructor(readonly guest: string, readonly host: string, readonly reason: string) {
+    super(`${host}: ${reason}`);
+  }
+}
+
+type Import = (...a: never[]) => number;
+
+/** What the shared fd_* imports (fd_read, fd_close, fd_seek, …) do for a file or directory fd. */
+export interface FsFd {
+  read(e: FsEntry, iovsPtr: number, iovsLen: number, ret: number): number;
+  write(e: FsEntry, iovsPtr: number, iovsLen: number, ret: number): number;
+  close(e: FsEntry): number;
+  fdstat(e: FsEntry, ret: number): number;
+  filestat(e: FsEntry, ret: number): number;
+  prestat(e: FsEntry, ret: number): number;
+  prestatDirName(e: FsEntry, buf: number, len: number): number;
+  seek(e: FsEntry, delta: bigint, whence: number, ret: number): number;
+  tell(e: FsEntry, ret: number): number;
+}
+
+/** A host's files, as the runtime and a guest's imports use them. */
+export interface Files {
+  /** The runtime's check of its `preopens` option, before a guest runs. Throws PreopenError. */
+  check(dirs: Record<string, string> | undefined): Preopen[];
+  /** Open a checked pre-open for one guest instance (its own host fd). Throws PreopenError. */
+  open(p: Preopen): HostDir;
+  /** Close the host fd of a file or directory the guest left open. */
+  release(e: FsEntry): void;
+  /** The handlers the shared fd_* imports call for a file or directory fd. */
+  fd(ctx: GuestContext): FsFd;
+  /** The imports only files and directories answer (path_*, fd_readdir, fd_pread, …). */
+  imports(ctx: GuestContext): Record<string, Import>;
+}
+
+/** Never called: with no files, no fd is a file or a directory. */
+const none = (): number => Errno.BADF;
+
+/** A host with no files: no pre-opens, and each file import answers for the fd it is given. */
+export const NO_FILES: Files = {
+  check(dirs) {
+    const [guest, host] = Object.entries(dirs ?? {})[0] ?? [];
+    if (guest !== undefined) throw new PreopenError(guest, host!, "this host has no files to pre-open");
+    return [];
+  },
+  open: (p) => {
+    throw new PreopenError(p.guest, p.host, "this host has no files to pre-open");
+  },
+  release: () => {},
+  fd: () => ({ read: none, write: none, close: none, fdstat: none, filestat: none, prestat: none, prestatDirName: none, seek: none, tell: none }),
+  imports(ctx) {
+    const { fds, kernel } = ctx;
+    /** A path's base: EBADF for no fd, ENOTDIR for a socket or stdio (no fd is a directory). */
+    const base = (fd: number): number => fds.dir(fd) as number;
+    /** An fd that is not a file: EBADF for no fd, else `errno` (Linux's answer for a socket or pipe). */
+    const notFile = (errno: number) => (fd: number): number => (fds.get(fd) === undefined ? Errno.BADF : errno);
+    return {
+      path_open: base, path_create_directory: base, path_remove_directory: base, path_unlink_file: base,
+      path_rename: base, path_link: base, path_symlink: (_p: number, _l: number, fd: number) => base(fd),
+      path_readlink: base, path_filestat_get: base, path_filestat_set_times: base, fd_readdir: base,
+      fd_pread: notFile(Errno.SPIPE), fd_pwrite: notFile(Errno.SPIPE), fd_advise: notFile(Errno.SPIPE),
+      fd_sync: notFile(Errno.INVAL), fd_datasync: notFile(Errno.INVAL), fd_filestat_set_size: notFile(Errno.INVAL),
+      fd_filestat_set_times: notFile(Errno.NOTSUP), fd_fdstat_set_rights: notFile(Errno.NOTSUP),
+      fd_allocate: () => Errno.BADF,
+      fd_renumber: (from: number, to: number) => {
+        const replaced = fds.renumber(from, to);
+        if (typeof replaced === "number") return replaced;
+        if (replaced?.kind === "socket") kernel.close(replaced.handle);
+        return Errno.SUCCESS;
+      },
+    };
+  },
+};
