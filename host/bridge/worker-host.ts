@@ -1,29 +1,26 @@
+/**
+ * The worker bridge's host side: a guest runs in a worker thread (worker-guest.ts, or a
+ * component's entry) and blocks there; its kernel calls are served here, on the host's thread,
+ * without blocking the event loop (Atomics.waitAsync).
+ */
 import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { after, type Sync } from "../util/sync.js";
 import { Channel, Op, ring, Slot, State } from "./channel.js";
 import { takePosted, type Posted } from "./post-ring.js";
 import { writeAhead, writeAheadAfterRecv } from "./read-ahead.js";
-import { GuestError, GuestTrap } from "./link.js";
+import type { Bridge, ComponentGuest, ComponentWorkerInit, ModuleGuest } from "./bridge.js";
+import { Held } from "./held.js";
+import { exitCode, type Outcome } from "./outcome.js";
 import { GuestStopped } from "../wasi/context.js";
-
-export { GuestTrap };
 import type { Preopen } from "../wasi/fs/handles.js";
 
-/** What the guest worker posts back when it stops. */
-export type WorkerReport =
-  | { type: "exit"; code: number }
-  | { type: "guest-error"; message: string }
-  | { type: "trap"; message: string }
-  | { type: "host-error"; message: string; stack?: string }
-  /** Not sent by the worker: the runtime was stopped before the guest ended (the thread is terminated). */
-  | { type: "stopped" };
-
+/** What a core module's worker thread is given. */
 export interface WorkerInit {
   module: WebAssembly.Module;
   args: string[];
   env: string[];
-  preopens: number[];
+  preopens: readonly number[];
   /** Pre-opened directories: the fds after `preopens` (the worker reaches them with node:fs itself). */
   dirs: Preopen[];
   sab: SharedArrayBuffer;
@@ -33,39 +30,32 @@ export interface WorkerInit {
   terminals: readonly number[];
 }
 
+export const workerBridge: Bridge = {
+  kind: "worker",
+  suspends: false,
+
+  runModule(kernel: LocalKernel, g: ModuleGuest): Promise<number> {
+    const ch = new Channel();
+    const init: WorkerInit = { module: g.module, args: g.args, env: g.env, preopens: g.preopens, dirs: g.dirs, sab: ch.sab, maxFds: g.maxFds, terminals: g.terminals };
+    return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel, new Held(kernel, g.preopens));
+  },
+
+  runComponent(kernel: LocalKernel, g: ComponentGuest): Promise<number> {
+    const ch = new Channel();
+    const init: ComponentWorkerInit = { dir: g.dir, args: g.args, env: g.env, sab: ch.sab };
+    return runIn(g.workerEntry, init, ch, kernel, new Held(kernel));
+  },
+};
+
+/** The runtime was stopped before the guest ended (its thread is terminated). */
+const STOPPED_OUTCOME: Outcome = { type: "exit", code: GuestStopped.EXIT_CODE };
 
 /**
- * Run a guest in a worker thread; serve its kernel calls here, on the main thread, without
- * blocking the event loop (Atomics.waitAsync).
+ * Run `script` in a worker thread and serve its channel until it reports; then close the
+ * sockets it holds (`held`: the fd table is the worker's, so the handles are followed here).
  */
-export async function runWorker(
-  module: WebAssembly.Module, kernel: LocalKernel, args: string[], env: string[], preopens: number[], dirs: Preopen[] = [], maxFds = 1024, terminals: readonly number[] = [],
-): Promise<number> {
-  const ch = new Channel();
-  const init: WorkerInit = { module, args, env, preopens, dirs, sab: ch.sab, maxFds, terminals };
-  return runIn(new URL("./worker-guest.js", import.meta.url), init, ch, kernel, preopens);
-}
-
-/** What a component's worker needs: its transpiled bindings (a directory), argv, environment. */
-export interface ComponentWorkerInit {
-  dir: string;
-  args: string[];
-  env: string[];
-  sab: SharedArrayBuffer;
-}
-
-/** Run a transpiled WASI 0.2 component in a worker thread, its kernel served here. */
-export async function runComponentWorker(dir: string, kernel: LocalKernel, args: string[], env: string[]): Promise<number> {
-  const ch = new Channel();
-  const init: ComponentWorkerInit = { dir, args, env, sab: ch.sab };
-  return runIn(new URL("./component-worker.js", import.meta.url), init, ch, kernel);
-}
-
-async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel, preopens: number[] = []): Promise<number> {
+async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: LocalKernel, held: Held): Promise<number> {
   const worker = new Worker(script, { workerData });
-  // The sockets the guest holds, closed when it ends as a process's are (the fd table is the
-  // worker's, so the handles are followed here); a pre-opened one only drops this guest's share.
-  const held = new Set(preopens);
   let done = false;
   let stoppedWait = (): void => {};
   let forgetStop = (): void => {};
@@ -74,7 +64,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
   // would end the event loop under a waiting guest: hold it open until the worker reports.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
-    const report = await new Promise<WorkerReport>((resolve, reject) => {
+    const outcome = await new Promise<Outcome>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);
       worker.once("exit", (code) => resolve({ type: "host-error", message: `guest worker ended without a report (exit ${code})` }));
@@ -82,17 +72,11 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
       // a wait it begins after that, or a guest still running a moment later, is terminated.
       stoppedWait = () => {
         Atomics.store(ch.i32, Slot.STOPPED, 1); // its next yield point unwinds it, if it loops
-        resolve({ type: "stopped" });
+        resolve(STOPPED_OUTCOME);
       };
       forgetStop = kernel.onStop(() => setTimeout(stoppedWait, STOP_GRACE_MS));
     });
-    switch (report.type) {
-      case "exit": return report.code;
-      case "stopped": return GuestStopped.EXIT_CODE;
-      case "guest-error": throw new GuestError(report.message);
-      case "trap": throw new GuestTrap(report.message);
-      default: throw new Error(`${report.message}\n${report.stack ?? ""}`);
-    }
+    return exitCode(outcome);
   } finally {
     forgetStop();
     done = true;
@@ -102,7 +86,7 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
     await served;
     await worker.terminate();
     await takePosted(ch, posted(ch, kernel, held)); // what the guest sent (and closed) before it ended
-    for (const h of held) kernel.close(h);
+    held.release();
     clearInterval(keepAlive); // only now: Deno would end the loop under the awaits above
   }
 }
@@ -121,7 +105,7 @@ const STOPPED = Symbol("stopped");
  * buffer are, and revokes the guest's credits: its next send is a request, which reports the
  * error. A posted close closes the socket (resetting it if bytes read ahead were left unread).
  */
-function posted(ch: Channel, kernel: LocalKernel, held: Set<number>): Posted {
+function posted(ch: Channel, kernel: LocalKernel, held: Held): Posted {
   const revoke = (): void => void Atomics.add(ch.i32, Slot.REVOKED, 1);
   return {
     send(h, data) {
@@ -136,7 +120,7 @@ function posted(ch: Channel, kernel: LocalKernel, held: Set<number>): Posted {
   };
 }
 
-async function serve(ch: Channel, kernel: LocalKernel, held: Set<number>, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
+async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
   const ring = posted(ch, kernel, held);
   while (!stopped()) {
