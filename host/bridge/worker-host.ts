@@ -5,12 +5,11 @@
  */
 import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
-import { after, type Sync } from "../util/sync.js";
-import { Channel, Op, ring, Slot, State } from "./channel.js";
+import { Channel, ring, Slot, State } from "./channel.js";
 import { takePosted, type Posted } from "./post-ring.js";
-import { writeAhead, writeAheadAfterRecv } from "./read-ahead.js";
 import type { Bridge, ComponentGuest, ComponentWorkerInit, ModuleGuest } from "./bridge.js";
 import { Held } from "./held.js";
+import { Dispatch } from "./protocol.js";
 import { exitCode, type Outcome } from "./outcome.js";
 import { GuestStopped } from "../wasi/context.js";
 import type { Preopen } from "../wasi/fs/handles.js";
@@ -91,9 +90,6 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
   }
 }
 
-/** A stdio write's answer once its sink took the bytes (shared: no closure a write). */
-const answered = (): number => 0;
-
 /** How long a stopped guest may run on before its thread is terminated (it may be exiting). */
 const STOP_GRACE_MS = 1000;
 const STOPPED = Symbol("stopped");
@@ -123,6 +119,7 @@ function posted(ch: Channel, kernel: LocalKernel, held: Held): Posted {
 async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
   const ring = posted(ch, kernel, held);
+  const dispatch = new Dispatch(ch, kernel);
   while (!stopped()) {
     const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
@@ -141,7 +138,8 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
       Atomics.store(i, Slot.WAITING, 0);
       continue;
     }
-    const r = handle(ch, kernel);
+    const op = i[Slot.OP]!;
+    const r = dispatch.serve(op);
     let result: number;
     if (r instanceof Promise) {
       if (kernel.hasStopped) {
@@ -160,108 +158,9 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
       result = r;
     }
     if (Atomics.load(i, Slot.STATE) === State.CLOSED) return;
-    const op = i[Slot.OP];
-    if ((op === Op.OPEN || op === Op.ACCEPT) && result >= 0) held.add(result);
-    else if (op === Op.CLOSE && result === 0) held.delete(i[Slot.A0]!);
+    dispatch.track(op, result, held);
     i[Slot.RESULT] = result;
     Atomics.store(i, Slot.STATE, State.RESPONSE);
     Atomics.notify(i, Slot.STATE);
-  }
-}
-
-function handle(ch: Channel, k: LocalKernel): Sync<number> {
-  const i = ch.i32;
-  const a0 = i[Slot.A0]!, a1 = i[Slot.A1]!, a2 = i[Slot.A2]!, a3 = i[Slot.A3]!, a4 = i[Slot.A4]!;
-  switch (i[Slot.OP]) {
-    case Op.ACCEPT:
-      // The answer carries the new connection's send room, as a SEND's does (post-ring.ts), and
-      // how many more wait to be accepted (none: the guest's next non-blocking accept is EAGAIN).
-      return after(k.accept(a0, a1 !== 0, a2), (h) => {
-        i[Slot.A1] = h >= 0 ? Math.max(0, k.sendRoom(h)) : 0;
-        i[Slot.A2] = k.acceptQueue(a0);
-        return h;
-      });
-    case Op.RECV:
-      return after(k.recv(a0, a1, a2 !== 0, a3 !== 0, a4 !== 0), (d) => {
-        i[Slot.A2] = 0;
-        if (typeof d === "number") return d;
-        ch.data.set(d);
-        // The rest of what the socket has comes along (not after a peek: it must stay queued).
-        if (a2 === 0 && d.length > 0) i[Slot.A2] = writeAheadAfterRecv(ch, k, d.length, a0);
-        return d.length;
-      });
-    case Op.SEND:
-      // The answer carries the room left: the guest may post sends up to it (post-ring.ts).
-      return after(k.send(a0, ch.data.slice(0, i[Slot.LEN]!), a1 !== 0), (n) => {
-        i[Slot.A1] = Math.max(0, k.sendRoom(a0));
-        return n;
-      });
-    case Op.SHUTDOWN:
-      return k.shutdown(a0, a1);
-    case Op.CLOSE:
-      return k.close(a0, a1 !== 0);
-    case Op.POLL: {
-      const words = ch.words;
-      const handles: number[] = [], interests: number[] = [];
-      for (let n = 0; n < a0; n++) {
-        handles.push(words[2 * n]!);
-        interests.push(words[2 * n + 1]!);
-      }
-      return after(k.poll(handles, interests, a1), (r) => {
-        words.set(r);
-        i[Slot.A2] = writeAhead(ch, k, handles, r);
-        return r.length / 3;
-      });
-    }
-    case Op.WRITE_STDIO:
-      return after(k.writeStdio(a0, ch.data.slice(0, i[Slot.LEN]!)), answered);
-    case Op.READ_STDIN:
-      return after(k.readStdin(a0), (d) => {
-        ch.data.set(d);
-        return d.length;
-      });
-    case Op.OPEN:
-      return k.open(a0 === 6 ? 6 : 4, a1, a2);
-    case Op.BIND:
-      return k.bind(a0, { host: ch.host(i[Slot.LEN]!), port: a1, family: a2 === 6 ? 6 : 4 });
-    case Op.LISTEN:
-      return k.listen(a0, a1);
-    case Op.CONNECT:
-      return k.connect(a0, { host: ch.host(i[Slot.LEN]!), port: a1, family: a2 === 6 ? 6 : 4 }, a3 !== 0);
-    case Op.LOCAL_ADDR:
-    case Op.PEER_ADDR: {
-      const a = i[Slot.OP] === Op.LOCAL_ADDR ? k.localAddr(a0) : k.peerAddr(a0);
-      if (typeof a === "number") return a;
-      i[Slot.LEN] = ch.putHost(a.host);
-      i[Slot.A0] = a.port;
-      i[Slot.A1] = a.family;
-      return 0;
-    }
-    case Op.SEND_TO: {
-      const to = a4 >= 0 ? { host: ch.tailHost(a4), port: a1, family: (a2 === 6 ? 6 : 4) as 4 | 6 } : undefined;
-      return k.sendTo(a0, ch.data.slice(0, i[Slot.LEN]!), to, a3 !== 0);
-    }
-    case Op.RECV_FROM:
-      return after(k.recvFrom(a0, a1, a2 !== 0, a3 !== 0), (d) => {
-        if (typeof d === "number") return d;
-        ch.data.set(d.data);
-        i[Slot.A0] = d.from.port;
-        i[Slot.A1] = d.from.family;
-        i[Slot.A2] = ch.putTailHost(d.from.host);
-        i[Slot.A3] = d.truncated ? 1 : 0;
-        return d.data.length;
-      });
-    case Op.RESOLVE:
-      return after(k.resolve(ch.host(i[Slot.LEN]!)), (list) => (typeof list === "number" ? list : ch.putHost(list.map((a) => a.host).join("\n"))));
-    case Op.GET_OPTION:
-      return k.getOption(a0, a1);
-    case Op.SET_OPTION:
-      return k.setOption(a0, a1, a2);
-    case Op.FINISH:
-      return k.finish(a0, a1);
-    case Op.DISCONNECT:
-      return k.disconnect(a0);
-    default:
-      return -52; // ENOSYS: an op this host does not know
   }
 }
