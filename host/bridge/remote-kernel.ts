@@ -104,6 +104,7 @@ export class RemoteKernel implements Kernel {
     return r;
   }
 
+  /** Bytes received are a view of the channel or of the read-ahead store, good until the next call (the ABI copies them into guest memory). */
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
     const held = this.ahead.take(h, max, peek);
     if (held === undefined) return this.recvRemote(h, max, peek, waitall, nonblock);

@@ -5,12 +5,18 @@
  * the host and got by the guest. Both ends run the same Field and Answer, so the two never
  * disagree on where a byte lies.
  *
+ * Bytes cross once each way. What the guest gets back (a recv's, stdin's) is a view of the
+ * channel, good until its next call: every ABI copies it into guest memory at once, and that
+ * copy is its only one on this side. What the host gets (a send's, a stdio write's, a datagram's)
+ * the kernel keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
+ *
  * Int slots: a field takes `slots` of the request's A0, A1, … in the order the table lists it.
  * The data area: a payload or a text at its start (its length in LEN), an address's text at its
  * tail (HOST_BYTES, beside a payload), or i32 words (a poll's handles and interests, interleaved).
  */
 import type { Addr, Datagram } from "../sockets/api.js";
 import { Slot, type Channel } from "./channel.js";
+import { carve, SLAB_PIECE_MAX, uninitialized } from "../util/slab.js";
 
 export interface Field<T> {
   /** How many of the request's int slots it takes. */
@@ -27,6 +33,22 @@ export interface Answer<T> {
 }
 
 const family = (n: number): 4 | 6 => (n === 6 ? 6 : 4);
+
+/**
+ * A copy of `len` bytes of the data area, for the kernel to keep: small ones carved from a slab,
+ * as the JSPI bridge's copies out of guest memory are (util/slab.ts), larger ones not zeroed
+ * before the copy (slice() allocates a cleared buffer, then copies).
+ */
+export function owned(from: Uint8Array, at: number, len: number): Uint8Array {
+  const out = len <= SLAB_PIECE_MAX ? carve(len) : plain(uninitialized(len));
+  out.set(from.subarray(at, at + len));
+  return out;
+}
+
+/** A Buffer (where the host has one) as a plain Uint8Array over its bytes, as slice() gave. */
+function plain(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
 
 export const int: Field<number> = {
   slots: 1,
@@ -60,7 +82,7 @@ export const payload: Field<Uint8Array> = {
     ch.data.set(v);
     ch.i32[Slot.LEN] = v.length;
   },
-  get: (ch) => ch.data.slice(0, ch.i32[Slot.LEN]!),
+  get: (ch) => owned(ch.data, 0, ch.i32[Slot.LEN]!),
 };
 
 /** A host name or address text at the start of the data area. */
@@ -125,20 +147,20 @@ export const none: Answer<void> = {
   get: () => undefined,
 };
 
-/** Bytes at the start of the data area, or -errno. */
+/** Bytes at the start of the data area (the guest gets a view: see above), or -errno. */
 export const bytes: Answer<Uint8Array | number> = {
   put: (ch, v) => {
     if (typeof v === "number") return v;
     ch.data.set(v);
     return v.length;
   },
-  get: (ch, r) => (r < 0 ? r : ch.data.slice(0, r)),
+  get: (ch, r) => (r < 0 ? r : ch.data.subarray(0, r)),
 };
 
 /** Bytes, never an error (stdin: its end is no bytes). */
 export const someBytes: Answer<Uint8Array> = {
   put: (ch, v) => bytes.put(ch, v),
-  get: (ch, r) => ch.data.slice(0, Math.max(0, r)),
+  get: (ch, r) => ch.data.subarray(0, Math.max(0, r)),
 };
 
 /** An address (port A0, family A1, its text at the start of the data area, its length in LEN), or -errno. */
@@ -158,7 +180,11 @@ export const address: Answer<Addr | number> = {
   },
 };
 
-/** A datagram (its bytes at the start, its sender's text at the tail; port A0, family A1, text length A2, truncated A3), or -errno. */
+/**
+ * A datagram (its bytes at the start, its sender's text at the tail; port A0, family A1, text
+ * length A2, truncated A3), or -errno. Its bytes are the guest's own copy: a wasi:sockets
+ * receive gathers several datagrams before any is copied into guest memory.
+ */
 export const datagram: Answer<Datagram | number> = {
   put: (ch, d) => {
     if (typeof d === "number") return d;
