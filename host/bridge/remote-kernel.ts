@@ -35,11 +35,29 @@ export class RemoteKernel implements Kernel {
   private readonly wire: Stubs;
   // No onStop: the host stops a worker's guest by terminating its thread.
 
+  // The calls with nothing to answer on this side are the stubs themselves (an open's absent
+  // abi is sent as 0, the default).
+  readonly open: Stubs["open"];
+  readonly bind: Stubs["bind"];
+  readonly listen: Stubs["listen"];
+  readonly connect: Stubs["connect"];
+  readonly localAddr: Stubs["localAddr"];
+  readonly peerAddr: Stubs["peerAddr"];
+  readonly resolve: Stubs["resolve"];
+  readonly getOption: Stubs["getOption"];
+  readonly setOption: Stubs["setOption"];
+  readonly finish: Stubs["finish"];
+  readonly readStdin: Stubs["readStdin"];
+
   constructor(sab: SharedArrayBuffer) {
     this.ch = new Channel(sab);
     this.wire = stubs(this.ch, (op) => this.call(op));
     this.ring = new RingWriter(this.ch);
     this.ahead = new ReadAhead(this.ch);
+    ({
+      open: this.open, bind: this.bind, listen: this.listen, connect: this.connect, localAddr: this.localAddr, peerAddr: this.peerAddr,
+      resolve: this.resolve, getOption: this.getOption, setOption: this.setOption, finish: this.finish, readStdin: this.readStdin,
+    } = this.wire);
   }
 
   /** Post `data` if the socket's credit covers it; false: send it as a request. */
@@ -139,29 +157,11 @@ export class RemoteKernel implements Kernel {
     return sent;
   }
 
-  open(family: 4 | 6, type: number, abi = 0): number {
-    return this.wire.open(family, type, abi);
-  }
 
-  bind(h: number, a: Addr): number {
-    return this.wire.bind(h, a);
-  }
 
-  listen(h: number, backlog: number): number {
-    return this.wire.listen(h, backlog);
-  }
 
-  connect(h: number, a: Addr, nonblock: boolean): number {
-    return this.wire.connect(h, a, nonblock);
-  }
 
-  localAddr(h: number): Addr | number {
-    return this.wire.localAddr(h);
-  }
 
-  peerAddr(h: number): Addr | number {
-    return this.wire.peerAddr(h);
-  }
 
   sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): number {
     if (data.length > DATA_BYTES - HOST_BYTES) return -Errno.MSGSIZE; // no datagram is this large
@@ -178,26 +178,14 @@ export class RemoteKernel implements Kernel {
     return this.wire.recvFrom(h, max, peek, nonblock);
   }
 
-  resolve(name: string): Addr[] | number {
-    return this.wire.resolve(name);
-  }
 
-  getOption(h: number, opt: number): number {
-    return this.wire.getOption(h, opt);
-  }
 
-  setOption(h: number, opt: number, value: number): number {
-    return this.wire.setOption(h, opt, value);
-  }
 
   disconnect(h: number): number {
     this.credit.delete(h);
     return this.wire.disconnect(h);
   }
 
-  finish(h: number, op: number): number {
-    return this.wire.finish(h, op);
-  }
 
   shutdown(h: number, op: number): number {
     this.credit.delete(h);
@@ -239,7 +227,4 @@ export class RemoteKernel implements Kernel {
     }
   }
 
-  readStdin(max: number): Uint8Array {
-    return this.wire.readStdin(max);
-  }
 }
