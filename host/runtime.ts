@@ -1,9 +1,8 @@
-import { Core } from "./core/core.js";
 import type { NetBackend } from "./net/backend.js";
 import { LocalKernel } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
-import { GuestContext, ProcExit } from "./wasi/context.js";
-import { hasJspi, runJspi } from "./bridge/jspi.js";
+import { jspiBridge } from "./bridge/jspi.js";
+import { chooseBridge, type Bridge, type BridgeKind } from "./bridge/bridge.js";
 import { FUEL } from "./bridge/turns.js";
 import { withYieldPoints } from "./wasm/preempt.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
@@ -145,9 +144,7 @@ export class Runtime {
     if (component && instances > 1) throw new GuestError("instances: a component opens its own sockets (wasi:sockets has no pre-opened listeners to share); run one");
     if (component && (this.options.listen ?? []).length > 0)
       throw new GuestError("listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with allow.listen");
-    const bridge = this.options.bridge === undefined || this.options.bridge === "auto" ? (hasJspi() ? "jspi" : "worker") : this.options.bridge;
-    if (bridge === "jspi" && !hasJspi()) throw new GuestError("the JSPI bridge needs WebAssembly.Suspending (Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)");
-    if (bridge === "worker" && !this.extensions.worker) throw new GuestError("this host has no worker bridge: it needs JSPI (WebAssembly.Suspending)");
+    const kind = chooseBridge(this.options.bridge, this.extensions.worker !== undefined);
     // A guest is given yield points: on the host's thread they give the event loop its turn
     // (bridge/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
@@ -158,10 +155,11 @@ export class Runtime {
     const env = envList(this.options.env);
     if (listening.length > 0 && !env.some((e) => e.startsWith("LISTEN_FDS="))) env.push(`LISTEN_FDS=${listening.length}`);
     try {
+      const bridge = await this.bridge(kind);
       if (component) {
         if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");
         const { runComponent } = await this.extensions.components();
-        return { exitCode: await runComponent(bytes!, this.kernel, bridge === "jspi", args, env) };
+        return { exitCode: await runComponent(bytes!, this.kernel, bridge, args, env) };
       }
       if (instances === 1) return { exitCode: await this.runInstance(mod as WebAssembly.Module, bridge, args, env) };
       // Each further instance holds its own reference to every pre-opened listener.
@@ -190,27 +188,15 @@ export class Runtime {
     }
   }
 
+  /** The bridge of that kind (the worker bridge is loaded when first used). */
+  private async bridge(kind: BridgeKind): Promise<Bridge> {
+    return kind === "jspi" ? jspiBridge : (await this.extensions.worker!()).workerBridge;
+  }
+
   /** One instance of a core module, with the pre-opened listeners and directories; its sockets
    *  close when it ends (the pre-opened ones when no other instance holds them). */
-  private async runInstance(mod: WebAssembly.Module, bridge: "jspi" | "worker", args: string[], env: string[]): Promise<number> {
-    if (bridge === "worker") {
-      const { runWorker } = await this.extensions.worker!();
-      return runWorker(mod, this.kernel, args, env, this.handles, this.dirs, this.limits.fds, this.terminals);
-    }
-    const ctx = new GuestContext(this.kernel, Core.load(), args, env, this.limits.fds, this.terminals, this.extensions.files);
-    for (const handle of this.handles) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
-    try {
-      ctx.addPreopens(this.dirs);
-      return await runJspi(mod, ctx);
-    } catch (e) {
-      if (e instanceof ProcExit) return e.code;
-      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
-      if (e instanceof WebAssembly.LinkError) throw new GuestError(String(e));
-      throw e;
-    } finally {
-      ctx.closeFiles();
-      for (const [, e] of ctx.fds.sockets()) this.kernel.close(e.handle);
-    }
+  private runInstance(mod: WebAssembly.Module, bridge: Bridge, args: string[], env: string[]): Promise<number> {
+    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files });
   }
 
   /** The live socket table, like `netstat -ntp`. */

@@ -20,7 +20,7 @@ const outdir = join(root, "dist", "cli");
 rmSync(outdir, { recursive: true, force: true });
 
 await build({
-  entryPoints: ["host/cli/main.js", "host/bridge/worker-guest.js", "host/bridge/component-worker.js"].map((p) => join(root, "dist", p)),
+  entryPoints: ["host/cli/main.js", "host/bridge/worker-guest.js", "host/p2/component-worker.js"].map((p) => join(root, "dist", p)),
   outdir,
   entryNames: "[name]",
   chunkNames: "chunk-[hash]",

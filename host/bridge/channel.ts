@@ -7,13 +7,10 @@
  * (its SEND answer carries the room) is appended here and the guest goes on without waiting for
  * an answer. The host takes the ring, in order, before every request it serves and whenever the
  * guest rings (see post-ring.ts), so a posted send is never overtaken by a later call.
+ *
+ * What a request and its answer hold is declared once, in ops.ts (the ops) and wire.ts (where each
+ * field lies); protocol.ts makes both ends from that.
  */
-
-export const Op = {
-  ACCEPT: 1, RECV: 2, SEND: 3, SHUTDOWN: 4, CLOSE: 5, POLL: 6, WRITE_STDIO: 7, READ_STDIN: 8,
-  OPEN: 9, BIND: 10, LISTEN: 11, CONNECT: 12, LOCAL_ADDR: 13, PEER_ADDR: 14, GET_OPTION: 15, SET_OPTION: 16,
-  SEND_TO: 17, RECV_FROM: 18, RESOLVE: 19, FINISH: 20, DISCONNECT: 21,
-} as const;
 
 export const State = { IDLE: 0, REQUEST: 1, RESPONSE: 2, CLOSED: 3 } as const;
 

@@ -1,27 +1,31 @@
+/**
+ * The JSPI bridge: a guest runs on the host's thread. Imports that may wait are `Suspending`:
+ * when one returns a promise the guest's stack is parked and the event loop runs on; when it
+ * returns a value the call completes synchronously with no suspension. Those imports, and the
+ * yield points of a rewritten module, give the event loop a turn at least every millisecond
+ * (turns.ts).
+ */
+import { Core } from "../core/core.js";
+import type { LocalKernel } from "../sockets/kernel.js";
 import { guestImports } from "../wasi/imports.js";
-import { GuestStopped, ProcExit, type GuestContext } from "../wasi/context.js";
+import { GuestContext, GuestStopped } from "../wasi/context.js";
+import type { Bridge, ComponentGuest, ModuleGuest } from "./bridge.js";
+import { Held } from "./held.js";
 import { linkImports, startExport } from "./link.js";
+import { exitCodeOf } from "./outcome.js";
+import { STOP_GRACE_MS } from "./stop.js";
 import { Turns } from "./turns.js";
 import { connectYieldPoints } from "./yield-points.js";
 
-/** JSPI is there when the engine has WebAssembly.Suspending/promising (Node ≥ 24.20, Deno ≥ 2.3.2, Bun ≥ 1.3.10). */
-export function hasJspi(): boolean {
-  const W = WebAssembly as unknown as { Suspending?: unknown; promising?: unknown };
-  return typeof W.Suspending === "function" && typeof W.promising === "function";
-}
+export { hasJspi } from "./bridge.js";
 
 interface Jspi {
   Suspending: new (fn: (...a: never[]) => unknown) => unknown;
   promising: (fn: unknown) => (...a: unknown[]) => Promise<unknown>;
 }
 
-/**
- * Run a guest on this thread. Imports that may wait are `Suspending`: when one returns a promise
- * the guest's stack is parked and the event loop runs on; when it returns a value the call
- * completes synchronously with no suspension. Those imports, and the yield points of a rewritten
- * module, give the event loop a turn at least every millisecond (bridge/turns.ts).
- */
-export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<number> {
+/** Run an instance of a core module on this thread over `ctx`: 0 when `_start` returns, else what it threw. */
+async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<number> {
   const W = WebAssembly as unknown as Jspi;
   const turns = Turns.thread;
   const { modules, blocking, gate } = guestImports(ctx);
@@ -40,13 +44,44 @@ export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Pr
     return gate ? gate.pass(r) : r;
   }, (f) => new W.Suspending(f));
   const start = startExport(instance, ctx);
-  try {
-    started = true;
-    await W.promising(start)();
-    return 0;
-  } catch (e) {
-    if (e instanceof ProcExit) return e.code;
-    if (e instanceof GuestStopped) return GuestStopped.EXIT_CODE;
-    throw e;
-  }
+  started = true;
+  await W.promising(start)();
+  return 0;
 }
+
+export const jspiBridge: Bridge = {
+  kind: "jspi",
+  suspends: true,
+
+  async runModule(kernel: LocalKernel, g: ModuleGuest): Promise<number> {
+    const ctx = new GuestContext(kernel, Core.load(), g.args, g.env, g.maxFds, g.terminals, g.files);
+    for (const handle of g.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
+    try {
+      ctx.addPreopens(g.dirs);
+      return await runJspi(g.module, ctx);
+    } catch (e) {
+      return exitCodeOf(e);
+    } finally {
+      ctx.closeFiles();
+      new Held(kernel, Array.from(ctx.fds.sockets(), ([, e]) => e.handle)).release();
+    }
+  },
+
+  async runComponent(kernel: LocalKernel, g: ComponentGuest): Promise<number> {
+    // A stopped component is unwound at its next import (stop.ts), but jco's glue catches what
+    // an import throws and leaves the component suspended on a promise that never settles: so
+    // the run also ends, as stopped, a moment after the stop.
+    let forget = (): void => {};
+    const stopped = new Promise<number>((resolve) => {
+      forget = kernel.onStop(() => setTimeout(() => resolve(GuestStopped.EXIT_CODE), 2 * STOP_GRACE_MS));
+    });
+    try {
+      const run = await g.instantiate(kernel);
+      return await Promise.race([(async () => (await run(), 0))(), stopped]);
+    } catch (e) {
+      return exitCodeOf(e);
+    } finally {
+      forget();
+    }
+  },
+};

@@ -14,6 +14,7 @@
  */
 import { ring, Slot, type Channel } from "./channel.js";
 import type { Sync } from "../util/sync.js";
+import { owned } from "./wire.js";
 
 /** The largest send that is posted; larger ones are a request of their own. */
 export const MAX_POST = 64 * 1024;
@@ -81,7 +82,8 @@ export function takePosted(ch: Channel, to: Posted): Sync<void> {
     if (head === Atomics.load(i, Slot.TAIL)) return;
     if (ringBytes - head < RECORD || view.getInt32(head, true) === -1) head = 0;
     const h = view.getInt32(head, true), len = view.getInt32(head + 4, true);
-    const data = len > 0 ? ring.slice(head + RECORD, head + RECORD + len) : undefined;
+    // The kernel keeps a send's bytes, and the record's room is the guest's again once HEAD moves on.
+    const data = len > 0 ? owned(ring, head + RECORD, len) : undefined;
     head += recordSize(len);
     Atomics.store(i, Slot.HEAD, head === ringBytes ? 0 : head);
     if (data === undefined) {

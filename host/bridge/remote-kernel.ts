@@ -1,15 +1,19 @@
+/**
+ * The kernel as seen from a guest worker: each call is a synchronous request to the host thread
+ * (Atomics.wait until answered), made by the stubs the op table gives (protocol.ts), except
+ * where an answer is already here: a TCP send that fits the room the host reported for its
+ * socket is posted (post-ring.ts) and returns at once, bytes read ahead are read here
+ * (read-ahead.ts), and a close is posted. Never returns a promise.
+ */
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
-import { Channel, DATA_BYTES, HOST_BYTES, Op, ring, Slot, State } from "./channel.js";
+import { Channel, DATA_BYTES, HOST_BYTES, ring, Slot, State } from "./channel.js";
 import { MAX_POST, RingWriter } from "./post-ring.js";
 import { ReadAhead } from "./read-ahead.js";
 import { PollBits } from "../sockets/api.js";
 import { Errno, TcpOp } from "../core/enums.js";
+import { Reply, type Stubs } from "./ops.js";
+import { stubs } from "./protocol.js";
 
-/**
- * The kernel as seen from a guest worker: each call is a synchronous request to the main thread
- * (Atomics.wait until answered), except a TCP send that fits the room the host reported for its
- * socket: that one is posted (post-ring.ts) and returns at once. Never returns a promise.
- */
 /** At most this many Atomics.load polls (≈20 µs) before Atomics.wait. */
 const SPIN_MAX = 20_000;
 /** A park shorter than this (ms) means a longer spin would have caught the answer. */
@@ -27,12 +31,33 @@ export class RemoteKernel implements Kernel {
   private readonly credit = new Map<number, number>();
   /** The host's REVOKED count when the credits were last checked against it. */
   private revoked = 0;
+  /** The requests, one function per op. */
+  private readonly wire: Stubs;
   // No onStop: the host stops a worker's guest by terminating its thread.
+
+  // The calls with nothing to answer on this side are the stubs themselves (an open's absent
+  // abi is sent as 0, the default).
+  readonly open: Stubs["open"];
+  readonly bind: Stubs["bind"];
+  readonly listen: Stubs["listen"];
+  readonly connect: Stubs["connect"];
+  readonly localAddr: Stubs["localAddr"];
+  readonly peerAddr: Stubs["peerAddr"];
+  readonly resolve: Stubs["resolve"];
+  readonly getOption: Stubs["getOption"];
+  readonly setOption: Stubs["setOption"];
+  readonly finish: Stubs["finish"];
+  readonly readStdin: Stubs["readStdin"];
 
   constructor(sab: SharedArrayBuffer) {
     this.ch = new Channel(sab);
+    this.wire = stubs(this.ch, (op) => this.call(op));
     this.ring = new RingWriter(this.ch);
     this.ahead = new ReadAhead(this.ch);
+    ({
+      open: this.open, bind: this.bind, listen: this.listen, connect: this.connect, localAddr: this.localAddr, peerAddr: this.peerAddr,
+      resolve: this.resolve, getOption: this.getOption, setOption: this.setOption, finish: this.finish, readStdin: this.readStdin,
+    } = this.wire);
   }
 
   /** Post `data` if the socket's credit covers it; false: send it as a request. */
@@ -49,16 +74,11 @@ export class RemoteKernel implements Kernel {
     return true;
   }
 
-  private call(op: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, len = 0): number {
+  /** Make the request whose arguments are in the channel; its RESULT. */
+  private call(op: number): number {
     const i = this.ch.i32;
     this.drained = -1;
     i[Slot.OP] = op;
-    i[Slot.A0] = a0;
-    i[Slot.A1] = a1;
-    i[Slot.A2] = a2;
-    i[Slot.A3] = a3;
-    i[Slot.A4] = a4;
-    i[Slot.LEN] = len;
     Atomics.store(i, Slot.STATE, State.REQUEST);
     ring(i);
     // Spin before parking: most answers come back within microseconds, and waking a parked
@@ -94,14 +114,15 @@ export class RemoteKernel implements Kernel {
       this.drained = -1;
       return -Errno.AGAIN;
     }
-    const r = this.call(Op.ACCEPT, h, nonblock ? 1 : 0, fd);
+    const r = this.wire.accept(h, nonblock, fd);
     if (r >= 0) {
-      this.credit.set(r, this.ch.i32[Slot.A1]!); // a response's first send need not wait
-      if (this.ch.i32[Slot.A2] === 0) this.drained = h;
+      this.credit.set(r, this.ch.i32[Reply.ROOM]!); // a response's first send need not wait
+      if (this.ch.i32[Reply.QUEUED] === 0) this.drained = h;
     }
     return r;
   }
 
+  /** Bytes received are a view of the channel or of the read-ahead store, good until the next call (the ABI copies them into guest memory). */
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
     const held = this.ahead.take(h, max, peek);
     if (held === undefined) return this.recvRemote(h, max, peek, waitall, nonblock);
@@ -116,10 +137,9 @@ export class RemoteKernel implements Kernel {
   }
 
   private recvRemote(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number {
-    const r = this.call(Op.RECV, h, Math.min(max, DATA_BYTES), peek ? 1 : 0, waitall ? 1 : 0, nonblock ? 1 : 0);
-    if (r < 0) return r;
-    const data = this.ch.data.slice(0, r);
-    this.ahead.fill([h], r, this.ch.i32[Slot.A2]!);
+    const data = this.wire.recv(h, max, peek, waitall, nonblock);
+    if (typeof data === "number") return data;
+    this.ahead.fill([h], data.length, this.ch.i32[Reply.AHEAD]!);
     return data;
   }
 
@@ -128,9 +148,8 @@ export class RemoteKernel implements Kernel {
     let sent = 0;
     do {
       const n = Math.min(data.length - sent, DATA_BYTES);
-      this.ch.data.set(data.subarray(sent, sent + n));
-      const r = this.call(Op.SEND, h, nonblock ? 1 : 0, 0, 0, 0, n);
-      this.credit.set(h, this.ch.i32[Slot.A1]!); // the room left, as the host answered
+      const r = this.wire.send(h, n === data.length ? data : data.subarray(sent, sent + n), nonblock);
+      this.credit.set(h, this.ch.i32[Reply.ROOM]!); // the room left, as the host answered
       if (r < 0) return sent > 0 ? sent : r;
       sent += r;
       if (r < n || nonblock) break;
@@ -138,42 +157,15 @@ export class RemoteKernel implements Kernel {
     return sent;
   }
 
-  open(family: 4 | 6, type: number, abi = 0): number {
-    return this.call(Op.OPEN, family, type, abi);
-  }
 
-  bind(h: number, a: Addr): number {
-    return this.call(Op.BIND, h, a.port, a.family, 0, 0, this.ch.putHost(a.host));
-  }
 
-  listen(h: number, backlog: number): number {
-    return this.call(Op.LISTEN, h, backlog);
-  }
 
-  connect(h: number, a: Addr, nonblock: boolean): number {
-    return this.call(Op.CONNECT, h, a.port, a.family, nonblock ? 1 : 0, 0, this.ch.putHost(a.host));
-  }
 
-  private addr(op: number, h: number): Addr | number {
-    const r = this.call(op, h);
-    if (r < 0) return r;
-    const i = this.ch.i32;
-    return { host: this.ch.host(i[Slot.LEN]!), port: i[Slot.A0]!, family: i[Slot.A1] === 6 ? 6 : 4 };
-  }
 
-  localAddr(h: number): Addr | number {
-    return this.addr(Op.LOCAL_ADDR, h);
-  }
-
-  peerAddr(h: number): Addr | number {
-    return this.addr(Op.PEER_ADDR, h);
-  }
 
   sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): number {
-    if (data.length > DATA_BYTES - HOST_BYTES) return -35; // EMSGSIZE: no datagram is this large
-    this.ch.data.set(data);
-    const hostLen = addr ? this.ch.putTailHost(addr.host) : -1;
-    return this.call(Op.SEND_TO, h, addr?.port ?? 0, addr?.family ?? 0, nonblock ? 1 : 0, hostLen, data.length);
+    if (data.length > DATA_BYTES - HOST_BYTES) return -Errno.MSGSIZE; // no datagram is this large
+    return this.wire.sendTo(h, data, addr, nonblock);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Datagram | number {
@@ -183,44 +175,22 @@ export class RemoteKernel implements Kernel {
       const data = this.ahead.take(h, max, peek)!;
       return { data, from: typeof from === "number" ? { host: "0.0.0.0", port: 0, family: 4 } : from, truncated: false };
     }
-    const r = this.call(Op.RECV_FROM, h, Math.min(max, DATA_BYTES - HOST_BYTES), peek ? 1 : 0, nonblock ? 1 : 0);
-    if (r < 0) return r;
-    const i = this.ch.i32;
-    return {
-      data: this.ch.data.slice(0, r),
-      from: { host: this.ch.tailHost(i[Slot.A2]!), port: i[Slot.A0]!, family: i[Slot.A1] === 6 ? 6 : 4 },
-      truncated: i[Slot.A3] !== 0,
-    };
+    return this.wire.recvFrom(h, max, peek, nonblock);
   }
 
-  resolve(name: string): Addr[] | number {
-    const r = this.call(Op.RESOLVE, 0, 0, 0, 0, 0, this.ch.putHost(name));
-    if (r < 0) return r;
-    const text = this.ch.host(r);
-    return text === "" ? [] : text.split("\n").map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 }));
-  }
 
-  getOption(h: number, opt: number): number {
-    return this.call(Op.GET_OPTION, h, opt);
-  }
 
-  setOption(h: number, opt: number, value: number): number {
-    return this.call(Op.SET_OPTION, h, opt, value);
-  }
 
   disconnect(h: number): number {
     this.credit.delete(h);
-    return this.call(Op.DISCONNECT, h);
+    return this.wire.disconnect(h);
   }
 
-  finish(h: number, op: number): number {
-    return this.call(Op.FINISH, h, op);
-  }
 
   shutdown(h: number, op: number): number {
     this.credit.delete(h);
     if (op === TcpOp.SHUT_RD || op === TcpOp.SHUT_RDWR) this.ahead.drop(h); // as the host discards its own
-    return this.call(Op.SHUTDOWN, h, op);
+    return this.wire.shutdown(h, op);
   }
 
   close(h: number): number {
@@ -229,7 +199,7 @@ export class RemoteKernel implements Kernel {
     const unread = this.ahead.drop(h);
     // Posted, after the socket's last sends: the guest's fd was real, so the close cannot fail.
     if (this.ring.postClose(h, unread)) return 0;
-    return this.call(Op.CLOSE, h, unread ? 1 : 0);
+    return this.wire.close(h, unread);
   }
 
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): number[] {
@@ -240,15 +210,8 @@ export class RemoteKernel implements Kernel {
       if (n > 0) (held ??= []).push(k, PollBits.READ, n);
     }
     if (held) return held;
-    const words = this.ch.words;
-    const n = Math.min(handles.length, Math.floor(words.length / 3));
-    for (let k = 0; k < n; k++) {
-      words[2 * k] = handles[k]!;
-      words[2 * k + 1] = interests[k]!;
-    }
-    const count = this.call(Op.POLL, n, timeoutMs);
-    const ready = Array.from(words.subarray(0, count * 3));
-    this.ahead.fill(handles, count * 12, this.ch.i32[Slot.A2]!);
+    const ready = this.wire.poll(handles, interests, timeoutMs);
+    this.ahead.fill(handles, ready.length * 4, this.ch.i32[Reply.AHEAD]!);
     return ready;
   }
 
@@ -259,14 +222,9 @@ export class RemoteKernel implements Kernel {
   writeStdio(fd: number, data: Uint8Array): void {
     for (let o = 0; o < data.length || o === 0; o += DATA_BYTES) {
       const n = Math.min(data.length - o, DATA_BYTES);
-      this.ch.data.set(data.subarray(o, o + n));
-      this.call(Op.WRITE_STDIO, fd, 0, 0, 0, 0, n);
+      this.wire.writeStdio(fd, n === data.length ? data : data.subarray(o, o + n));
       if (data.length === 0) break;
     }
   }
 
-  readStdin(max: number): Uint8Array {
-    const r = this.call(Op.READ_STDIN, Math.min(max, DATA_BYTES));
-    return this.ch.data.slice(0, Math.max(0, r));
-  }
 }

@@ -1,57 +1,30 @@
 /**
- * Running a component's `wasi:cli/run`: JSPI on this thread (the bindings suspend on the blocking
- * imports), or a worker thread over the worker bridge.
+ * Running a component's `wasi:cli/run` on the runtime's bridge: it is transpiled for that bridge
+ * (bindings that suspend under JSPI, synchronous ones for a worker thread), then handed over as
+ * what either bridge needs of it (bridge/bridge.ts: ComponentGuest). The bridges know nothing of
+ * components: this side imports them, never the other way.
  */
+import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
-import { GuestTrap, runComponentWorker } from "../bridge/worker-host.js";
 import type { LocalKernel } from "../sockets/kernel.js";
-import { GuestStopped, ProcExit } from "../wasi/context.js";
 import { instantiateRun, transpiled } from "./component.js";
 import { componentImports } from "./imports.js";
-import { STOP_GRACE_MS } from "../bridge/stop.js";
 
-/** `run` returns `result` as jco lifts it: ok is undefined, err throws. Exit code 0 or 1. */
-export function runResult(run: () => unknown): number | Promise<number> {
-  const ok = (): number => 0;
-  const err = (e: unknown): number => {
-    if (e instanceof ProcExit) return e.code;
-    if (e instanceof GuestStopped) return GuestStopped.EXIT_CODE;
-    if (e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.constructor.name === "ComponentError") return 1;
-    throw e;
-  };
-  try {
-    const r = run();
-    return r instanceof Promise ? r.then(ok, err) : ok();
-  } catch (e) {
-    return err(e);
-  }
-}
+/** The thread entry that runs a component in a worker (beside this file, bundled or not). */
+const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
 
-export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, jspi: boolean, args: string[], env: string[]): Promise<number> {
+export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[]): Promise<number> {
   let dir: string;
   try {
-    dir = await transpiled(bytes, jspi);
+    dir = await transpiled(bytes, bridge.suspends);
   } catch (e) {
     throw new GuestError(`cannot transpile the component: ${(e as Error)?.message ?? String(e)}`);
   }
-  if (!jspi) return runComponentWorker(dir, kernel, args, env);
-  // A stopped component is unwound at its next import (bridge/stop.ts), but jco's glue catches
-  // what an import throws and leaves the component suspended on a promise that never settles:
-  // so the run also ends, as stopped, a moment after the stop.
-  let forget = (): void => {};
-  const stopped = new Promise<number>((resolve) => {
-    forget = kernel.onStop(() => setTimeout(() => resolve(GuestStopped.EXIT_CODE), 2 * STOP_GRACE_MS));
+  return bridge.runComponent(kernel, {
+    dir,
+    args,
+    env,
+    instantiate: (k) => instantiateRun(dir, componentImports(k, { args, env }, bridge.suspends)),
+    workerEntry: WORKER_ENTRY,
   });
-  try {
-    const run = await instantiateRun(dir, componentImports(kernel, { args, env }, true));
-    return await Promise.race([runResult(run), stopped]);
-  } catch (e) {
-    if (e instanceof ProcExit) return e.code;
-    if (e instanceof GuestStopped) return GuestStopped.EXIT_CODE;
-    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw new GuestTrap(String(e));
-    if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) throw new GuestError(String(e));
-    throw e;
-  } finally {
-    forget();
-  }
 }
