@@ -13,8 +13,8 @@
  * Arguments come from a seeded generator: the same seed replays the same calls.
  */
 import { Buffer } from "node:buffer";
-import { SIGNATURES, type Signature } from "../host/abi/signatures.js";
-import { WASIX_UNSUPPORTED } from "../host/abi/wasix-stubs.js";
+import { SIGNATURES, type Signature } from "../host/abi/signature.js";
+import { WASIX_UNSUPPORTED } from "../host/abi/wasix/stubs.js";
 import { GuestStopped, ProcExit } from "../host/wasi/context.js";
 import { Rng } from "./rng.js";
 import { i32, i64, type Shape } from "./values.js";

@@ -5,7 +5,7 @@ import type { ComponentWorkerInit, WorkerReport } from "./worker-host.js";
 import { ProcExit } from "../wasi/context.js";
 import { GuestError } from "./link.js";
 import { instantiateRun } from "../p2/component.js";
-import { componentImports } from "../p2/imports.js";
+import { componentImports } from "../abi/p2/imports.js";
 import { runResult } from "../p2/run.js";
 
 const init = workerData as ComponentWorkerInit;

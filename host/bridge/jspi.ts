@@ -1,4 +1,4 @@
-import { guestImports } from "../wasi/imports.js";
+import { guestImports } from "../abi/imports.js";
 import { GuestStopped, ProcExit, type GuestContext } from "../wasi/context.js";
 import { linkImports, startExport } from "./link.js";
 import { Turns } from "./turns.js";

@@ -1,4 +1,4 @@
-import { acceptedSignatures, formatSignature, sameSignature } from "../abi/signatures.js";
+import { acceptedSignatures, formatSignature, sameSignature } from "../abi/signature.js";
 import { functionImports } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
 

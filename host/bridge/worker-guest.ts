@@ -2,7 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Core } from "../core/core.js";
 import { GuestContext, GuestStopped, ProcExit } from "../wasi/context.js";
-import { guestImports } from "../wasi/imports.js";
+import { guestImports } from "../abi/imports.js";
 import type { WorkerInit, WorkerReport } from "./worker-host.js";
 import { GuestError, linkImports, startExport } from "./link.js";
 import { RemoteKernel } from "./remote-kernel.js";

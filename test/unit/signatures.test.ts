@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ALTERNATIVES, acceptedSignatures, formatSignature, sameSignature, SIGNATURES } from "../../host/abi/signatures.js";
+import { ALTERNATIVES, acceptedSignatures, formatSignature, sameSignature, SIGNATURES } from "../../host/abi/signature.js";
 import { checkImportTypes, GuestError, importTypeMismatch } from "../../host/bridge/link.js";
 import { Core } from "../../host/core/core.js";
 import { NodeNetBackend } from "../../host/net/node.js";
@@ -13,7 +13,7 @@ import { Runtime } from "../../host/node.js";
 import { LocalKernel } from "../../host/sockets/kernel.js";
 import { functionImports, WasmParseError } from "../../host/wasm/imports.js";
 import { GuestContext } from "../../host/wasi/context.js";
-import { guestImports } from "../../host/wasi/imports.js";
+import { guestImports } from "../../host/abi/imports.js";
 import { ROOT, runCli } from "../helpers/guest.js";
 
 // A tiny module encoder: enough for a type section and an import section.

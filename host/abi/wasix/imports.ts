@@ -1,14 +1,14 @@
-import { Abi, Errno, RiFlags } from "../core/enums.js";
-import { GuestMemory, IOV_MAX, type Iovec } from "../memory.js";
-import { SockOpt, SocketType, type Addr } from "../sockets/kernel.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import type { SocketEntry } from "../wasi/fd-table.js";
-import { BLOCKING_IMPORTS, preview1 } from "../wasi/preview1.js";
-import { Fdflags, Roflags } from "../wasi/types.js";
-import { ADDR_IP_SIZE, ADDR_PORT_SIZE, decodeOpen, readAddrPort, SIFLAGS_SEND_DONT_WAIT, SockStatus, unspecified, writeAddrIp, writeAddrPort } from "./wasix-types.js";
-import { wasixOptions } from "./wasix-options.js";
-import { wasixStubs } from "./wasix-stubs.js";
+import { Abi, Errno, RiFlags } from "../../core/enums.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../../memory.js";
+import { SockOpt, SocketType, type Addr } from "../../sockets/kernel.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import type { SocketEntry } from "../../wasi/fd-table.js";
+import { BLOCKING_IMPORTS, preview1 } from "../preview1/imports.js";
+import { Fdflags, Roflags } from "../../wasi/types.js";
+import { ADDR_IP_SIZE, ADDR_PORT_SIZE, decodeOpen, readAddrPort, SIFLAGS_SEND_DONT_WAIT, SockStatus, unspecified, writeAddrIp, writeAddrPort } from "./types.js";
+import { wasixOptions } from "./options.js";
+import { wasixStubs } from "./stubs.js";
 
 /**
  * WASIX (Wasmer's `wasix_32v1`, shared/abi §3): guests that open, bind, listen, connect and resolve

@@ -1,4 +1,4 @@
-import { Errno } from "../core/enums.js";
+import { Errno } from "../../core/enums.js";
 
 /**
  * Every standard wasi_snapshot_preview1 import (46, from the witx). Those wasock does not

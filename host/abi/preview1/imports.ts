@@ -1,14 +1,14 @@
-import { Errno } from "../core/enums.js";
-import { preview1Sockets, recvInto, sendFrom } from "../abi/preview1-sockets.js";
-import { wasmedgeSockets } from "../abi/wasmedge.js";
-import { IOV_MAX } from "../memory.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, ProcExit, type GuestContext } from "./context.js";
+import { Errno } from "../../core/enums.js";
+import { preview1Sockets, recvInto, sendFrom } from "./sockets.js";
+import { wasmedgeSockets } from "../wasmedge/imports.js";
+import { IOV_MAX } from "../../memory.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, ProcExit, type GuestContext } from "../../wasi/context.js";
 import { pollOneoff } from "./poll.js";
-import { fsFd, fsImports, isFs } from "./fs/index.js";
+import { fsFd, fsImports, isFs } from "../../wasi/fs/index.js";
 import { enosysStubs } from "./stubs.js";
-import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "./types.js";
-import type { SocketEntry, StdioEntry } from "./fd-table.js";
+import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "../../wasi/types.js";
+import type { SocketEntry, StdioEntry } from "../../wasi/fd-table.js";
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,5 @@
-import { Abi, Errno, OptClass } from "../core/enums.js";
-import { guard, type GuestContext } from "../wasi/context.js";
+import { Abi, Errno, OptClass } from "../../core/enums.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
 
 /**
  * WASIX socket options (shared/abi §3.2 `sock_option`, §3.3): sock_{set,get}_opt_{flag,time,size}.

@@ -4,10 +4,10 @@
  * values jco expects. Guest-visible failures are thrown as jco wants them: an `error-code` case
  * name for a `result<_, error-code>`, a `stream-error` variant for streams.
  */
-import { Core } from "../core/core.js";
-import { Errno } from "../core/enums.js";
-import type { Kernel } from "../sockets/api.js";
-import { StopGate } from "../bridge/stop.js";
+import { Core } from "../../core/core.js";
+import { Errno } from "../../core/enums.js";
+import type { Kernel } from "../../sockets/api.js";
+import { StopGate } from "../../bridge/stop.js";
 
 export class P2Context {
   readonly core = Core.load();

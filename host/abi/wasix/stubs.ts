@@ -1,4 +1,4 @@
-import { Errno } from "../core/enums.js";
+import { Errno } from "../../core/enums.js";
 
 /**
  * Every other import a guest may take from `wasix_32v1` (wasix-libc's `__wasixlibc_real.c` and

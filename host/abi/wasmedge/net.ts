@@ -1,10 +1,10 @@
-import { Errno } from "../core/enums.js";
-import { GuestMemory, IOV_MAX } from "../memory.js";
-import { ipToBytes } from "../ip.js";
-import type { Addr } from "../sockets/api.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import { Fdflags, Riflags, Roflags } from "../wasi/types.js";
+import { Errno } from "../../core/enums.js";
+import { GuestMemory, IOV_MAX } from "../../memory.js";
+import { ipToBytes } from "../../ip.js";
+import type { Addr } from "../../sockets/api.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import { Fdflags, Riflags, Roflags } from "../../wasi/types.js";
 
 /**
  * WasmEdge's datagram calls (sock_send_to, sock_recv_from V1/V2) and sock_getaddrinfo

@@ -1,6 +1,6 @@
-import { BLOCKING_IMPORTS, preview1 } from "./preview1.js";
-import { wasix, WASIX_BLOCKING_IMPORTS } from "../abi/wasix.js";
-import type { GuestContext } from "./context.js";
+import { BLOCKING_IMPORTS, preview1 } from "./preview1/imports.js";
+import { wasix, WASIX_BLOCKING_IMPORTS } from "./wasix/imports.js";
+import type { GuestContext } from "../wasi/context.js";
 import { StopGate } from "../bridge/stop.js";
 
 type Module = Record<string, (...a: never[]) => unknown>;
