@@ -28,7 +28,7 @@ export async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Pr
   const imports: Record<string, Record<string, unknown>> = {};
   for (const [name, fns] of Object.entries(modules)) {
     const m: Record<string, unknown> = (imports[name] = { ...fns });
-    for (const b of blocking[name] ?? []) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
+    for (const b of blocking[name as keyof typeof blocking]) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
   }
   const instance = await WebAssembly.instantiate(module, linkImports(module, imports));
   // A yield point gives the event loop its turn, and unwinds the guest once its runtime is

@@ -8,7 +8,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import { GuestStopped, ProcExit } from "../wasi/context.js";
 import { instantiateRun, transpiled } from "./component.js";
 import { componentImports } from "../abi/p2/imports.js";
-import { STOP_GRACE_MS } from "../bridge/stop.js";
+import { STOP_GRACE_MS } from "../abi/stop-gate.js";
 
 /** `run` returns `result` as jco lifts it: ok is undefined, err throws. Exit code 0 or 1. */
 export function runResult(run: () => unknown): number | Promise<number> {

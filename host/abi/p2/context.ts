@@ -7,7 +7,7 @@
 import { Core } from "../../core/core.js";
 import { Errno } from "../../core/enums.js";
 import type { Kernel } from "../../sockets/api.js";
-import { StopGate } from "../../bridge/stop.js";
+import { StopGate } from "../stop-gate.js";
 
 export class P2Context {
   readonly core = Core.load();

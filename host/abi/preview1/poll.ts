@@ -3,7 +3,7 @@ import type { GuestMemory } from "../../memory.js";
 import { PollBits } from "../../sockets/kernel.js";
 import { after, type Sync } from "../../util/sync.js";
 import type { GuestContext } from "../../wasi/context.js";
-import { now } from "./imports.js";
+import { now } from "./clock.js";
 import { EVENT_SIZE, EVENTRWFLAGS_HANGUP, Eventtype, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from "../../wasi/types.js";
 
 /**
