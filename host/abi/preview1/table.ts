@@ -2,7 +2,7 @@ import { answers, nosys, waits } from "../signature.js";
 
 /**
  * wasi_snapshot_preview1 as the witx defines it (46 functions; WebAssembly/WASI
- * `legacy/preview1/witx/wasi_snapshot_preview1.witx`, as lowered in wasi-libc's api.h). Every
+ * `legacy/preview1/witx/wasi_snapshot_preview1.witx`, as lowered in wasi-libc's api.h; docs/abi.md §1.1). Every
  * function returns an i32 errno unless noted. The WasmEdge extension adds its calls to this
  * module (abi/wasmedge/table.ts).
  */

@@ -14,7 +14,7 @@ import { wasixOptions } from "./options.js";
 import { WASIX } from "./table.js";
 
 /**
- * WASIX (Wasmer's `wasix_32v1`, shared/abi §3): guests that open, bind, listen, connect and resolve
+ * WASIX (Wasmer's `wasix_32v1`, docs/abi.md §3): guests that open, bind, listen, connect and resolve
  * themselves. The namespace also carries every preview1 import, as Wasmer's does; the four preview1
  * socket calls are replaced by their WASIX forms (sock_accept is accept_v2, recv/send take WASIX's
  * extra flags). Sockets are opened with Abi.WASIX, so the core applies Wasmer's state rules

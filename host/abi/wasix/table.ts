@@ -13,7 +13,7 @@ import { answers, nosys, waits } from "../signature.js";
  * its own `unreachable`, a trap naming the guest, not the host.
  */
 export const WASIX = {
-  // sockets (layouts in docs/)
+  // sockets (docs/abi.md §3.1)
   sock_open: answers("i32*4"), sock_pair: answers("i32*5"), sock_bind: waits("i32 i32"), sock_listen: waits("i32 i32"),
   sock_accept: waits("i32*4"), sock_accept_v2: waits("i32*4"), sock_connect: waits("i32 i32"),
   sock_recv: waits("i32*6"), sock_recv_from: waits("i32*7"), sock_send: waits("i32*5"), sock_send_to: waits("i32*6"),

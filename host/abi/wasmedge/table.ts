@@ -2,7 +2,7 @@ import { answers, sig, waits } from "../signature.js";
 
 /**
  * WasmEdge's socket extension, in module wasi_snapshot_preview1 (WasmEdge's
- * `include/host/wasi/wasifunc.h`; the layouts are in docs/). WasmEdge registers a V1 body under
+ * `include/host/wasi/wasifunc.h`; docs/abi.md §2.1–2.2). WasmEdge registers a V1 body under
  * each plain name and a V2 body under `<name>_v2`; a plain name whose V1 and V2 types differ is
  * resolved by the guest's declared type, so it is listed with its V1 type and the V2 type as an
  * alternative (sock_accept, whose V2 is preview1's, the other way round).
