@@ -15,7 +15,8 @@ export interface RunFlags {
   listen: string[];
   allowListen: string[];
   allowConnect: string[];
-  allowResolve?: boolean | string;
+  /** A comma-separated list of names, or `*` for any. */
+  allowResolve?: string;
   allowNet?: boolean;
   env: string[];
   dir: string[];
@@ -127,7 +128,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     allow: {
       listen: flags.allowListen,
       connect: flags.allowConnect,
-      resolve: typeof flags.allowResolve === "string" ? parseNames(flags.allowResolve) : flags.allowResolve === true,
+      resolve: flags.allowResolve === "*" ? true : flags.allowResolve !== undefined ? parseNames(flags.allowResolve) : false,
       net: flags.allowNet === true,
     },
     stdin: process.stdin.isTTY ? undefined : process.stdin,

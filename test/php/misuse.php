@@ -10,7 +10,7 @@
  *
  * Prints exactly the lines we_misuse.wasm prints ("case <name>: <RESULT>",
  * RESULT = "OK" or the errno's SOCKET_E* name without the prefix), so
- *   diff <(php test/php/misuse.php P C) <(wasock run we_misuse.wasm -- P C)
+ *   diff <(php test/php/misuse.php P C) <(wasock run we_misuse.wasm P C)
  * shows every divergence from Linux.
  *
  * Errno → name: reverse map of the SOCKET_E* constants (the host's errno
