@@ -131,7 +131,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       resolve: flags.allowResolve === "*" ? true : flags.allowResolve !== undefined ? parseNames(flags.allowResolve) : false,
       net: flags.allowNet === true,
     },
-    stdin: process.stdin.isTTY ? undefined : process.stdin,
+    stdin: process.stdin, // a terminal too: read only when the guest reads, in the line discipline's lines
     terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are
     stdout: guestStdout(() => {
       rt.stop();

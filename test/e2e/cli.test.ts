@@ -242,6 +242,25 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
     });
   }
 
+  const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+  for (const bridge of BRIDGES) {
+    test(`stdin from a terminal reaches the guest (${bridge} bridge)`, { skip: script ? false : "no script(1) here to make a terminal" }, async () => {
+      const [bin, args] = cli(["run", "--bridge", bridge, ISATTY, "read"]);
+      const command = [bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      const out = await new Promise<string>((resolve) => {
+        const p = spawn(script!, ["-qec", command, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"] });
+        let text = "";
+        p.stdout.setEncoding("utf8").on("data", (d: string) => {
+          text += d;
+          if (text.includes("isatty 0 1 2")) p.stdin.write("typed at the terminal\n"); // once it is reading
+        });
+        p.once("exit", () => resolve(text));
+      });
+      assert.match(out, /isatty 0 1 2: 1 1 1/);
+      assert.match(out, /stdin: typed at the terminal/);
+    });
+  }
+
   test("the library: a stdout callback is no terminal unless terminals says so", async () => {
     for (const [terminals, want] of [[undefined, "0 0 0; filetypes 0 0 0"], [[1], "0 1 0; filetypes 0 2 0"]] as const) {
       let out = "";
