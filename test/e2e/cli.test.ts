@@ -167,10 +167,10 @@ describe("the command line people know from wasmtime", () => {
       e.constructor.name === "GuestError" && /^listen: a component opens its own sockets/.test(e.message));
   });
 
-  test("--dir host:guest (WasmEdge's way) says how wasock writes it", async () => {
-    const r = await runCli(["run", "--dir", "./nowhere-such:/data", wasm("test/guests/sleeper.wasm"), "0"]);
+  test("--dir guest:host (WasmEdge's way) says how wasock writes it", async () => {
+    const r = await runCli(["run", "--dir", "/data:./nowhere-such", wasm("test/guests/sleeper.wasm"), "0"]);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "wasock: --dir ./nowhere-such:/data: no such directory (host and guest are separated by '::', as wasmtime writes it: --dir ./nowhere-such::/data)\n");
+    assert.equal(r.stderr, "wasock: --dir /data:./nowhere-such: no such directory (WasmEdge's guest:host is written host::guest here, as wasmtime writes it: --dir ./nowhere-such::/data)\n");
   });
 
   test("everything after the module is the guest's, flags too (as wasmtime, wasmer and node do); a leading -- is still accepted", async () => {
@@ -269,6 +269,55 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
       assert.equal(out, `isatty 0 1 2: ${want}\n`);
     }
   });
+});
+
+describe("wasock run: kill -USR2 prints the live socket table, as netstat shows the kernel's", () => {
+  for (const bridge of BRIDGES) {
+    test(`a listener with its queue, a connection, the refused count; the guest goes on (${bridge} bridge)`, async () => {
+      const g = await startGuest(wasm("examples/echo-blocking.wasm"), { bridge, extra: ["--backlog", "0"] });
+      try {
+        const port = g.ports[0]!;
+        const served = await connect(port); // accepted: the guest is in its read
+        served.write("one\n");
+        await new Promise<void>((r) => served.once("data", () => r()));
+        const queued = await connect(port); // waits in the accept queue
+        await new Promise((r) => setTimeout(r, 100));
+        const before = g.stderr().length;
+        // process.kill, not g.proc.kill: Deno's ChildProcess never reports the exit of a child it sent SIGUSR2
+        process.kill(g.proc.pid!, "SIGUSR2");
+        const table = await new Promise<string>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`no table; stderr: ${g.stderr()}`)), 10000);
+          const poll = setInterval(() => {
+            const text = g.stderr().slice(before);
+            const rows = text.split("\n").filter((l) => / (LISTEN|ESTABLISHED) /.test(l));
+            if (rows.length >= 3 && text.endsWith("\n")) {
+              clearInterval(poll);
+              clearTimeout(t);
+              resolve(text);
+            }
+          }, 20);
+        });
+        const lines = table.trimEnd().split("\n");
+        assert.match(lines[0]!, new RegExp(`^wasock: sockets of pid \\d+ at \\d{4}-\\d\\d-\\d\\dT`));
+        assert.match(lines[1]!, /^Proto +Recv-Q +Send-Q +Local Address +Foreign Address +State +Fd +Refused$/);
+        const listen = lines.find((l) => / LISTEN /.test(l))!;
+        assert.match(listen, new RegExp(`^tcp +1 +0 +127\\.0\\.0\\.1:${port} +\\*:\\* +LISTEN +3 +0$`)); // one queued, backlog 0
+        // the accepted one on fd 4, the queued one with no fd yet (and counted in the listener's Recv-Q)
+        const est = (fd: string) => new RegExp(`^tcp +0 +0 +127\\.0\\.0\\.1:${port} +127\\.0\\.0\\.1:\\d+ +ESTABLISHED +${fd} +0$`);
+        assert.equal(lines.filter((l) => / ESTABLISHED /.test(l)).length, 2, table);
+        assert.ok(lines.some((l) => est("4").test(l)), table);
+        assert.ok(lines.some((l) => est("-").test(l)), table);
+        // still serving
+        served.write("two\n");
+        const echoed = await new Promise<string>((r) => served.once("data", (d: Buffer) => r(d.toString())));
+        assert.equal(echoed, "two\n");
+        served.destroy();
+        queued.destroy();
+      } finally {
+        await g.stop();
+      }
+    });
+  }
 });
 
 describe("wasock run: the guest's view and its exit", () => {
