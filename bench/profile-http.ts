@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "wasock-cpu-prof-"));
   const server = raw
     ? [join(dist, "bench/raw-http-server.js")]
-    : [join(dist, "cli/main.js"), "run", join(root, "examples/http-hello.wasm"), "--listen", "127.0.0.1:0", "--bridge", bridge];
+    : [join(dist, "cli/main.js"), "run", "--listen", "127.0.0.1:0", "--bridge", bridge, join(root, "examples/http-hello.wasm")];
   // A SIGINT handler ahead of any other that exits at once (Node writes the profile on exit),
   // while the guest is idle in poll — before the CLI's own handler starts closing sockets.
   const exitOnSigint = ["--import", 'data:text/javascript,process.once("SIGINT", () => process.exit(130))'];

@@ -42,7 +42,7 @@ console.log(`|---|---|---|---|---|`);
 for (const rt of findRuntimes().values()) {
   for (const bridge of rt.jspi ? ["jspi", "worker"] : ["worker"]) {
     for (const mode of ["poll0", "compute"]) {
-      const argv = rt.argv(cli, ["run", spinner, "--listen", "127.0.0.1:0", "--bridge", bridge, "--", mode]);
+      const argv = rt.argv(cli, ["run", "--listen", "127.0.0.1:0", "--bridge", bridge, spinner, mode]);
       const runs = [];
       for (let i = 0; i < launches; i++) runs.push(await once(argv));
       const ms = runs.map((r) => r.ms);

@@ -13,8 +13,8 @@
  * Arguments come from a seeded generator: the same seed replays the same calls.
  */
 import { Buffer } from "node:buffer";
-import { SIGNATURES, type Signature } from "../host/abi/signatures.js";
-import { WASIX_UNSUPPORTED } from "../host/abi/wasix-stubs.js";
+import { MODULES } from "../host/abi/imports.js";
+import type { Signature } from "../host/abi/signature.js";
 import { GuestStopped, ProcExit } from "../host/wasi/context.js";
 import { Rng } from "./rng.js";
 import { i32, i64, type Shape } from "./values.js";
@@ -59,8 +59,6 @@ interface Target {
   fdFirst: boolean;
 }
 
-const STUBS = new Set<string>(WASIX_UNSUPPORTED);
-
 /** Calls that end the guest: rare, or a world would rarely get far. */
 const EXITS = /exit|^proc_raise$|^thread_signal$|^proc_signal$/;
 /** One call in this many is an exit call. */
@@ -70,8 +68,8 @@ const EXIT_EVERY = 3000;
 function targets(only: string | undefined): { calls: Target[]; exits: Target[] } {
   const calls: Target[] = [];
   const exits: Target[] = [];
-  for (const [module, fns] of Object.entries(SIGNATURES)) {
-    for (const [name, sig] of Object.entries(fns)) {
+  for (const [module, fns] of Object.entries(MODULES)) {
+    for (const [name, { sig, nosys }] of Object.entries(fns)) {
       const key = `${module}.${name}`;
       if (only !== undefined && !key.includes(only)) continue;
       const t = { module, name, sig, fdFirst: /^(fd_|sock_|path_|epoll_ctl|epoll_wait|tty_)/.test(name) };
@@ -80,7 +78,7 @@ function targets(only: string | undefined): { calls: Target[]; exits: Target[] }
         continue;
       }
       // Sockets most; the ENOSYS stubs least (they look at nothing).
-      const weight = /sock|poll|resolve|fd_(read|write)/.test(name) ? 8 : STUBS.has(name) && module === "wasix_32v1" ? 1 : 2;
+      const weight = /sock|poll|resolve|fd_(read|write)/.test(name) ? 8 : nosys ? 1 : 2;
       for (let i = 0; i < weight; i++) calls.push(t);
     }
   }

@@ -12,7 +12,7 @@
  *   - no promise is rejected unhandled
  */
 import { MemoryNetwork } from "../host/net/memory/network.js";
-import { componentImports } from "../host/p2/imports.js";
+import { componentImports } from "../host/abi/p2/imports.js";
 import { LocalKernel } from "../host/sockets/kernel.js";
 import { GuestStopped } from "../host/wasi/context.js";
 import { Core } from "../host/core/core.js";

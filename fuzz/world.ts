@@ -11,7 +11,7 @@ import { Core } from "../host/core/core.js";
 import { MemoryNetwork } from "../host/net/memory/network.js";
 import { LocalKernel } from "../host/sockets/kernel.js";
 import { GuestContext } from "../host/wasi/context.js";
-import { guestImports } from "../host/wasi/imports.js";
+import { guestImports } from "../host/abi/imports.js";
 import { checkPreopens, NODE_FILES } from "../host/wasi/fs/index.js";
 import type { Rng } from "./rng.js";
 import { fillMemory } from "./values.js";

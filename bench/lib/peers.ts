@@ -128,9 +128,8 @@ export function resolvePeers(kind: GuestKind, slots: Slot[], tools: Tools): { pe
       const guest = s.component ? g.component : g.wasm;
       if (!guest) { skipped.push({ name, reason: `no component guest for the ${kind} workload` }); continue; }
       const args = s.component
-        ? ["run", join(root, guest), "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", "--", ...(g.componentArgs ?? [])]
-        : ["run", join(root, guest), "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? []),
-            ...(s.instances ? ["--instances", String(s.instances)] : []), ...(s.workers ? ["--workers", String(s.workers)] : [])];
+        ? ["run", "--bridge", s.bridge, "--allow-listen", "127.0.0.1:*", join(root, guest), ...(g.componentArgs ?? [])]
+        : ["run", "--listen", "127.0.0.1:0", "--bridge", s.bridge, ...(g.wasockArgs ?? []), ...(s.instances ? ["--instances", String(s.instances)] : []), ...(s.workers ? ["--workers", String(s.workers)] : []), join(root, guest)];
       peers.push({
         id: `${s.rt}/wasock-${s.bridge}${s.component ? "-component" : ""}${s.instances ? `-i${s.instances}` : ""}${s.workers ? `-w${s.workers}` : ""}`, name, impl: "wasock", runtime: s.rt, bridge: s.bridge,
         serves: guest, argv: rt.argv(cli, args), baseline: `${s.rt}/raw`,

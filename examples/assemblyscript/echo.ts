@@ -1,6 +1,6 @@
 // echo.ts — a blocking echo server in AssemblyScript, one client at a time.
 //
-//   wasock run examples/as-echo.wasm --listen 127.0.0.1:7000
+//   wasock run --listen 127.0.0.1:7000 examples/as-echo.wasm
 //
 // No WASI library: the preview1 imports are declared right here, and the
 // only imports of the module are these (checked by scripts/build-examples.sh).

@@ -2,7 +2,7 @@
  * echo-blocking.c — the smallest echo server: one client at a time,
  * blocking calls only (the classic socket_listen/socket_accept tutorial).
  *
- *   wasock run examples/echo-blocking.wasm --listen 127.0.0.1:7000
+ *   wasock run --listen 127.0.0.1:7000 examples/echo-blocking.wasm
  *   nc 127.0.0.1 7000
  *
  * fd 3 is the pre-opened listener. accept() waits for a client, read() waits

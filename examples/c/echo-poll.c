@@ -1,7 +1,7 @@
 /*
  * echo-poll.c — a multi-client echo server: one thread, one poll() loop.
  *
- *   wasock run examples/echo-poll.wasm --listen 127.0.0.1:7000
+ *   wasock run --listen 127.0.0.1:7000 examples/echo-poll.wasm
  *   nc 127.0.0.1 7000
  *
  * Listeners are fds 3 .. 3+LISTEN_FDS-1 (LISTEN_FDS defaults to 1).

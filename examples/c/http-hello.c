@@ -2,7 +2,7 @@
  * http-hello.c — an HTTP/1.1 "Hello, world!" server: one thread, one poll()
  * loop over the pre-opened listener(s) and every client.
  *
- *   wasock run examples/http-hello.wasm --listen 127.0.0.1:8080
+ *   wasock run --listen 127.0.0.1:8080 examples/http-hello.wasm
  *   curl http://127.0.0.1:8080/
  *
  * Listeners are fds 3 .. 3+LISTEN_FDS-1 (LISTEN_FDS defaults to 1). All fds

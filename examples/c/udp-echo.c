@@ -2,7 +2,7 @@
  * udp-echo.c — a UDP echo server written against the WasmEdge socket
  * extension: sock_open(dgram) + sock_bind, then sock_recv_from / sock_send_to.
  *
- *   wasock run examples/udp-echo.wasm --allow-listen '127.0.0.1:*' --allow-connect '127.0.0.1:*' -- 127.0.0.1:0
+ *   wasock run --allow-listen '127.0.0.1:*' --allow-connect '127.0.0.1:*' examples/udp-echo.wasm 127.0.0.1:0
  *
  * argv[1] = "a.b.c.d:port" to bind (default 127.0.0.1:0). Prints
  * "listening on udp://a.b.c.d:port", then sends every datagram back to its

@@ -4,7 +4,7 @@
  * sock_accept_v2), the calls wasix-libc's socket()/bind()/listen()/accept()
  * make, declared by hand so it builds with plain wasi-libc.
  *
- *   wasock run examples/wasix-echo-server.wasm --allow-net -- 127.0.0.1:7000
+ *   wasock run --allow-net examples/wasix-echo-server.wasm 127.0.0.1:7000
  *   nc 127.0.0.1 7000
  *
  * argv[1] = "a.b.c.d:port" to listen on (default 127.0.0.1:0 = any free

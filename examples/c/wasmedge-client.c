@@ -3,8 +3,8 @@
  * extension: sock_open + sock_connect, send a message, half-close, print
  * the reply until the server closes.
  *
- *   wasock run examples/wasmedge-echo-server.wasm --allow-net -- 127.0.0.1:7000 &
- *   wasock run examples/wasmedge-client.wasm --allow-net -- 127.0.0.1:7000 "hi there"
+ *   wasock run --allow-net examples/wasmedge-echo-server.wasm 127.0.0.1:7000 &
+ *   wasock run --allow-net examples/wasmedge-client.wasm 127.0.0.1:7000 "hi there"
  *
  * argv[1] = "a.b.c.d:port" (required), argv[2] = the text to send (default
  * "hello"). Everything received is written to stdout unchanged; exit 0 on

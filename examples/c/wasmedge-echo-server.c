@@ -3,7 +3,7 @@
  * the WasmEdge socket extension (sock_open / sock_bind / sock_listen), the
  * way programs built for WasmEdge do, instead of using a pre-opened fd.
  *
- *   wasock run examples/wasmedge-echo-server.wasm --allow-net -- 127.0.0.1:7000
+ *   wasock run --allow-net examples/wasmedge-echo-server.wasm 127.0.0.1:7000
  *   nc 127.0.0.1 7000
  *
  * argv[1] = "a.b.c.d:port" to listen on (default 127.0.0.1:0 = any free

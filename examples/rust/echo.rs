@@ -1,6 +1,6 @@
 //! echo.rs — a blocking echo server on Rust's std, one client at a time.
 //!
-//!     wasock run examples/rust-echo.wasm --listen 127.0.0.1:7000
+//!     wasock run --listen 127.0.0.1:7000 examples/rust-echo.wasm
 //!
 //! Preview1 cannot create sockets, so the listener is the pre-opened fd 3,
 //! adopted with `FromRawFd`. What Rust 1.63's std does on wasm32-wasi:

@@ -7,13 +7,13 @@
  */
 import { Core } from "../core/core.js";
 import type { LocalKernel } from "../sockets/kernel.js";
-import { guestImports } from "../wasi/imports.js";
+import { guestImports } from "../abi/imports.js";
 import { GuestContext, GuestStopped } from "../wasi/context.js";
 import type { Bridge, ComponentGuest, ModuleGuest } from "./bridge.js";
 import { Held } from "./held.js";
 import { linkImports, startExport } from "./link.js";
 import { exitCodeOf } from "./outcome.js";
-import { STOP_GRACE_MS } from "./stop.js";
+import { STOP_GRACE_MS } from "../abi/stop-gate.js";
 import { Turns } from "./turns.js";
 import { connectYieldPoints } from "./yield-points.js";
 
@@ -32,7 +32,7 @@ async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<n
   const imports: Record<string, Record<string, unknown>> = {};
   for (const [name, fns] of Object.entries(modules)) {
     const m: Record<string, unknown> = (imports[name] = { ...fns });
-    for (const b of blocking[name] ?? []) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
+    for (const b of blocking[name as keyof typeof blocking]) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
   }
   const instance = await WebAssembly.instantiate(module, linkImports(module, imports));
   // A yield point gives the event loop its turn, and unwinds the guest once its runtime is

@@ -1,4 +1,5 @@
-import { acceptedSignatures, formatSignature, sameSignature } from "../abi/signatures.js";
+import { acceptedSignatures } from "../abi/imports.js";
+import { formatSignature, sameSignature } from "../abi/signature.js";
 import { functionImports } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
 

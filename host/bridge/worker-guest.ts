@@ -1,7 +1,7 @@
 /** Entry point of a core module's worker thread (the worker bridge): the guest runs here and blocks here. */
 import { Core } from "../core/core.js";
 import { GuestContext, GuestStopped } from "../wasi/context.js";
-import { guestImports } from "../wasi/imports.js";
+import { guestImports } from "../abi/imports.js";
 import { NODE_FILES } from "../wasi/fs/index.js";
 import type { WorkerInit } from "./worker-host.js";
 import { linkImports, startExport } from "./link.js";

@@ -18,8 +18,9 @@ function packageJson(): { version: string } {
 
 const pkg = packageJson();
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** A repeatable flag's values (no default: `--help` then shows none). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function nonNegativeInt(value: string): number {
@@ -42,28 +43,40 @@ const program = new Command("wasock")
   .description("Run WebAssembly/WASI guests with real TCP sockets.")
   .version(`wasock ${pkg.version}`)
   .configureOutput({ outputError: (str, write) => write(`wasock: ${str.replace(/^error: /, "")}`) })
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .enablePositionalOptions();
 
 program
   .command("run")
-  .description("run a WASI command module")
+  .description("run a WASI command module or a wasi:sockets 0.2 component")
   .argument("<module>", "the .wasm file")
-  .argument("[guest-args...]", "arguments for the guest, after --")
-  .option("--listen <host:port>", "pre-open a TCP listener as fd 3, 4, … (repeatable; port 0 = any)", collect, [])
-  .addHelpText("after", "\nRules: host:port, host:lo-hi, cidr:port, *:port, host:*; IPv6 in brackets ([::1]:8080).")
-  .option("--allow-listen <rule>", "let the guest listen on matching addresses (repeatable)", collect, [])
-  .option("--allow-connect <rule>", "let the guest connect to matching addresses (repeatable)", collect, [])
-  .option("--allow-resolve [names]", "let the guest resolve names (all, or a comma-separated list)")
+  .argument("[guest-args...]", "arguments for the guest: everything after the module is the guest's")
+  .passThroughOptions()
+  .option("--listen <host:port>", "pre-open a TCP listener as fd 3, 4, … and set LISTEN_FDS (repeatable; port 0 = any)", collect)
+  .addHelpText("after", `
+Rules: host:port, host:lo-hi, cidr:port, *:port, host:*; IPv6 in brackets ([::1]:8080).
+The module is a WASI command (preview1, WasmEdge or WASIX imports) or a wasi:sockets 0.2
+component; a component opens its own sockets (no --listen). Everything after the module is
+the guest's.
+
+Example:
+  wasock run --listen 127.0.0.1:8080 --allow-resolve '*.example.com' server.wasm --port 8080`)
+  .option("--allow-listen <rule>", "let the guest listen on matching addresses (repeatable)", collect)
+  .option("--allow-connect <rule>", "let the guest connect to matching addresses (repeatable)", collect)
+  .option("--allow-resolve <names>", "let the guest resolve names: a comma-separated list (*.example.com: its subdomains), or * for any")
   .option("--allow-net", "let the guest listen, connect and resolve anywhere")
-  .option("--env <K=V>", "set a guest environment variable; a bare NAME passes the host's (repeatable)", collect, [])
-  .option("--dir <host[::guest]>", "pre-open a directory as <guest> (default: <host> as given; repeatable)", collect, [])
+  .option("--env <K=V>", "set a guest environment variable; a bare NAME passes the host's (repeatable)", collect)
+  .option("--dir <host[::guest]>", "pre-open a directory as <guest> (<host> as given if no ::guest; repeatable)", collect)
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)
   .option("--backlog <n>", "backlog of the pre-opened listeners (default: somaxconn)", nonNegativeInt)
   .option("--bridge <name>", "how a blocked guest waits: auto, jspi or worker", bridgeName, "auto")
   .option("--instances <n>", "run n instances of the guest on the pre-opened listeners, each blocking on its own (default 1)", count)
   .option("--workers <n>", "run n processes (node:cluster) sharing the pre-opened listeners, one per core (default 1)", count)
-  .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect, [])
-  .action(async (module: string, guestArgs: string[], flags: RunFlags) => {
+  .option("--limit <name=value>", "a limit on what the guest holds: fds, receiveBuffer, sendBuffer, totalReceive, datagramQueue, dnsAnswers (repeatable; 64K, 16M)", collect)
+  .action(async (module: string, guestArgs: string[], given: Partial<RunFlags>) => {
+    const flags: RunFlags = { listen: [], allowListen: [], allowConnect: [], env: [], dir: [], limit: [], bridge: "auto", ...given };
+    // `wasock run app.wasm -- a b`, the form before everything after the module was the guest's.
+    if (guestArgs[0] === "--") guestArgs = guestArgs.slice(1);
     if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await (await import("./workers.js")).runPrimary(flags.workers!));
     process.exit(await runCommand(module, guestArgs, flags));
   });

@@ -8,6 +8,7 @@ import { parseNames } from "../policy.js";
 import { load } from "./load.js";
 import { isComponent } from "../p2/detect.js";
 import { guestStdout, SIGPIPE_EXIT } from "./stdout.js";
+import { socketTableOnSignal } from "./socket-table.js";
 import { isClusterWorker, listenLine, reportListening } from "./cluster-worker.js";
 import { LimitError, limitsFrom, type Limits } from "../sockets/limits.js";
 
@@ -15,7 +16,8 @@ export interface RunFlags {
   listen: string[];
   allowListen: string[];
   allowConnect: string[];
-  allowResolve?: boolean | string;
+  /** A comma-separated list of names, or `*` for any. */
+  allowResolve?: string;
   allowNet?: boolean;
   env: string[];
   dir: string[];
@@ -80,9 +82,12 @@ function parseDirs(specs: string[]): { preopens: Record<string, string>; spec: M
     const host = at < 0 ? s : s.slice(0, at);
     const guest = at < 0 ? s : s.slice(at + 2);
     if (host === "" || guest === "") return `--dir ${s}: expected <host>[::<guest>]`;
-    // WasmEdge writes host:guest: a path with one colon that does not exist is most likely that.
+    // WasmEdge writes guest:host (`--dir .:.`): a path with a colon that does not exist is most likely that.
     const colon = s.indexOf(":");
-    if (at < 0 && colon > 0 && !existsSync(s)) return `--dir ${s}: no such directory (host and guest are separated by '::', as wasmtime writes it: --dir ${s.slice(0, colon)}::${s.slice(colon + 1)})`;
+    if (at < 0 && colon > 0 && !existsSync(s)) {
+      const [g, h] = [s.slice(0, colon), s.slice(colon + 1).replace(/:readonly$/, "")];
+      return `--dir ${s}: no such directory (WasmEdge's guest:host is written host::guest here, as wasmtime writes it: --dir ${h}::${g})`;
+    }
     if (spec.has(guest)) return `--dir ${s}: guest path ${guest} is already pre-opened`;
     preopens[guest] = host;
     spec.set(guest, s);
@@ -127,10 +132,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     allow: {
       listen: flags.allowListen,
       connect: flags.allowConnect,
-      resolve: typeof flags.allowResolve === "string" ? parseNames(flags.allowResolve) : flags.allowResolve === true,
+      resolve: flags.allowResolve === "*" ? true : flags.allowResolve !== undefined ? parseNames(flags.allowResolve) : false,
       net: flags.allowNet === true,
     },
-    stdin: process.stdin.isTTY ? undefined : process.stdin,
+    stdin: process.stdin, // a terminal too: read only when the guest reads, in the line discipline's lines
     terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are
     stdout: guestStdout(() => {
       rt.stop();
@@ -162,6 +167,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   };
   process.once("SIGINT", () => stop("SIGINT", 130));
   process.once("SIGTERM", () => stop("SIGTERM", 143));
+  socketTableOnSignal(() => rt.sockets(), (text) => void process.stderr.write(text));
 
   try {
     const { exitCode } = await rt.run(module);

@@ -46,6 +46,9 @@ export function runPrimary(count: number): Promise<number> {
     const onInt = onSignal("SIGINT", 130), onTerm = onSignal("SIGTERM", 143);
     process.once("SIGINT", onInt);
     process.once("SIGTERM", onTerm);
+    // Each worker prints its own table (its pid heads it).
+    const onUsr2 = (): void => { for (const w of workers) w.process.kill("SIGUSR2"); };
+    process.on("SIGUSR2", onUsr2);
 
     const fork = (): Promise<Listening[] | undefined> =>
       new Promise((listening) => {
@@ -63,6 +66,7 @@ export function runPrimary(count: number): Promise<number> {
           clearTimeout(killTimer);
           process.off("SIGINT", onInt);
           process.off("SIGTERM", onTerm);
+          process.off("SIGUSR2", onUsr2);
           resolve(outcome ?? 0);
         });
       });

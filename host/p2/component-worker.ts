@@ -6,7 +6,7 @@
 import type { ComponentWorkerInit } from "../bridge/bridge.js";
 import { guestThread } from "../bridge/worker-thread.js";
 import { instantiateRun } from "./component.js";
-import { componentImports } from "./imports.js";
+import { componentImports } from "../abi/p2/imports.js";
 
 await guestThread<ComponentWorkerInit>(async (init, kernel) => {
   const run = await instantiateRun(init.dir, componentImports(kernel, { args: init.args, env: init.env }, false));

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BLOCKING_IMPORTS, type ImportObject } from "./imports.js";
+import { BLOCKING_IMPORTS, type ImportObject } from "../abi/p2/imports.js";
 import { GuestError } from "../bridge/link.js";
 
 export { isComponent } from "./detect.js";

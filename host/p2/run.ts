@@ -8,7 +8,7 @@ import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { instantiateRun, transpiled } from "./component.js";
-import { componentImports } from "./imports.js";
+import { componentImports } from "../abi/p2/imports.js";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);

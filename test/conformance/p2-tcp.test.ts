@@ -5,10 +5,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { code, p2Imports } from "../helpers/p2.js";
-import type { IpSocketAddress, Network, ResolveAddressStream } from "../../host/p2/network.js";
-import type { TcpSocket } from "../../host/p2/tcp.js";
-import type { InputStream, OutputStream } from "../../host/p2/streams.js";
-import type { Pollable } from "../../host/p2/poll.js";
+import type { IpSocketAddress, Network, ResolveAddressStream } from "../../host/abi/p2/network.js";
+import type { TcpSocket } from "../../host/abi/p2/tcp.js";
+import type { InputStream, OutputStream } from "../../host/abi/p2/streams.js";
+import type { Pollable } from "../../host/abi/p2/poll.js";
 
 const { imports, net } = await p2Imports();
 const create = imports["wasi:sockets/tcp-create-socket"]!.createTcpSocket as (f: string) => TcpSocket;

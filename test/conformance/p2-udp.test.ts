@@ -3,8 +3,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { code, p2Imports } from "../helpers/p2.js";
-import type { IpSocketAddress } from "../../host/p2/network.js";
-import type { IncomingDatagramStream, OutgoingDatagram, UdpSocket } from "../../host/p2/udp.js";
+import type { IpSocketAddress } from "../../host/abi/p2/network.js";
+import type { IncomingDatagramStream, OutgoingDatagram, UdpSocket } from "../../host/abi/p2/udp.js";
 import { skipOn } from "../helpers/runtime.js";
 
 const { imports, net } = await p2Imports();

@@ -74,7 +74,7 @@ function connectOne(port: number): Promise<net.Socket> {
 
 describe("the fds limit defaults to the process's open-files limit", { skip }, () => {
   test(`${IDLE.toLocaleString("en")} idle connections and one real request to examples/http-hello.wasm, no --limit flag`, { timeout: 120_000 }, async () => {
-    const [bin, args] = cli(["run", wasm("examples/http-hello.wasm"), "--listen", "127.0.0.1:0"]);
+    const [bin, args] = cli(["run", "--listen", "127.0.0.1:0", wasm("examples/http-hello.wasm")]);
     // The server's soft limit raised to its hard one, as `ulimit -n` in a shell does.
     const server = spawn("bash", ["-c", 'ulimit -Sn "$(ulimit -Hn)" && exec "$@"', "bash", bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";

@@ -45,7 +45,7 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
 
   test("a bad listen address", async () => {
     for (const bad of ["127.0.0.1", "127.0.0.1:99999", "nonsense", ":80"]) {
-      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", bad]);
+      const r = await runCli(["run", "--listen", bad, wasm("examples/echo-blocking.wasm")]);
       assert.notEqual(r.code, 0, bad);
       assert.match(oneLine(r.stderr), /--listen/, bad);
     }
@@ -56,7 +56,7 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as net.AddressInfo).port;
     try {
-      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", `127.0.0.1:${port}`]);
+      const r = await runCli(["run", "--listen", `127.0.0.1:${port}`, wasm("examples/echo-blocking.wasm")]);
       assert.notEqual(r.code, 0);
       assert.match(oneLine(r.stderr), new RegExp(`--listen 127\\.0\\.0\\.1:${port}: .*in use.*EADDRINUSE`, "i"));
     } finally {
@@ -65,7 +65,7 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
   });
 
   test("an unknown flag", async () => {
-    const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--frobnicate"]);
+    const r = await runCli(["run", "--frobnicate", wasm("examples/echo-blocking.wasm")]);
     assert.notEqual(r.code, 0);
     assert.match(oneLine(r.stderr), /unknown option/);
   });
@@ -88,7 +88,7 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
 
   test("--limit takes only the limits' own names, not inherited ones (constructor, toString, …)", async () => {
     for (const spec of ["constructor=5", "toString=1", "hasOwnProperty=1", "valueOf=1"]) {
-      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--limit", spec]);
+      const r = await runCli(["run", "--limit", spec, wasm("examples/echo-blocking.wasm")]);
       assert.equal(r.code, 2, spec);
       assert.match(oneLine(r.stderr), new RegExp(`^wasock: --limit: unknown limit "${spec.split("=")[0]}"`), spec);
     }
@@ -96,7 +96,7 @@ describe("wasock run: bad input gets one clear line and a non-zero exit", () => 
 
   test("a --listen host name that does not resolve says so", async () => {
     for (const host of ["nonexistent.invalid", "ünïcödé"]) {
-      const r = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", `${host}:1`]);
+      const r = await runCli(["run", "--listen", `${host}:1`, wasm("examples/echo-blocking.wasm")]);
       assert.equal(r.code, 1, host);
       const line = oneLine(r.stderr);
       assert.equal(line, `wasock: --listen ${host}:1: host name ${host} does not resolve (ENOTFOUND)`);
@@ -119,7 +119,7 @@ describe("wasock run: a trapping guest", () => {
       // (module (memory (export "memory") 1) (func (export "_start") unreachable))
       const f = join(tmp, "trap.wasm");
       writeFileSync(f, Buffer.from("0061736d01000000010401600000030201000503010001071302066d656d6f72790200065f737461727400000a05010300000b", "hex"));
-      const r = await runCli(["run", f, "--bridge", bridge]);
+      const r = await runCli(["run", "--bridge", bridge, f]);
       assert.equal(r.code, 134);
       assert.match(oneLine(r.stderr), /^wasock: guest trapped: RuntimeError: unreachable/i);
     });
@@ -159,7 +159,7 @@ describe("the command line people know from wasmtime", () => {
   });
 
   test("--listen with a component is one line: nothing would serve it (the library: a GuestError)", async () => {
-    const r = await runCli(["run", wasm("examples/echo-server.component.wasm"), "--listen", "127.0.0.1:0"]);
+    const r = await runCli(["run", "--listen", "127.0.0.1:0", wasm("examples/echo-server.component.wasm")]);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, "wasock: --listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with --allow-listen\n");
     const rt = new Runtime({ listen: ["127.0.0.1:0"], stdout: () => {}, stderr: () => {} });
@@ -167,10 +167,40 @@ describe("the command line people know from wasmtime", () => {
       e.constructor.name === "GuestError" && /^listen: a component opens its own sockets/.test(e.message));
   });
 
-  test("--dir host:guest (WasmEdge's way) says how wasock writes it", async () => {
-    const r = await runCli(["run", wasm("test/guests/sleeper.wasm"), "--dir", "./nowhere-such:/data", "--", "0"]);
+  test("--dir guest:host (WasmEdge's way) says how wasock writes it", async () => {
+    const r = await runCli(["run", "--dir", "/data:./nowhere-such", wasm("test/guests/sleeper.wasm"), "0"]);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "wasock: --dir ./nowhere-such:/data: no such directory (host and guest are separated by '::', as wasmtime writes it: --dir ./nowhere-such::/data)\n");
+    assert.equal(r.stderr, "wasock: --dir /data:./nowhere-such: no such directory (WasmEdge's guest:host is written host::guest here, as wasmtime writes it: --dir ./nowhere-such::/data)\n");
+  });
+
+  test("everything after the module is the guest's, flags too (as wasmtime, wasmer and node do); a leading -- is still accepted", async () => {
+    const module = wasm("test/guests/exit_with_clients.wasm");
+    for (const [args, argv] of [
+      [["3", "--listen", "127.0.0.1:1", "-h", "--frobnicate"], ["3", "--listen", "127.0.0.1:1", "-h", "--frobnicate"]],
+      [["--", "4", "--version"], ["4", "--version"]],
+    ] as const) {
+      const g = await startGuest(module, { args: [...args] });
+      const clients = await Promise.all([connect(g.ports[0]!), connect(g.ports[0]!)]); // it serves two, then exits
+      for (const c of clients) c.on("data", () => {});
+      await Promise.all(clients.map((c) => ended(c)));
+      assert.equal((await g.exited).code, Number(argv[0]));
+      const seen = g.stdout().split("\n").filter((l) => l.startsWith("argv["));
+      assert.deepEqual(seen, [`argv[0]=${module}`, ...argv.map((a, i) => `argv[${i + 1}]=${a}`)]);
+      for (const c of clients) c.destroy();
+    }
+  });
+
+  test("--allow-resolve takes its value explicitly: a module name after it is its value, so the module is missing", async () => {
+    const r = await runCli(["run", "--allow-resolve", wasm("test/guests/sleeper.wasm")]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^wasock: missing required argument 'module'/);
+  });
+
+  test("--help lists components, fd 3, LISTEN_FDS and an example, and no empty defaults", async () => {
+    const r = await runCli(["run", "--help"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /default: \[\]/);
+    for (const want of [/component/, /fd 3/, /LISTEN_FDS/, /Example:\n  wasock run /, /--allow-resolve <names>/]) assert.match(r.stdout, want);
   });
 
   test("--env NAME passes the host's value of NAME; an absent one is not set", async () => {
@@ -193,14 +223,14 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
   const ISATTY = wasm("test/guests/isatty.wasm");
   for (const bridge of BRIDGES) {
     test(`into pipes: no terminal, filetype unknown (${bridge} bridge)`, async () => {
-      const r = await runCli(["run", ISATTY, "--bridge", bridge]);
+      const r = await runCli(["run", "--bridge", bridge, ISATTY]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "isatty 0 1 2: 0 0 0; filetypes 0 0 0\n");
     });
 
     const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
     test(`on a terminal (script(1) gives it one): each is a character device (${bridge} bridge)`, { skip: script ? false : "no script(1) here to make a terminal" }, async () => {
-      const [bin, args] = cli(["run", ISATTY, "--bridge", bridge]);
+      const [bin, args] = cli(["run", "--bridge", bridge, ISATTY]);
       const command = [bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
       const out = await new Promise<string>((resolve) => {
         const p = spawn(script!, ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -212,6 +242,25 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
     });
   }
 
+  const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+  for (const bridge of BRIDGES) {
+    test(`stdin from a terminal reaches the guest (${bridge} bridge)`, { skip: script ? false : "no script(1) here to make a terminal" }, async () => {
+      const [bin, args] = cli(["run", "--bridge", bridge, ISATTY, "read"]);
+      const command = [bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      const out = await new Promise<string>((resolve) => {
+        const p = spawn(script!, ["-qec", command, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"] });
+        let text = "";
+        p.stdout.setEncoding("utf8").on("data", (d: string) => {
+          text += d;
+          if (text.includes("isatty 0 1 2")) p.stdin.write("typed at the terminal\n"); // once it is reading
+        });
+        p.once("exit", () => resolve(text));
+      });
+      assert.match(out, /isatty 0 1 2: 1 1 1/);
+      assert.match(out, /stdin: typed at the terminal/);
+    });
+  }
+
   test("the library: a stdout callback is no terminal unless terminals says so", async () => {
     for (const [terminals, want] of [[undefined, "0 0 0; filetypes 0 0 0"], [[1], "0 1 0; filetypes 0 2 0"]] as const) {
       let out = "";
@@ -220,6 +269,55 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
       assert.equal(out, `isatty 0 1 2: ${want}\n`);
     }
   });
+});
+
+describe("wasock run: kill -USR2 prints the live socket table, as netstat shows the kernel's", () => {
+  for (const bridge of BRIDGES) {
+    test(`a listener with its queue, a connection, the refused count; the guest goes on (${bridge} bridge)`, async () => {
+      const g = await startGuest(wasm("examples/echo-blocking.wasm"), { bridge, extra: ["--backlog", "0"] });
+      try {
+        const port = g.ports[0]!;
+        const served = await connect(port); // accepted: the guest is in its read
+        served.write("one\n");
+        await new Promise<void>((r) => served.once("data", () => r()));
+        const queued = await connect(port); // waits in the accept queue
+        await new Promise((r) => setTimeout(r, 100));
+        const before = g.stderr().length;
+        // process.kill, not g.proc.kill: Deno's ChildProcess never reports the exit of a child it sent SIGUSR2
+        process.kill(g.proc.pid!, "SIGUSR2");
+        const table = await new Promise<string>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`no table; stderr: ${g.stderr()}`)), 10000);
+          const poll = setInterval(() => {
+            const text = g.stderr().slice(before);
+            const rows = text.split("\n").filter((l) => / (LISTEN|ESTABLISHED) /.test(l));
+            if (rows.length >= 3 && text.endsWith("\n")) {
+              clearInterval(poll);
+              clearTimeout(t);
+              resolve(text);
+            }
+          }, 20);
+        });
+        const lines = table.trimEnd().split("\n");
+        assert.match(lines[0]!, new RegExp(`^wasock: sockets of pid \\d+ at \\d{4}-\\d\\d-\\d\\dT`));
+        assert.match(lines[1]!, /^Proto +Recv-Q +Send-Q +Local Address +Foreign Address +State +Fd +Refused$/);
+        const listen = lines.find((l) => / LISTEN /.test(l))!;
+        assert.match(listen, new RegExp(`^tcp +1 +0 +127\\.0\\.0\\.1:${port} +\\*:\\* +LISTEN +3 +0$`)); // one queued, backlog 0
+        // the accepted one on fd 4, the queued one with no fd yet (and counted in the listener's Recv-Q)
+        const est = (fd: string) => new RegExp(`^tcp +0 +0 +127\\.0\\.0\\.1:${port} +127\\.0\\.0\\.1:\\d+ +ESTABLISHED +${fd} +0$`);
+        assert.equal(lines.filter((l) => / ESTABLISHED /.test(l)).length, 2, table);
+        assert.ok(lines.some((l) => est("4").test(l)), table);
+        assert.ok(lines.some((l) => est("-").test(l)), table);
+        // still serving
+        served.write("two\n");
+        const echoed = await new Promise<string>((r) => served.once("data", (d: Buffer) => r(d.toString())));
+        assert.equal(echoed, "two\n");
+        served.destroy();
+        queued.destroy();
+      } finally {
+        await g.stop();
+      }
+    });
+  }
 });
 
 describe("wasock run: the guest's view and its exit", () => {
@@ -257,7 +355,7 @@ describe("wasock run: a closed stdout ends the run quietly, as SIGPIPE ends a na
 
   for (const bridge of BRIDGES) {
     test(`wasock run yes.wasm | head -2: exit 141, nothing on stderr (${bridge} bridge)`, async () => {
-      const [bin, args] = cli(["run", yes, "--bridge", bridge]);
+      const [bin, args] = cli(["run", "--bridge", bridge, yes]);
       // bash runs the pipeline and reports wasock's own status ($PIPESTATUS) and stderr.
       const script = `"$@" 2>"$ERR" | head -2; echo "status=\${PIPESTATUS[0]}"`;
       const err = join(tmp, `yes-${bridge}.err`);

@@ -55,7 +55,7 @@ describe("held directory fds: rename and symlink swaps stay in the box", () => {
     for (const bridge of BRIDGES) {
       test(`${abi}, ${bridge} bridge`, async () => {
         const { root, box, outside } = tree();
-        const r = await runCli(["run", wasm(guest), "--dir", `${box}::/box`, "--bridge", bridge], 60000);
+        const r = await runCli(["run", "--dir", `${box}::/box`, "--bridge", bridge, wasm(guest)], 60000);
         assert.deepEqual(failures(r.stdout), [], `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
         assert.ok(r.stdout.split("\n").filter((l) => l.startsWith("ok - ")).length >= 30, r.stdout);
         assert.equal(r.code, 0, r.stderr);
@@ -114,7 +114,7 @@ describe("the path fallback (WASOCK_FS_PATHS=1: no /proc/self/fd)", () => {
     process.env.WASOCK_FS_PATHS = "1";
     let r;
     try {
-      r = await runCli(["run", wasm(GUESTS.preview1), "--dir", `${box}::/box`], 60000);
+      r = await runCli(["run", "--dir", `${box}::/box`, wasm(GUESTS.preview1)], 60000);
     } finally {
       delete process.env.WASOCK_FS_PATHS;
     }

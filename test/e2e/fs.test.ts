@@ -76,7 +76,7 @@ describe("pre-opened directories: --dir errors are one line and exit 2", () => {
 
   test("a missing directory", async () => {
     const missing = join(tmp, "no-such-dir");
-    const r = await runCli(["run", module, "--dir", `${missing}::/data`]);
+    const r = await runCli(["run", "--dir", `${missing}::/data`, module]);
     assert.equal(r.code, 2);
     assert.equal(oneLine(r.stderr), `wasock: --dir ${missing}::/data: no such directory`);
   });
@@ -84,27 +84,27 @@ describe("pre-opened directories: --dir errors are one line and exit 2", () => {
   test("a file, not a directory", async () => {
     const file = join(tmp, "plain-file");
     writeFileSync(file, "x");
-    const r = await runCli(["run", module, "--dir", file]);
+    const r = await runCli(["run", "--dir", file, module]);
     assert.equal(r.code, 2);
     assert.equal(oneLine(r.stderr), `wasock: --dir ${file}: not a directory`);
   });
 
   test("bad syntax: an empty host or guest path", async () => {
     for (const bad of ["::/data", `${tmp}::`]) {
-      const r = await runCli(["run", module, "--dir", bad]);
+      const r = await runCli(["run", "--dir", bad, module]);
       assert.equal(r.code, 2, bad);
       assert.equal(oneLine(r.stderr), `wasock: --dir ${bad}: expected <host>[::<guest>]`, bad);
     }
   });
 
   test("the same guest path twice", async () => {
-    const r = await runCli(["run", module, "--dir", `${tmp}::/d`, "--dir", `${tmp}::/d`]);
+    const r = await runCli(["run", "--dir", `${tmp}::/d`, "--dir", `${tmp}::/d`, module]);
     assert.equal(r.code, 2);
     assert.match(oneLine(r.stderr), /^wasock: --dir .*::\/d: guest path \/d is already pre-opened$/);
   });
 
   test("no listener line is printed before the directory error", async () => {
-    const r = await runCli(["run", module, "--listen", "127.0.0.1:0", "--dir", join(tmp, "absent")]);
+    const r = await runCli(["run", "--listen", "127.0.0.1:0", "--dir", join(tmp, "absent"), module]);
     assert.equal(r.code, 2);
     assert.match(oneLine(r.stderr), /no such directory$/);
   });

@@ -107,7 +107,7 @@ describe("instances sharing the pre-opened listeners", () => {
     } finally {
       await g.stop();
     }
-    const bad = await runCli(["run", wasm("examples/echo-blocking.wasm"), "--listen", "127.0.0.1:0", "--instances", "0"]);
+    const bad = await runCli(["run", "--listen", "127.0.0.1:0", "--instances", "0", wasm("examples/echo-blocking.wasm")]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^wasock: option '--instances <n>' argument '0' is invalid\. expected a whole number from 1 to 1024\.\n$/);
   });

@@ -183,7 +183,7 @@ const HOSTS: Host[] = [
 
 /** Start the packed CLI serving echo-poll.wasm and wait for its listener line. */
 function serve(host: Host, pkg: string, proj: string) {
-  const p = spawn(host.bin!, host.runArgs(join(pkg, "dist/cli/main.js")).concat(["run", join(proj, "echo-poll.wasm"), "--listen", "127.0.0.1:0"]),
+  const p = spawn(host.bin!, host.runArgs(join(pkg, "dist/cli/main.js")).concat(["run", "--listen", "127.0.0.1:0", join(proj, "echo-poll.wasm")]),
     { cwd: proj, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.once("close", (code, signal) => resolve({ code, signal })));
@@ -278,8 +278,7 @@ describe("the packed package", { skip }, () => {
       // a cache of its own: this run transpiles (jco), whatever the runs before it left
       const cache = join(tmp, `component-cache-${HOSTS.indexOf(host)}`);
       // echo-server.component.wasm -- 0 1: listen on any port, serve one connection, exit 0
-      const p = spawn(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "run", join(proj, "echo-server.component.wasm"),
-        "--allow-listen", "127.0.0.1:*", "--", "0", "1"], { cwd: proj, env: childEnv(cache), stdio: ["ignore", "pipe", "pipe"] });
+      const p = spawn(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "run", "--allow-listen", "127.0.0.1:*", join(proj, "echo-server.component.wasm"), "0", "1"], { cwd: proj, env: childEnv(cache), stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "", stderr = "";
       const killer = setTimeout(() => p.kill("SIGKILL"), 30_000);
       const exited = new Promise<number | null>((resolve) => p.once("close", (code) => (clearTimeout(killer), resolve(code))));

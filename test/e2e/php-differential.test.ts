@@ -34,7 +34,7 @@ describe("socket misuse: wasock (WasmEdge ABI) gives the errors PHP gets on Linu
 
   for (const bridge of BRIDGES) {
     test(`case by case (${bridge} bridge)`, async () => {
-      const guest = await run(...cli(["run", `${ROOT}test/guests/we_misuse.wasm`, "--allow-net", "--bridge", bridge, "--", String(inUse), String(closed)]), { timeout: 30000 });
+      const guest = await run(...cli(["run", "--allow-net", "--bridge", bridge, `${ROOT}test/guests/we_misuse.wasm`, String(inUse), String(closed)]), { timeout: 30000 });
       const ours = guest.stdout.trim().split("\n");
       const cases = reference.map((line) => line.replace(/:.*/, ""));
       for (const c of cases) assert.equal(ours.find((l) => l.startsWith(`${c}:`)), reference.find((l) => l.startsWith(`${c}:`)), c);

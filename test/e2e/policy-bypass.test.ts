@@ -51,7 +51,7 @@ function verdicts(r: Outcome, steps: string[], denials: string[]): { greetings: 
 
 /** Run the guest through the CLI (under this test's runtime) with these flags and steps. */
 async function cli(bridge: string, flags: string[], steps: string[]): Promise<{ greetings: string[]; stderr: string }> {
-  const r = await runCli(["run", GUEST, "--bridge", bridge, ...flags, "--", ...steps], 30000);
+  const r = await runCli(["run", "--bridge", bridge, ...flags, GUEST, ...steps], 30000);
   const denials = r.stderr.split("\n").filter((l) => l.startsWith("wasock: denied"));
   const { greetings } = verdicts(r, steps, denials);
   return { greetings, stderr: r.stderr };
@@ -208,7 +208,7 @@ describe("policy bypass attempts over real loopback (the CLI)", () => {
           "resolve localhost ESUCCESS", `connect $* ${P} EACCES`,
           ...(s2 ? ["resolve 127.0.0.2 ESUCCESS", `connect $0 ${P} ESUCCESS`] : []), // the control
         );
-        const b = await cli(bridge, ["--allow-resolve", "--allow-connect", `127.0.0.2:${P}`], all);
+        const b = await cli(bridge, ["--allow-resolve=*", "--allow-connect", `127.0.0.2:${P}`], all);
         assert.deepEqual(b.greetings, s2 ? [`# greeting 127.0.0.2 ${P}: S2`, `# greeting 127.0.0.2 ${P}: S2`] : []);
       });
 
@@ -237,7 +237,7 @@ describe("policy bypass attempts over real loopback (the CLI)", () => {
       [`::1:${P}`, /IPv6 addresses go in brackets/],
       [`[127.0.0.1]:${P}`, /is not an IPv6 address/],
     ] as const) {
-      const r = await runCli(["run", GUEST, "--allow-connect", rule, "--", `we connect 127.0.0.1 ${P} ESUCCESS`]);
+      const r = await runCli(["run", "--allow-connect", rule, GUEST, `we connect 127.0.0.1 ${P} ESUCCESS`]);
       assert.notEqual(r.code, 0, rule);
       assert.match(r.stderr, why, rule);
       assert.doesNotMatch(r.stdout, /^ok/m, `${rule}: the guest ran`);
@@ -248,12 +248,12 @@ describe("policy bypass attempts over real loopback (the CLI)", () => {
     for (const client of ["examples/wasmedge-client.wasm", "examples/wasix-client.wasm"]) {
       const name = client.slice(9, -5);
       for (const [rule, target] of [[`0.0.0.0:${P}`, `0.0.0.0:${P}`], [`127.0.0.1:${P}`, `0.0.0.0:${P}`], [`localhost:${P}`, `127.0.0.2:${P}`]] as const) {
-        const r = await runCli(["run", wasm(client), "--allow-connect", rule, "--", target, "hi"]);
+        const r = await runCli(["run", "--allow-connect", rule, wasm(client), target, "hi"]);
         assert.equal(r.code, 1, `${name} ${rule} → ${target}: ${r.stderr}`);
         assert.match(r.stderr, new RegExp(`^wasock: denied connect on ${target.replace(/\./g, "\\.")}: not allowed by any rule`, "m"));
         assert.match(r.stderr, new RegExp(`^${name}: sock_connect: Permission denied$`, "m"));
       }
-      const ok = await runCli(["run", wasm(client), "--allow-connect", `localhost:${P}`, "--", `127.0.0.1:${P}`, "hi"]);
+      const ok = await runCli(["run", "--allow-connect", `localhost:${P}`, wasm(client), `127.0.0.1:${P}`, "hi"]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.equal(ok.stdout, "S1", name);
     }

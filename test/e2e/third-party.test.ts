@@ -54,7 +54,7 @@ describe("third-party WasmEdge guest: the QuickJS runtime", { skip }, () => {
       const port = await freePort();
       const dir = mkdtempSync(join(tmpdir(), "wasock-qjs-"));
       writeFileSync(join(dir, "server.js"), SCRIPT(port));
-      const proc = spawn(...cli(["run", quickjs!, "--bridge", bridge, "--dir", `${dir}::.`, "--allow-listen", `*:${port}`, "--", "server.js"]), { stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(...cli(["run", "--bridge", bridge, "--dir", `${dir}::.`, "--allow-listen", `*:${port}`, quickjs!, "server.js"]), { stdio: ["ignore", "pipe", "pipe"] });
       try {
         await new Promise<void>((resolve, reject) => {
           let out = "";

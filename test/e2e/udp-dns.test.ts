@@ -8,7 +8,7 @@ import { cli } from "../helpers/runtime.js";
 const udpEcho = wasm("examples/udp-echo.wasm");
 
 function startUdpEcho(flags: string[], bridge: string): Promise<{ port: number; exited: Promise<number | null>; stderr: () => string; kill: () => void }> {
-  const proc = spawn(...cli(["run", udpEcho, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(...cli(["run", "--bridge", bridge, ...flags, udpEcho, "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   const exited = new Promise<number | null>((r) => proc.once("exit", (c) => r(c)));
   proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
@@ -75,14 +75,14 @@ for (const bridge of BRIDGES) {
     });
 
     test("sock_getaddrinfo: numeric, localhost and every error path", async () => {
-      const r = await runCli(["run", wasm("test/guests/we_getaddrinfo.wasm"), "--bridge", bridge, "--allow-resolve=localhost"]);
+      const r = await runCli(["run", "--bridge", bridge, "--allow-resolve=localhost", wasm("test/guests/we_getaddrinfo.wasm")]);
       assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("not ok")).join("\n"), "");
       assert.ok(r.stdout.split("\n").filter((l) => l.startsWith("ok - ")).length >= 20, r.stdout);
       assert.equal(r.code, 0, r.stderr);
     });
 
     test("resolving a name no rule allows is refused with one line; IP literals need no rule", async () => {
-      const r = await runCli(["run", wasm("test/guests/we_getaddrinfo.wasm"), "--bridge", bridge, "--allow-resolve=example.org"]);
+      const r = await runCli(["run", "--bridge", bridge, "--allow-resolve=example.org", wasm("test/guests/we_getaddrinfo.wasm")]);
       assert.match(r.stderr, /^wasock: denied resolving localhost: not allowed \(allow it with --allow-resolve=localhost\)$/m);
       const failed = r.stdout.split("\n").filter((l) => l.startsWith("not ok"));
       assert.deepEqual(failed, ["not ok - getaddrinfo localhost inet4 stream: got EACCES want ESUCCESS"]);

@@ -10,7 +10,7 @@ const client = wasm("examples/wasix-client.wasm");
 
 /** Start the WASIX echo server guest; resolves with its port once it prints "listening on". */
 function startServer(flags: string[], bridge: string): Promise<{ port: number; stop: () => void; stderr: () => string }> {
-  const proc = spawn(...cli(["run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(...cli(["run", "--bridge", bridge, ...flags, server, "127.0.0.1:0"]), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
   return new Promise((resolve, reject) => {
@@ -40,7 +40,7 @@ for (const bridge of BRIDGES) {
       const s = await startServer(["--allow-listen", "127.0.0.1:*"], bridge);
       try {
         await echoRoundTrip(s.port, 100_000, true);
-        const r = await runCli(["run", client, "--bridge", bridge, "--allow-connect", `127.0.0.1:${s.port}`, "--", `127.0.0.1:${s.port}`, "hi there"]);
+        const r = await runCli(["run", "--bridge", bridge, "--allow-connect", `127.0.0.1:${s.port}`, client, `127.0.0.1:${s.port}`, "hi there"]);
         assert.equal(r.stdout, "hi there");
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "");
@@ -71,7 +71,7 @@ for (const bridge of BRIDGES) {
       const s = await startServer(["--allow-listen", "127.0.0.1:*"], bridge);
       try {
         for (const flags of [[], ["--allow-connect", `127.0.0.1:${s.port + 1}`], ["--allow-listen", "*:*"], ["--allow-connect", "10.0.0.0/8:*"]]) {
-          const r = await runCli(["run", client, "--bridge", bridge, ...flags, "--", `127.0.0.1:${s.port}`]);
+          const r = await runCli(["run", "--bridge", bridge, ...flags, client, `127.0.0.1:${s.port}`]);
           assert.notEqual(r.code, 0, flags.join(" "));
           const denied = r.stderr.split("\n").filter((l) => l.startsWith("wasock: denied"));
           assert.deepEqual(denied, [`wasock: denied connect on 127.0.0.1:${s.port}: not allowed by any rule (allow it with --allow-connect 127.0.0.1:${s.port})`], flags.join(" "));
@@ -85,7 +85,7 @@ for (const bridge of BRIDGES) {
 
     test("listen is denied without a rule, and a rule for another address does not cover it", async () => {
       for (const flags of [[], ["--allow-connect", "*:*"], ["--allow-listen", "127.0.0.2:*"], ["--allow-listen", "127.0.0.1:1-1023"]]) {
-        const r = await runCli(["run", server, "--bridge", bridge, ...flags, "--", "127.0.0.1:0"]);
+        const r = await runCli(["run", "--bridge", bridge, ...flags, server, "127.0.0.1:0"]);
         assert.notEqual(r.code, 0, flags.join(" "));
         assert.match(r.stderr, /^wasock: denied listen on 127\.0\.0\.1:0: not allowed by any rule \(allow it with --allow-listen 127\.0\.0\.1:0\)$/m, flags.join(" "));
         assert.match(r.stderr, /^wasix-echo-server: sock_listen: Permission denied$/m, flags.join(" "));
@@ -95,7 +95,7 @@ for (const bridge of BRIDGES) {
     test("--allow-net allows both", async () => {
       const s = await startServer(["--allow-net"], bridge);
       try {
-        const r = await runCli(["run", client, "--bridge", bridge, "--allow-net", "--", `127.0.0.1:${s.port}`, "x"]);
+        const r = await runCli(["run", "--bridge", bridge, "--allow-net", client, `127.0.0.1:${s.port}`, "x"]);
         assert.equal(r.stdout, "x");
         assert.equal(r.code, 0);
       } finally {
@@ -106,7 +106,7 @@ for (const bridge of BRIDGES) {
 }
 
 test("a WASIX guest with a bad address argument exits 2 with its usage line", async () => {
-  const r = await runCli(["run", client, "--", "not-an-address"]);
+  const r = await runCli(["run", client, "not-an-address"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^usage: wasix-client\.wasm/m);
 });

@@ -80,7 +80,7 @@ describe("--workers: processes sharing the pre-opened listeners", () => {
     await new Promise<void>((r) => busy.listen({ host: "127.0.0.1", port: 0, exclusive: true }, r));
     const port = (busy.address() as net.AddressInfo).port;
     try {
-      const r = await runCli(["run", echoBlocking, "--listen", `127.0.0.1:${port}`, "--workers", "3"]);
+      const r = await runCli(["run", "--listen", `127.0.0.1:${port}`, "--workers", "3", echoBlocking]);
       assert.equal(r.code, 1);
       assert.equal(lines(r.stderr, /./).length, 1, r.stderr);
       assert.match(r.stderr, /^wasock: --listen 127\.0\.0\.1:\d+: .*\(EADDRINUSE\)\n$/);

@@ -5,7 +5,7 @@
  * Run with one pre-opened listener:  wasock run p1_errors.wasm --listen 127.0.0.1:0
  * fd 3 = the listener (blocking). Peer actions used: "connect", "send 0 ...".
  *
- * Error precedence checked throughout (abi/README.md §1.3): unknown fd →
+ * Error precedence checked throughout (docs/abi.md §1.3): unknown fd →
  * EBADF; not a socket → ENOTSOCK; then argument validation (EINVAL, EFAULT)
  * BEFORE the operation is attempted or waited for; then the operation.
  */

@@ -2,7 +2,7 @@
  * wasix.h — the WASIX socket ABI (Wasmer's module "wasix_32v1"), as a C
  * guest built with plain wasi-libc imports it.
  *
- * Reference: /work/shared/abi/README.md §3 (wasix-libc @ 34178a6
+ * Reference: docs/abi.md §3 (wasix-libc @ 34178a6
  * api_wasix.h / __wasixlibc_real.c; Wasmer lib/wasix). Every import here
  * lives in module "wasix_32v1", takes i32s (i64 where marked) and returns an
  * i32 errno. wasix-libc itself takes sock_recv/sock_send/sock_shutdown from

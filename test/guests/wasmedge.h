@@ -1,7 +1,7 @@
 /*
  * wasmedge.h — the WasmEdge socket extension, as a C guest imports it.
  *
- * Reference: /work/shared/abi/README.md §2 (WasmEdge @ d516c5d,
+ * Reference: docs/abi.md §2 (WasmEdge @ d516c5d,
  * lib/host/wasi/wasifunc.cpp). Every import lives in module
  * "wasi_snapshot_preview1", takes i32s and returns an i32 errno.
  *

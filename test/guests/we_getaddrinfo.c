@@ -8,7 +8,7 @@
  * Output protocol as in check.h; exit 0 iff every check passed. Error names
  * for the WasmEdge-only codes print as EAI_* (77..87, see wasmedge.h).
  *
- * Layout (abi/README.md §2.3, WasmEdge wasifunc.cpp / inode-linux.cpp):
+ * Layout (docs/abi.md §2.3, WasmEdge wasifunc.cpp / inode-linux.cpp):
  * the guest pre-links max_res_len addrinfo nodes through ai_next, each with
  * its own sockaddr (ai_addr), sa_data buffer and canonname buffer; `res`
  * points at a u32 holding the first node's address. The host fills up to

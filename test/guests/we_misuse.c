@@ -23,7 +23,7 @@
  *   listen_unbound_addr: <a.b.c.d>      (… on 0.0.0.0)
  *
  * Every case uses fresh sockets and closes them afterwards. The expected
- * Linux results are in /work/shared/abi/README.md §5 and in a comment at
+ * Linux results are in docs/abi.md §5 and in a comment at
  * each case. Calls that could block on a broken host (accept on a
  * non-listener, recv on a listener) are made on a NON-BLOCKING socket: Linux
  * answers them the same way either way, and a host that waits instead of

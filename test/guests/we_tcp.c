@@ -9,7 +9,7 @@
  * Output protocol as in check.h (`ok - <name>` / `not ok - <name>: got …
  * want …`), exit 0 iff every check passed.
  *
- * ABI facts checked (abi/README.md §2):
+ * ABI facts checked (docs/abi.md §2):
  *   - sock_open(af 1=inet4, type 2=stream); af/type out of range → EINVAL
  *   - WasiAddress double indirection; buf_len other than 4/16 → EINVAL (V1)
  *   - sock_getlocaladdr/getpeeraddr V1: 4-byte buffer, *type = 4 (not the

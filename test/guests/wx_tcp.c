@@ -9,7 +9,7 @@
  *
  * Output protocol as in check.h, exit 0 iff every check passed.
  *
- * WASIX facts checked (abi/README.md §3, Wasmer's rules, unlike Linux):
+ * WASIX facts checked (docs/abi.md §3, Wasmer's rules, unlike Linux):
  *   - sock_open: af 1/2 (3 unix ENOTSUP, other EINVAL), type 1 stream /
  *     2 dgram / 0 = old dgram, raw ENOTSUP; TCP only as stream, UDP only as
  *     dgram (ENOTSUP); SOCK_NONBLOCK in the type sets the fd's NONBLOCK

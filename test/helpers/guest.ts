@@ -37,8 +37,7 @@ export interface GuestOptions {
 /** Start `wasock run` on a guest (under this test's own runtime) and wait for its listener lines. */
 export function startGuest(module: string, o: GuestOptions = {}): Promise<RunningGuest> {
   const listen = o.listen ?? ["127.0.0.1:0"];
-  const argv = [CLI, "run", module, ...listen.flatMap((l) => ["--listen", l]), ...(o.env ?? []).flatMap((e) => ["--env", e]),
-    "--bridge", o.bridge ?? "auto", ...(o.extra ?? []), "--", ...(o.args ?? [])];
+  const argv = [CLI, "run", ...listen.flatMap((l) => ["--listen", l]), ...(o.env ?? []).flatMap((e) => ["--env", e]), "--bridge", o.bridge ?? "auto", ...(o.extra ?? []), module, ...(o.args ?? [])];
   const proc = spawn(...cli(argv.slice(1)), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "", partial = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

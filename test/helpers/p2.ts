@@ -4,8 +4,8 @@
  */
 import { after } from "node:test";
 import { Runtime } from "../../host/node.js";
-import { componentImports, type ImportObject } from "../../host/p2/imports.js";
-import type { Network } from "../../host/p2/network.js";
+import { componentImports, type ImportObject } from "../../host/abi/p2/imports.js";
+import type { Network } from "../../host/abi/p2/network.js";
 
 export async function p2Imports(): Promise<{ imports: ImportObject; net: Network }> {
   const rt = new Runtime({ allow: { net: true }, stdout: () => {}, stderr: () => {}, onDeny: () => {} });

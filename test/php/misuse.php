@@ -10,7 +10,7 @@
  *
  * Prints exactly the lines we_misuse.wasm prints ("case <name>: <RESULT>",
  * RESULT = "OK" or the errno's SOCKET_E* name without the prefix), so
- *   diff <(php test/php/misuse.php P C) <(wasock run we_misuse.wasm -- P C)
+ *   diff <(php test/php/misuse.php P C) <(wasock run we_misuse.wasm P C)
  * shows every divergence from Linux.
  *
  * Errno → name: reverse map of the SOCKET_E* constants (the host's errno
@@ -18,7 +18,7 @@
  * (the names we_misuse.c prints for WASI notsup/again).
  *
  * Which error to read: PHP stores a failing call's errno in the socket's
- * `error` and in the global last error (§5.1), and successful calls reset
+ * `error` and in the global last error (docs/abi.md §5.1), and successful calls reset
  * neither, so both are cleared before every call. socket_last_error($sock)
  * is used when set; otherwise the global one — socket_accept() stores its
  * error on the would-be new socket (php_accept_connect), not on the

@@ -1,5 +1,5 @@
 // Host error codes → WASI errno and wasi:sockets error-code: every row of the core's table,
-// starting with abi/README §6 (Node err.code), then the rest of libuv, c-ares, Node's ERR_* and
+// starting with docs/abi.md §6 (Node err.code), then the rest of libuv, c-ares, Node's ERR_* and
 // Deno's error classes. The core's table must hold exactly these codes.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { TcpSocket } from "../../host/sockets/tcp-socket.js";
 import type { NetStream } from "../../host/net/backend.js";
 import { GuestContext, guard } from "../../host/wasi/context.js";
-import { pollOneoff } from "../../host/wasi/poll.js";
+import { pollOneoff } from "../../host/abi/preview1/poll.js";
 import { Core } from "../../host/core/core.js";
 import { Errno } from "../../host/core/enums.js";
 import { PollBits, type Kernel } from "../../host/sockets/kernel.js";

@@ -1,4 +1,4 @@
-// The WASI errno table, entry by entry, against abi/README §1.4 (number, name, message, Linux
+// The WASI errno table, entry by entry, against docs/abi.md §1.4 (number, name, message, Linux
 // errno), plus the wasi:sockets error-code each errno becomes (§6 and the core's own choices).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -91,7 +91,7 @@ const ERRNO: Row[] = [
   [76, "notcapable", "Extension: Capabilities insufficient.", null, "access-denied"],
 ];
 
-/** wasi:sockets error-code names in discriminant order (abi/README §4.1). */
+/** wasi:sockets error-code names in discriminant order (docs/abi.md §4.1). */
 // prettier-ignore
 const P2_NAMES = [
   "unknown", "access-denied", "not-supported", "invalid-argument", "out-of-memory", "timeout",

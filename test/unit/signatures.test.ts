@@ -1,11 +1,11 @@
-// The import-type table (host/abi/signatures.ts), the import-section reader (host/wasm/imports.ts)
+// The ABIs' import tables (host/abi/*/table.ts, gathered in host/abi/imports.ts), the import-section reader (host/wasm/imports.ts)
 // and the check that refuses a guest declaring a wasock import with another type.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ALTERNATIVES, acceptedSignatures, formatSignature, sameSignature, SIGNATURES } from "../../host/abi/signatures.js";
+import { formatSignature, sameSignature } from "../../host/abi/signature.js";
 import { checkImportTypes, GuestError, importTypeMismatch } from "../../host/bridge/link.js";
 import { Core } from "../../host/core/core.js";
 import { NodeNetBackend } from "../../host/net/node.js";
@@ -13,7 +13,8 @@ import { Runtime } from "../../host/node.js";
 import { LocalKernel } from "../../host/sockets/kernel.js";
 import { functionImports, WasmParseError } from "../../host/wasm/imports.js";
 import { GuestContext } from "../../host/wasi/context.js";
-import { guestImports } from "../../host/wasi/imports.js";
+import { acceptedSignatures, guestImports, MODULES, WAITING } from "../../host/abi/imports.js";
+import { Errno } from "../../host/core/enums.js";
 import { ROOT, runCli } from "../helpers/guest.js";
 
 // A tiny module encoder: enough for a type section and an import section.
@@ -45,30 +46,55 @@ function committedGuests(): { path: string; bytes: Uint8Array }[] {
   ).filter((g) => g.bytes[4] === 1); // version 1: a core module (a component's is 0x0d)
 }
 
-describe("SIGNATURES: one type for every import wasock provides", () => {
-  it("names exactly what guestImports() returns, module by module", () => {
+describe("the import tables: each import listed once, with its type, whether it waits, whether it is offered", () => {
+  it("name exactly what guestImports() returns, module by module", () => {
     const kernel = new LocalKernel(new NodeNetBackend(), 128, { stdout() {}, stderr() {} });
     const { modules } = guestImports(new GuestContext(kernel, Core.load(), ["x"], []));
-    assert.deepEqual(Object.keys(SIGNATURES).sort(), Object.keys(modules).sort());
+    assert.deepEqual(Object.keys(MODULES).sort(), Object.keys(modules).sort());
     for (const [m, fns] of Object.entries(modules)) {
       const provided = Object.keys(fns).sort();
-      const typed = Object.keys(SIGNATURES[m]!).sort();
-      assert.deepEqual(provided.filter((n) => !typed.includes(n)), [], `${m}: provided without a signature`);
-      assert.deepEqual(typed.filter((n) => !provided.includes(n)), [], `${m}: a signature for nothing provided`);
+      const typed = Object.keys(MODULES[m as keyof typeof MODULES]).sort();
+      assert.deepEqual(provided.filter((n) => !typed.includes(n)), [], `${m}: provided without a table entry`);
+      assert.deepEqual(typed.filter((n) => !provided.includes(n)), [], `${m}: a table entry for nothing provided`);
     }
-    assert.equal(Object.keys(SIGNATURES.wasi_snapshot_preview1!).length, 66);
-    assert.equal(Object.keys(SIGNATURES.wasix_32v1!).length, 172);
+    assert.equal(Object.keys(MODULES.wasi_snapshot_preview1).length, 66);
+    assert.equal(Object.keys(MODULES.wasix_32v1).length, 172);
     kernel.closeAll();
   });
 
-  it("alternatives only for provided names, each a different type", () => {
-    for (const [m, fns] of Object.entries(ALTERNATIVES)) {
-      for (const [name, alts] of Object.entries(fns)) {
-        const own = SIGNATURES[m]?.[name];
-        assert.ok(own, `${m}.${name}`);
-        for (const a of alts) assert.ok(!sameSignature(a, own), `${m}.${name}`);
+  it("the nosys imports answer ENOSYS and no other import is a stub", () => {
+    const kernel = new LocalKernel(new NodeNetBackend(), 128, { stdout() {}, stderr() {} });
+    const { modules } = guestImports(new GuestContext(kernel, Core.load(), ["x"], []));
+    for (const [m, table] of Object.entries(MODULES)) {
+      const nosys = Object.entries(table).filter(([, i]) => i.nosys).map(([n]) => n);
+      for (const n of nosys) assert.equal((modules[m as keyof typeof modules][n] as () => number)(), Errno.NOSYS, `${m}.${n}`);
+      assert.equal(nosys.length, m === "wasix_32v1" ? 90 : 1, m); // preview1: proc_raise; WASIX: its 89 and proc_raise
+    }
+    kernel.closeAll();
+  });
+
+  it("the imports that may wait (suspending under JSPI, ended by a stop)", () => {
+    assert.deepEqual([...WAITING.wasi_snapshot_preview1].sort(), [
+      "fd_read", "fd_write", "poll_oneoff", "sock_accept", "sock_accept_v2", "sock_bind", "sock_bind_v2",
+      "sock_connect", "sock_connect_v2", "sock_getaddrinfo", "sock_listen", "sock_listen_v2", "sock_recv",
+      "sock_recv_from", "sock_recv_from_v2", "sock_send", "sock_send_to", "sock_send_to_v2",
+    ]);
+    assert.deepEqual([...WAITING.wasix_32v1].filter((n) => !WAITING.wasi_snapshot_preview1.includes(n)), ["resolve"]);
+    assert.ok(WAITING.wasi_snapshot_preview1.every((n) => WAITING.wasix_32v1.includes(n)));
+  });
+
+  it("alternatives only where an import takes two forms, each a different type", () => {
+    const withAlternatives: string[] = [];
+    for (const [m, table] of Object.entries(MODULES)) {
+      for (const [name, i] of Object.entries(table)) {
+        if (i.alternatives.length > 0) withAlternatives.push(`${m}.${name}`);
+        for (const a of i.alternatives) assert.ok(!sameSignature(a, i.sig), `${m}.${name}`);
       }
     }
+    assert.deepEqual(withAlternatives.sort(), [
+      "wasi_snapshot_preview1.sock_accept", "wasi_snapshot_preview1.sock_getlocaladdr", "wasi_snapshot_preview1.sock_getpeeraddr",
+      "wasi_snapshot_preview1.sock_recv_from", "wasix_32v1.sock_getlocaladdr", "wasix_32v1.sock_getpeeraddr",
+    ]);
   });
 
   it("the forms the ABIs define", () => {

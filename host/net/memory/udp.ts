@@ -1,10 +1,14 @@
 /** A bound datagram socket on the in-memory network: datagrams arrive on a later event-loop turn. */
 import { isUnspecifiedHost } from "../../ip.js";
 import type { NetUdp, SockAddr } from "../backend.js";
-import type { MemoryNetwork } from "./network.js";
 import { soon } from "../../util/timer.js";
 
 const noop = (): void => {};
+
+/** Where a datagram goes: the network's socket bound at an address (network.ts). */
+interface Router {
+  udpAt(host: string, port: number): MemoryUdp | undefined;
+}
 
 export class MemoryUdp implements NetUdp {
   onMessage: (data: Uint8Array, from: SockAddr) => void = noop;
@@ -12,7 +16,7 @@ export class MemoryUdp implements NetUdp {
   private peer: { host: string; port: number } | undefined;
   private closed = false;
 
-  constructor(readonly local: SockAddr, private readonly net: MemoryNetwork, private readonly release: () => void) {}
+  constructor(readonly local: SockAddr, private readonly net: Router, private readonly release: () => void) {}
 
   send(data: Uint8Array, host: string, port: number, done: (code: string | undefined) => void): void {
     if (this.closed) return done("EBADF");

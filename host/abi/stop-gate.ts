@@ -13,8 +13,12 @@ import type { Kernel } from "../sockets/api.js";
 import { GuestStopped } from "../sockets/stopped.js";
 import { forward } from "../util/forward.js";
 
-/** How many calls a stopped guest may go on making without waiting — it may be exiting. */
-const STOP_GRACE_CALLS = 1000;
+/**
+ * How many calls a stopped guest may go on making without waiting — it may be exiting: an exit
+ * path that reports its error, closes its fds and flushes takes a handful. A server looping on
+ * its accept's EBADF, printing each, is unwound after a few lines of that, not hundreds.
+ */
+export const STOP_GRACE_CALLS = 32;
 
 /** How long after a stop a component still suspended in jco's glue is given up on (p2/run.ts). */
 export const STOP_GRACE_MS = 100;

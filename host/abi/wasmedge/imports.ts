@@ -1,13 +1,13 @@
-import { Abi, Errno, SockOpt } from "../core/enums.js";
-import { bytesToIp, ipToBytes } from "../ip.js";
-import { SocketType, type Addr } from "../sockets/kernel.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import { Fdflags } from "../wasi/types.js";
-import { wasmedgeNet } from "./wasmedge-net.js";
+import { Abi, Errno, SockOpt } from "../../core/enums.js";
+import { bytesToIp, ipToBytes } from "../../ip.js";
+import { SocketType, type Addr } from "../../sockets/kernel.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import { Fdflags } from "../../wasi/types.js";
+import { wasmedgeNet } from "./net.js";
 
 /**
- * The WasmEdge socket extension (module wasi_snapshot_preview1, shared/abi §2): guests that open
+ * The WasmEdge socket extension (module wasi_snapshot_preview1, docs/abi.md §2): guests that open
  * their own sockets. V1 and V2 entry points share one implementation; where their types differ
  * (sock_accept, sock_getlocaladdr/peeraddr) the guest's declared arity picks the form, since a
  * wasm→JS call passes exactly the parameters the import declares.

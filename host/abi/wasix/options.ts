@@ -1,8 +1,8 @@
-import { Abi, Errno, OptClass } from "../core/enums.js";
-import { guard, type GuestContext } from "../wasi/context.js";
+import { Abi, Errno, OptClass } from "../../core/enums.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
 
 /**
- * WASIX socket options (shared/abi §3.2 `sock_option`, §3.3): sock_{set,get}_opt_{flag,time,size}.
+ * WASIX socket options (docs/abi.md §3.2 `sock_option`, §3.3): sock_{set,get}_opt_{flag,time,size}.
  * Only translation happens here: the guest's option number becomes the kernel's SockOpt through the
  * core (option_from_abi), tagged with the function the guest called (OptClass), and the core decides,
  * from Wasmer's per-kind table, whether this socket takes that option through that function (a
@@ -12,7 +12,7 @@ import { guard, type GuestContext } from "../wasi/context.js";
  * Values as the kernel keeps them: flags 0/1; times in milliseconds, 0 = none (so `some(0)` reads
  * back as none, and nanoseconds round up to the next millisecond); sizes saturated to i32::MAX.
  * Wasmer's own sock_set_opt_size answers EINVAL to every option (it maps the option through the
- * time table first: shared/abi §3.3): that bug is not copied, the sizes its getters read are settable.
+ * time table first: docs/abi.md §3.3): that bug is not copied, the sizes its getters read are settable.
  */
 
 const OPTION_TIMESTAMP_SIZE = 16;

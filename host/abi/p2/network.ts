@@ -3,9 +3,9 @@
  * WIT `ip-socket-address` (as jco lifts it) and the kernel's text addresses.
  */
 import { domainToASCII } from "node:url";
-import { Errno } from "../core/enums.js";
-import { bytesToIp, ipToBytes } from "../ip.js";
-import type { Addr } from "../sockets/api.js";
+import { Errno } from "../../core/enums.js";
+import { bytesToIp, ipToBytes } from "../../ip.js";
+import type { Addr } from "../../sockets/api.js";
 import { networkErrorCode, type IoError, type P2Context } from "./context.js";
 import { Pollable, type Pending } from "./poll.js";
 

@@ -5,10 +5,10 @@
  * (a name lookup, stdin), or nothing to wait for. Waiting never spins: the kernel's poll parks
  * the guest (JSPI: a promise; worker: Atomics.wait) until a socket changes or the deadline passes.
  */
-import { PollBits } from "../sockets/api.js";
-import { after, chain, type Sync } from "../util/sync.js";
+import { PollBits } from "../../sockets/api.js";
+import { after, chain, type Sync } from "../../util/sync.js";
 import { monotonicNow, type P2Context } from "./context.js";
-import { nextTurn, Turns } from "../bridge/turns.js";
+import { nextTurn, Turns } from "../../bridge/turns.js";
 
 const enum Kind { READY, SOCKET, DEADLINE, PENDING }
 

@@ -4,15 +4,15 @@
  * values jco expects. Guest-visible failures are thrown as jco wants them: an `error-code` case
  * name for a `result<_, error-code>`, a `stream-error` variant for streams.
  */
-import { Core } from "../core/core.js";
-import { Errno } from "../core/enums.js";
-import type { Kernel } from "../sockets/api.js";
-import { StopGate } from "../bridge/stop.js";
+import { Core } from "../../core/core.js";
+import { Errno } from "../../core/enums.js";
+import type { Kernel } from "../../sockets/api.js";
+import { StopGate } from "../stop-gate.js";
 
 export class P2Context {
   readonly core = Core.load();
 
-  /** Ends a guest on this thread when the runtime stops (bridge/stop.ts); none across the worker bridge. */
+  /** Ends a guest on this thread when the runtime stops (abi/stop-gate.ts); none across the worker bridge. */
   readonly gate: StopGate | undefined;
 
   /** `inProcess`: the kernel lives on this thread (JSPI), so a guest that never waits starves it. */

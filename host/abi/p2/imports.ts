@@ -2,7 +2,7 @@
  * Every import a jco-transpiled WASI 0.2 command needs, keyed as jco's `instantiate` wants them
  * (interface names without versions): wasi:sockets, wasi:io and the rest, all over one kernel.
  */
-import type { Kernel } from "../sockets/api.js";
+import type { Kernel } from "../../sockets/api.js";
 import { cliImports, type CliOptions } from "./cli.js";
 import { IoError, P2Context } from "./context.js";
 import { networkImports } from "./network.js";

@@ -3,8 +3,8 @@
  * the family, the buffer-size options, the socket pollable and drop. Options go to the kernel,
  * which asks the core's P2 option table (0 is invalid-argument, values are clamped).
  */
-import { SockOpt, TcpOp } from "../core/enums.js";
-import { PollBits } from "../sockets/api.js";
+import { SockOpt, TcpOp } from "../../core/enums.js";
+import { PollBits } from "../../sockets/api.js";
 import { toI32, type P2Context } from "./context.js";
 import { fromAddr, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { Pollable } from "./poll.js";

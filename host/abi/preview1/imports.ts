@@ -1,24 +1,19 @@
-import { Errno } from "../core/enums.js";
-import { preview1Sockets, recvInto, sendFrom } from "../abi/preview1-sockets.js";
-import { wasmedgeSockets } from "../abi/wasmedge.js";
-import { IOV_MAX } from "../memory.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, ProcExit, type GuestContext } from "./context.js";
+import { Errno } from "../../core/enums.js";
+import { preview1Sockets, recvInto, sendFrom } from "./sockets.js";
+import { wasmedgeSockets } from "../wasmedge/imports.js";
+import { IOV_MAX } from "../../memory.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, ProcExit, type GuestContext } from "../../wasi/context.js";
 import { pollOneoff } from "./poll.js";
-import { isFs } from "./files.js";
-import { enosysStubs } from "./stubs.js";
-import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "./types.js";
-import type { SocketEntry, StdioEntry } from "./fd-table.js";
+import { isFs } from "../../wasi/files.js";
+import { nosysImports, type Implementation } from "../signature.js";
+import { now } from "./clock.js";
+import { PREVIEW1 } from "./table.js";
+import { WASMEDGE } from "../wasmedge/table.js";
+import { Clockid, Filetype, Fdflags, PREOPENTYPE_SOCKET, SOCKET_RIGHTS, STDIO_RIGHTS } from "../../wasi/types.js";
+import type { SocketEntry, StdioEntry } from "../../wasi/fd-table.js";
 
 const encoder = new TextEncoder();
-
-/** Imports whose calls may wait for I/O: the JSPI bridge makes these suspending. */
-export const BLOCKING_IMPORTS = [
-  "fd_read", "fd_write", "poll_oneoff", "sock_accept", "sock_recv", "sock_send",
-  // WasmEdge extension
-  "sock_accept_v2", "sock_bind", "sock_bind_v2", "sock_listen", "sock_listen_v2", "sock_connect", "sock_connect_v2",
-  "sock_send_to", "sock_send_to_v2", "sock_recv_from", "sock_recv_from_v2", "sock_getaddrinfo",
-] as const;
 
 /**
  * A stdio fd's filetype: a character device where the host's end is a terminal, so wasi-libc's
@@ -56,22 +51,8 @@ function sizes(ctx: GuestContext, list: Uint8Array[], countPtr: number, sizePtr:
   return Errno.SUCCESS;
 }
 
-/** Nanoseconds on `id`'s clock, or undefined for an unknown clock. */
-export function now(id: number): bigint | undefined {
-  switch (id) {
-    case Clockid.REALTIME:
-      return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e3)) * 1000n;
-    case Clockid.MONOTONIC:
-    case Clockid.PROCESS_CPUTIME_ID:
-    case Clockid.THREAD_CPUTIME_ID:
-      return BigInt(Math.round(performance.now() * 1e6));
-    default:
-      return undefined;
-  }
-}
-
-/** The whole `wasi_snapshot_preview1` module: base WASI, the host's files (files.ts), preview1 sockets, ENOSYS for the rest. */
-export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => unknown> {
+/** The whole `wasi_snapshot_preview1` module: base WASI, files (wasi/fs), preview1 and WasmEdge sockets, ENOSYS for the rest. */
+export function preview1(ctx: GuestContext): Implementation<typeof PREVIEW1 & typeof WASMEDGE> {
   const { mem, fds, kernel, core } = ctx;
   const args = ctx.args.map((a) => encoder.encode(a));
   const env = ctx.env.map((e) => encoder.encode(e));
@@ -216,5 +197,8 @@ export function preview1(ctx: GuestContext): Record<string, (...a: never[]) => u
   };
 
   const sockets = preview1Sockets(ctx);
-  return { ...enosysStubs(), ...ctx.files.imports(ctx), ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
+  // The file imports (fd_pread, path_open, …) come from the host's files (wasi/files.ts), typed by
+  // name only: that they cover the table is checked at run time (test/unit/signatures.test.ts).
+  const files = ctx.files.imports(ctx) as Implementation<Omit<typeof PREVIEW1, keyof typeof base | keyof typeof sockets | "proc_raise">>;
+  return { ...nosysImports(PREVIEW1, Errno.NOSYS), ...files, ...base, ...sockets, ...wasmedgeSockets(ctx, sockets.sock_accept) };
 }

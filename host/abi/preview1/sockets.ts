@@ -1,9 +1,9 @@
-import { Abi, Errno } from "../core/enums.js";
-import { GuestMemory, IOV_MAX, type Iovec } from "../memory.js";
-import type { SocketEntry } from "../wasi/fd-table.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import { Fdflags, Riflags } from "../wasi/types.js";
-import { after, type Sync } from "../util/sync.js";
+import { Abi, Errno } from "../../core/enums.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../../memory.js";
+import type { SocketEntry } from "../../wasi/fd-table.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import { Fdflags, Riflags } from "../../wasi/types.js";
+import { after, type Sync } from "../../util/sync.js";
 
 /**
  * WASI preview1 sockets: sock_accept, sock_recv, sock_send, sock_shutdown. Each import only

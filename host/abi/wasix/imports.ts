@@ -1,17 +1,20 @@
-import { Abi, Errno, RiFlags } from "../core/enums.js";
-import { GuestMemory, IOV_MAX, type Iovec } from "../memory.js";
-import { SockOpt, SocketType, type Addr } from "../sockets/kernel.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import type { SocketEntry } from "../wasi/fd-table.js";
-import { BLOCKING_IMPORTS, preview1 } from "../wasi/preview1.js";
-import { Fdflags, Roflags } from "../wasi/types.js";
-import { ADDR_IP_SIZE, ADDR_PORT_SIZE, decodeOpen, readAddrPort, SIFLAGS_SEND_DONT_WAIT, SockStatus, unspecified, writeAddrIp, writeAddrPort } from "./wasix-types.js";
-import { wasixOptions } from "./wasix-options.js";
-import { wasixStubs } from "./wasix-stubs.js";
+import { Abi, Errno, RiFlags } from "../../core/enums.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../../memory.js";
+import { SockOpt, SocketType, type Addr } from "../../sockets/kernel.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import type { SocketEntry } from "../../wasi/fd-table.js";
+import { preview1 } from "../preview1/imports.js";
+import { nosysImports, type Implementation } from "../signature.js";
+import { PREVIEW1 } from "../preview1/table.js";
+import { WASMEDGE } from "../wasmedge/table.js";
+import { Fdflags, Roflags } from "../../wasi/types.js";
+import { ADDR_IP_SIZE, ADDR_PORT_SIZE, decodeOpen, readAddrPort, SIFLAGS_SEND_DONT_WAIT, SockStatus, unspecified, writeAddrIp, writeAddrPort } from "./types.js";
+import { wasixOptions } from "./options.js";
+import { WASIX } from "./table.js";
 
 /**
- * WASIX (Wasmer's `wasix_32v1`, shared/abi §3): guests that open, bind, listen, connect and resolve
+ * WASIX (Wasmer's `wasix_32v1`, docs/abi.md §3): guests that open, bind, listen, connect and resolve
  * themselves. The namespace also carries every preview1 import, as Wasmer's does; the four preview1
  * socket calls are replaced by their WASIX forms (sock_accept is accept_v2, recv/send take WASIX's
  * extra flags). Sockets are opened with Abi.WASIX, so the core applies Wasmer's state rules
@@ -19,15 +22,8 @@ import { wasixStubs } from "./wasix-stubs.js";
  * Precedence as elsewhere: EBADF/ENOTSOCK, then EINVAL for arguments, then EFAULT, then the call's own.
  */
 
-/** The imports of `wasix_32v1` that may wait: the JSPI bridge makes these suspending. */
-export const WASIX_BLOCKING_IMPORTS: readonly string[] = [...new Set<string>([
-  ...BLOCKING_IMPORTS,
-  "sock_accept", "sock_accept_v2", "sock_connect", "sock_bind", "sock_listen",
-  "sock_recv", "sock_recv_from", "sock_send", "sock_send_to", "resolve",
-])];
-
 /** `base` is the guest's wasi_snapshot_preview1 module, whose imports this namespace also carries. */
-export function wasix(ctx: GuestContext, base: Record<string, (...a: never[]) => unknown> = preview1(ctx)): Record<string, (...a: never[]) => unknown> {
+export function wasix(ctx: GuestContext, base: Implementation<typeof PREVIEW1 & typeof WASMEDGE> = preview1(ctx)): Implementation<typeof PREVIEW1 & typeof WASMEDGE & typeof WASIX> {
   const { mem, fds, kernel, core } = ctx;
   /** Datagram sockets this module opened (kernel handles are never reused), for sock_status. */
   const dgrams = new Set<number>();
@@ -287,5 +283,5 @@ export function wasix(ctx: GuestContext, base: Record<string, (...a: never[]) =>
 
   // wasix-libc's exit(), _Exit() and a non-zero return from main call proc_exit2 (since 6cc8097):
   // the same exit as preview1's (the guest's code; it never returns).
-  return { ...base, ...wasixStubs(), proc_exit2: base.proc_exit!, ...sockets, ...wasixOptions(ctx) };
+  return { ...base, ...nosysImports(WASIX, Errno.NOSYS), proc_exit2: base.proc_exit!, ...sockets, ...wasixOptions(ctx) };
 }

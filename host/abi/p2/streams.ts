@@ -6,9 +6,9 @@
  * Stream errors follow wasmtime: the peer's orderly close and a local shutdown are `closed`; a
  * reset is `last-operation-failed` once, then `closed`.
  */
-import { Errno } from "../core/enums.js";
-import { PollBits } from "../sockets/api.js";
-import { after, chain, type Sync } from "../util/sync.js";
+import { Errno } from "../../core/enums.js";
+import { PollBits } from "../../sockets/api.js";
+import { after, chain, type Sync } from "../../util/sync.js";
 import { CLOSED, failed, type P2Context } from "./context.js";
 import { Pollable, type Pending } from "./poll.js";
 

@@ -4,7 +4,7 @@
  * ones (environment, exit, wall clock, random, terminals) and an empty filesystem: a component
  * sees no pre-opened directory (`--dir` is for core modules so far).
  */
-import { ProcExit } from "../wasi/context.js";
+import { ProcExit } from "../../wasi/context.js";
 import { monotonicNow, type P2Context } from "./context.js";
 import { Pollable } from "./poll.js";
 import { InputStream, OutputStream } from "./streams.js";

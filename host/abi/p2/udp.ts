@@ -4,8 +4,8 @@
  * bound socket, a send to another address than the connected peer is invalid-argument, …) and
  * its address rules which remotes are acceptable.
  */
-import { Abi, Errno, SockOpt } from "../core/enums.js";
-import { PollBits, SocketType } from "../sockets/api.js";
+import { Abi, Errno, SockOpt } from "../../core/enums.js";
+import { PollBits, SocketType } from "../../sockets/api.js";
 import type { P2Context } from "./context.js";
 import { familyOf, fromAddr, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { Pollable } from "./poll.js";

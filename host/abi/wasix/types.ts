@@ -1,10 +1,10 @@
-import { Errno } from "../core/enums.js";
-import { bytesToIp, ipToBytes } from "../ip.js";
-import type { GuestMemory } from "../memory.js";
-import { SocketType, type Addr } from "../sockets/kernel.js";
+import { Errno } from "../../core/enums.js";
+import { bytesToIp, ipToBytes } from "../../ip.js";
+import type { GuestMemory } from "../../memory.js";
+import { SocketType, type Addr } from "../../sockets/kernel.js";
 
 /**
- * WASIX numbering and layouts (shared/abi §3.2), as wasix-libc's api_wasix.h and Wasmer's
+ * WASIX numbering and layouts (docs/abi.md §3.2), as wasix-libc's api_wasix.h and Wasmer's
  * bindings.rs define them.
  */
 

@@ -1,10 +1,10 @@
-import { Errno } from "../core/enums.js";
-import type { GuestMemory } from "../memory.js";
-import { PollBits } from "../sockets/kernel.js";
-import { after, type Sync } from "../util/sync.js";
-import type { GuestContext } from "./context.js";
-import { now } from "./preview1.js";
-import { EVENT_SIZE, EVENTRWFLAGS_HANGUP, Eventtype, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from "./types.js";
+import { Errno } from "../../core/enums.js";
+import type { GuestMemory } from "../../memory.js";
+import { PollBits } from "../../sockets/kernel.js";
+import { after, type Sync } from "../../util/sync.js";
+import type { GuestContext } from "../../wasi/context.js";
+import { now } from "./clock.js";
+import { EVENT_SIZE, EVENTRWFLAGS_HANGUP, Eventtype, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from "../../wasi/types.js";
 
 /**
  * poll_oneoff over clocks and socket fds. Sockets are waited on through the kernel (no busy

@@ -4,8 +4,8 @@
  * the core's P2 row of the TCP state machine, applied by the kernel; addresses are checked by the
  * core's wasi:sockets rules; options are validated and clamped by its P2 option table.
  */
-import { Abi, SockOpt, TcpOp } from "../core/enums.js";
-import { SocketType } from "../sockets/api.js";
+import { Abi, SockOpt, TcpOp } from "../../core/enums.js";
+import { SocketType } from "../../sockets/api.js";
 import { toI32, type P2Context } from "./context.js";
 import { familyOf, Network, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { P2Socket } from "./socket.js";

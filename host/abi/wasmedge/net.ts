@@ -1,14 +1,14 @@
-import { Errno } from "../core/enums.js";
-import { GuestMemory, IOV_MAX } from "../memory.js";
-import { ipToBytes } from "../ip.js";
-import type { Addr } from "../sockets/api.js";
-import { after, type Sync } from "../util/sync.js";
-import { guard, type GuestContext } from "../wasi/context.js";
-import { Fdflags, Riflags, Roflags } from "../wasi/types.js";
+import { Errno } from "../../core/enums.js";
+import { GuestMemory, IOV_MAX } from "../../memory.js";
+import { ipToBytes } from "../../ip.js";
+import type { Addr } from "../../sockets/api.js";
+import { after, type Sync } from "../../util/sync.js";
+import { guard, type GuestContext } from "../../wasi/context.js";
+import { Fdflags, Riflags, Roflags } from "../../wasi/types.js";
 
 /**
  * WasmEdge's datagram calls (sock_send_to, sock_recv_from V1/V2) and sock_getaddrinfo
- * (shared/abi §2.2–2.4). Addresses come and go through a WasiAddress {buf, buf_len}.
+ * (docs/abi.md §2.2–2.4). Addresses come and go through a WasiAddress {buf, buf_len}.
  */
 
 /** WasmEdge's getaddrinfo errnos (77–87, from EAI_*). */
@@ -67,7 +67,7 @@ export function wasmedgeNet(ctx: GuestContext, readAddr: AddrReader) {
         mem.setU16(buf, bytes.length === 4 ? 1 : 2);
         mem.write(buf + 2, bytes);
       } else mem.write(buf, bytes.subarray(0, bufLen));
-      // WasmEdge stores sin_port without ntohs: the two bytes land in network order (abi §2.4).
+      // WasmEdge stores sin_port without ntohs: the two bytes land in network order (docs/abi.md §2.4).
       if (v2) mem.setU16(retPort, ((d.from.port & 0xff) << 8) | (d.from.port >> 8));
       mem.setU32(retLen, n);
       mem.setU16(retFlags, d.truncated ? Roflags.RECV_DATA_TRUNCATED : 0);
