@@ -1,4 +1,5 @@
-import { Abi, TcpState, Word } from "../core/enums.js";
+import { Core, stepErrno, stepWord } from "../core/core.js";
+import { Abi, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetListener, NetStream, NetUdp, SockAddr } from "../net/backend.js";
 import type { Datagram } from "./api.js";
 import { Waitable } from "./readiness.js";
@@ -17,10 +18,10 @@ const owner = (s: NetStream): TcpSocket => s.owner as TcpSocket;
 function streamData(this: NetStream, chunk: Uint8Array): void {
   owner(this).received(chunk);
 }
-/** The peer's FIN, or the connection is closed. */
+/** The peer's FIN, or the connection is closed: an event the core steps (PEER_CLOSED). */
 function streamEnd(this: NetStream): void {
   const s = owner(this);
-  s.eof = true;
+  s.event(TcpOp.PEER_CLOSED);
   s.notify();
 }
 /** Writes drained. */
@@ -38,7 +39,8 @@ const NO_DATAGRAMS: Datagram[] = Object.freeze([]) as unknown as Datagram[];
 
 /**
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
- * flags); every transition is decided by core.tcp_step, this class only holds data and readiness.
+ * flags); every transition is decided by core.tcp_step, the connection's end included (event()),
+ * this class only holds data and readiness.
  */
 export class TcpSocket extends Waitable implements BudgetWaiter {
   word: number = TcpState.UNBOUND;
@@ -114,8 +116,10 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   private rxEnd = 0;
   private rxHead = 0;
   rxBytes = 0;
-  /** Peer sent FIN. */
-  eof = false;
+  /** The peer sent FIN, or the connection ended: the word's PEER_CLOSED. */
+  get eof(): boolean {
+    return (this.word & Word.PEER_CLOSED) !== 0;
+  }
   /** The connection failed (Node code), and whether recv/send already reported it once. */
   error: string | undefined;
   errorReported = false;
@@ -132,6 +136,15 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
 
   get state(): number {
     return this.word & 0x0f;
+  }
+
+  /**
+   * Report what the host saw of the connection (TcpOp.PEER_CLOSED) into the word, where the core
+   * takes it: not once the socket is closed.
+   */
+  event(op: number): void {
+    const r = Core.load().tcpStep(this.abi, this.word, op);
+    if (stepErrno(r) === 0) this.word = stepWord(r);
   }
 
   /** Attach a live connection: start buffering its bytes. Its callbacks are shared by every
