@@ -1,6 +1,7 @@
 // The TCP state machine: for each (ABI, state, operation) the errno and the next state, as three
 // tables. The host performs the I/O; it asks here first whether the call is legal in the state the
-// socket is in and what state the socket is in afterwards.
+// socket is in and what state the socket is in afterwards. What a recv, send or accept answers
+// once legal (take, wait, end-of-stream, the connection's failure) is stream.ts.
 //
 // A state word is one byte: the state in the low 4 bits, flags above (enums.ts Word). A cell of a
 // table is a u16: [KEEP_PC] | errno << 8 | [CHECK_WR] | flags to set | next state (KEEP: stay, flags

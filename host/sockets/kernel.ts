@@ -13,7 +13,7 @@ import { type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.
 import { timeout } from "../util/timer.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { GuestStopped } from "./stopped.js";
-import { recvNow, sendNow } from "./stream-io.js";
+import { recvNow, sendNow, sendRoom } from "./stream-io.js";
 import { SocketSetup } from "./setup.js";
 
 const ignore = (): void => {};
@@ -71,29 +71,25 @@ export class LocalKernel extends SocketSetup implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
-    const e = this.step(s, TcpOp.RECV);
-    if (e !== 0) return -e;
     // Tried here first, so a recv of data already there makes no closure and no promise.
-    const now = recvNow(this.core, s, max, peek, waitall, nonblock);
+    const now = recvNow(this.core, s, max, peek, waitall, nonblock, false);
     return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
   }
 
   private recvWait(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
-    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock));
+    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock, true));
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
-    const e = this.step(s, TcpOp.SEND);
-    if (e !== 0) return -e;
-    const now = sendNow(s, data, nonblock);
+    const now = sendNow(this.core, s, data, nonblock, false);
     return now !== undefined ? now : this.sendWait(s, data, nonblock);
   }
 
   private sendWait(s: TcpSocket, data: Uint8Array, nonblock: boolean): Sync<number> {
-    return block(s, () => sendNow(s, data, nonblock));
+    return block(s, () => sendNow(this.core, s, data, nonblock, true));
   }
 
   /**
@@ -103,8 +99,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   sendRoom(h: number): number {
     const s = this.sockets.get(h);
-    if (!s || s.dgram || s.state !== TcpState.CONNECTED || s.error !== undefined || s.word & Word.SHUT_WR) return -1;
-    return Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0));
+    return !s || s.dgram ? -1 : sendRoom(this.core, s);
   }
 
   shutdown(h: number, op: number): number {

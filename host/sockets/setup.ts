@@ -3,6 +3,7 @@ import { Abi, Errno, P2AddrUse, SockOpt, TcpOp, TcpState, UdpOp } from "../core/
 import type { NetStream } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
+import { acceptNow } from "./stream-io.js";
 import { attachUdp, udpConnectOs } from "./udp.js";
 import { ipToBytes, isUnspecifiedHost } from "../ip.js";
 import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
@@ -252,20 +253,22 @@ export abstract class SocketSetup extends SocketSet {
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {
     const l = this.sockets.get(h);
     if (!l) return -Errno.BADF;
-    const e = this.step(l, TcpOp.ACCEPT);
-    if (e !== 0) return -e;
-    const attempt = (): number | undefined => {
-      if (l.state !== TcpState.LISTENING) return -Errno.BADF;
-      const s = l.queue.length > 0 ? l.queue.shift() : undefined; // (never shift the shared empty one)
-      if (s !== undefined) {
-        s.fd = fd;
-        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
-        this.applyOptions(s);
-        return this.register(s);
-      }
-      return nonblock ? -Errno.AGAIN : undefined;
-    };
-    return block(l, attempt);
+    // A datagram socket never accepts: the UDP table says with which error.
+    if (l.dgram) return -(this.step(l, UdpOp.ACCEPT) || Errno.BADF);
+    // Tried here first: a connection already queued is taken with no closure and no promise.
+    const now = this.acceptAttempt(l, nonblock, fd, false);
+    return now !== undefined ? now : block(l, () => this.acceptAttempt(l, nonblock, fd, true));
+  }
+
+  /** The core's answer to an accept now: the new socket's handle, -errno, or undefined to wait. */
+  private acceptAttempt(l: TcpSocket, nonblock: boolean, fd: number, woken: boolean): number | undefined {
+    const r = acceptNow(this.core, l, nonblock, woken);
+    if (r !== 1) return r;
+    const s = l.queue.shift()!; // (the core said one is queued: never the shared empty one)
+    s.fd = fd;
+    for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
+    this.applyOptions(s);
+    return this.register(s);
   }
 
   /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
