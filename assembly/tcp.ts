@@ -8,10 +8,12 @@
 // kept). Going to another state clears the flags, except that a connect's completion keeps the
 // peer's close (KEEP_PC). An error never changes the word.
 //
-// How a host drives it:
-// * LINUX/WASIX: step the op; on errno 0 store the new word, then do the I/O. A connect the host
-//   started ends with CONNECT_OK or CONNECT_FAIL; the peer's FIN (or the connection's end) is
-//   PEER_CLOSED: an event the host steps, keeping no flag of its own.
+// How a host drives it: a step is a transaction. The host asks (tcp_step stores nothing), does
+// the call's I/O and stores the new word only when the I/O succeeded, so a failure leaves the
+// socket as it was. Events the host sees are steps too: a connect it started ends with CONNECT_OK
+// or CONNECT_FAIL; the peer's FIN (or the connection's end) is PEER_CLOSED.
+// * LINUX/WASIX: the word is stored when the call's I/O succeeded (a connect: at once, CONNECTING
+//   is a state of its own).
 // * P2: start-* and finish-* cells give the word the call leads to when its I/O succeeds. The host
 //   commits it only then: a start-* whose I/O fails keeps the old word (wasmtime: a failed start-bind
 //   stays unbound); a finish-* whose I/O is still pending answers would-block and keeps the old word;

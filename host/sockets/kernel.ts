@@ -1,4 +1,4 @@
-import { Abi, Errno, P2AddrUse, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -41,7 +41,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    return udpSendTo(this, s, data, addr, (op) => this.step(s, op), (a) => this.p2Address(s, a, P2AddrUse.REMOTE));
+    return udpSendTo(this, s, data, addr);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {

@@ -58,15 +58,33 @@ export abstract class SocketSet {
   }
 
   /**
-   * Step the core's state machine (udp_step for datagram sockets, tcp_step otherwise) and store
-   * the word it returns (on an error that is the old word, except where the core says the error
-   * itself changes state). Returns errno (0 = ok).
+   * What `op` would do to `s` now, nothing stored: `(errno << 8) | word` (stepErrno, stepWord), from
+   * udp_step for a datagram socket, tcp_step otherwise. A call whose I/O may still fail asks first,
+   * does the I/O and commits only then, so a failure leaves the socket as it was.
+   */
+  ask(s: TcpSocket, op: number): number {
+    return s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
+  }
+
+  /**
+   * Store the word an ask led to, if the socket is still in the word it was asked from (a close
+   * while the I/O was under way wins). Whether it was stored.
+   */
+  commit(s: TcpSocket, from: number, r: number): boolean {
+    if (s.word !== from) return false;
+    s.word = stepWord(r);
+    return true;
+  }
+
+  /**
+   * Step at once: ask and store the word (on an error that is the old word, except where the core
+   * says the error itself changes state). For what has no I/O to wait for: events the host
+   * reports, shutdown, close. Returns errno (0 = ok).
    */
   protected step(s: TcpSocket, op: number): number {
-    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
-    const e = stepErrno(r);
+    const r = this.ask(s, op);
     s.word = stepWord(r);
-    return e;
+    return stepErrno(r);
   }
 
   localAddr(h: number): Addr | number {

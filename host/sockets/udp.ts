@@ -1,5 +1,5 @@
-import { Errno, TcpState, UdpOp } from "../core/enums.js";
-import type { Core } from "../core/core.js";
+import { Errno, P2AddrUse, TcpState, UdpOp } from "../core/enums.js";
+import { stepErrno, type Core } from "../core/core.js";
 import type { NetBackend, NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -48,6 +48,12 @@ export interface UdpContext {
   readonly core: Core;
   readonly backend: NetBackend;
   access: AccessCheck;
+  /** The step `op` would take, nothing stored (SocketSet.ask). */
+  ask(s: TcpSocket, op: number): number;
+  /** Store an ask's word, unless the socket moved on meanwhile (SocketSet.commit). */
+  commit(s: TcpSocket, from: number, r: number): boolean;
+  /** wasi:sockets' address rules for `s` (0 for the other ABIs). */
+  p2Address(s: TcpSocket, addr: Addr, use: number): number;
 }
 
 /**
@@ -64,35 +70,32 @@ export function udpConnectOs(s: TcpSocket, addr: Addr): void {
   });
 }
 
-/** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */
-export function udpSendTo(
-  k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined, step: (op: number) => number, p2Check: (a: Addr) => number,
-): Sync<number> {
+/**
+ * send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. The core's
+ * step (no peer: EDESTADDRREQ, after shutdown(WR): EPIPE, from UNBOUND: auto-bind) is committed
+ * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
+ */
+export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
   // wasi:sockets: a datagram addressed to the connected peer itself is an ordinary send.
   if (s.p2 && addr && s.remote && addr.port === s.remote.port && sameAddr(addr.host, s.remote.host)) addr = undefined;
   const to = addr ?? s.remote;
   if (!s.p2 && to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
-  const before = s.word;
-  // The core decides: no peer (EDESTADDRREQ), after shutdown(WR) (EPIPE), auto-bind from UNBOUND.
-  const e = step(addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
-  if (e !== 0) return -e;
-  const bad = addr !== undefined ? p2Check(addr) : 0;
-  if (bad !== 0) {
-    s.word = before;
-    return -bad;
-  }
-  if (to === undefined) return -Errno.DESTADDRREQ;
-  if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
+  const from = s.word;
+  const r = k.ask(s, addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
+  if (stepErrno(r) !== 0) return -stepErrno(r);
+  const bad = addr !== undefined ? k.p2Address(s, addr, P2AddrUse.REMOTE) : 0;
+  if (bad !== 0) return -bad;
+  // These failures come after the step and keep it (an auto-bind stays, as Linux's does).
+  if (to === undefined) return k.commit(s, from, r), -Errno.DESTADDRREQ;
+  if (data.length > MAX_DATAGRAM[s.family]) return k.commit(s, from, r), -Errno.MSGSIZE;
   if (s.error !== undefined && !s.errorReported) {
+    k.commit(s, from, r);
     s.errorReported = true;
     return -k.core.errnoFromCode(s.error);
   }
   if (addr !== undefined) {
     const denied = k.access("connect", to);
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
+    if (denied !== 0) return -denied;
   }
   const send = (): number => {
     // Fire and forget, as UDP is: a late failure surfaces on the next call.
@@ -104,16 +107,17 @@ export function udpSendTo(
     });
     return data.length;
   };
-  if (s.udp) return send();
+  if (s.udp) {
+    k.commit(s, from, r);
+    return send();
+  }
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
     if (!s.udp) attachUdp(s, udp);
     else udp.close();
+    k.commit(s, from, r);
     return send();
-  }, (err: unknown) => {
-    s.word = before;
-    return -k.core.errnoFromError(err);
-  });
+  }, (err: unknown) => -k.core.errnoFromError(err));
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
