@@ -63,22 +63,23 @@ export abstract class SocketSetup extends SocketSet {
     s.requestedPort = addr.port;
     // wasi:sockets: start-bind is the step; finish-bind collects the I/O's outcome (FINISH_FAIL
     // unbinds). Otherwise the socket is bound once the I/O succeeded.
-    if (s.p2) this.commit(s, from, r);
+    const pending = this.finishes(s, r, TcpOp.FINISH_BIND);
+    if (pending) this.commit(s, from, r);
     const failed = (err: unknown): number => -this.core.errnoFromError(err);
     const io = s.dgram
       ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
           if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
           attachUdp(s, udp);
-          if (!s.p2) this.commit(s, from, r);
+          if (!pending) this.commit(s, from, r);
           this.applyOptions(s);
           return 0;
         }, failed)
       : this.backend.probeBind(addr.host, addr.port).then((port) => {
           s.local = { host: addr.host, port, family: addr.family };
-          if (!s.p2) this.commit(s, from, r);
+          if (!pending) this.commit(s, from, r);
           return 0;
         }, failed);
-    return s.p2 ? this.inProgress(s, io) : io;
+    return pending ? this.inProgress(s, io) : io;
   }
 
   /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
@@ -88,7 +89,7 @@ export abstract class SocketSetup extends SocketSet {
     return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
   }
 
-  /** wasi:sockets: a start-* answers at once; its I/O's outcome waits in opResult for finish-*. */
+  /** A start-* (wasi:sockets) answers at once; its I/O's outcome waits in opResult for finish-*. */
   private inProgress(s: TcpSocket, io: Promise<number>): number {
     s.opResult = undefined;
     void io.then((r) => {
@@ -135,11 +136,12 @@ export abstract class SocketSetup extends SocketSet {
     if (denied !== 0) return -denied;
     // wasi:sockets: start-listen is the step (finish-listen's FINISH_FAIL closes); otherwise the
     // socket listens once the listener is open.
-    if (s.p2) this.commit(s, from, r);
+    const pending = this.finishes(s, r, TcpOp.FINISH_LISTEN);
+    if (pending) this.commit(s, from, r);
     const io = this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
       (listener) => {
         if (s.state === TcpState.CLOSED) return void listener.close(), -Errno.BADF;
-        if (!s.p2) this.commit(s, from, r);
+        if (!pending) this.commit(s, from, r);
         s.listener = listener;
         s.local = listener.local;
         s.backlog = effective;
@@ -148,7 +150,7 @@ export abstract class SocketSetup extends SocketSet {
       },
       (err: unknown) => -this.core.errnoFromError(err),
     );
-    return s.p2 ? this.inProgress(s, io) : io;
+    return pending ? this.inProgress(s, io) : io;
   }
 
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
@@ -172,21 +174,23 @@ export abstract class SocketSetup extends SocketSet {
     if (stepErrno(r) !== 0) return -stepErrno(r);
     const bad = this.p2Address(s, addr, P2AddrUse.REMOTE);
     if (bad !== 0) return -bad; // wasmtime validates before the state moves: the socket stays usable
-    // Connecting is a state of its own: the connect's outcome is an event (CONNECT_OK, CONNECT_FAIL).
-    this.commit(s, from, r);
+    this.commit(s, from, r); // connecting is a state of its own, from the start
+
     const denied = this.access("connect", addr);
     if (denied !== 0) {
       this.step(s, TcpOp.CONNECT_FAIL); // P2: a failed start-connect closes the socket
       return -denied;
     }
-    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING.
+    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING;
+    // otherwise it is an event the core steps (CONNECT_OK, CONNECT_FAIL).
+    const pending = this.finishes(s, r, TcpOp.FINISH_CONNECT);
     const done = this.backend.connect({ host: addr.host, port: addr.port, localHost: s.local?.host, localPort: s.local?.port }).then(
       (stream) => {
         if (s.state !== TcpState.CONNECTING) {
           stream.reset(); // closed while connecting
           return -Errno.BADF;
         }
-        if (s.p2) s.opResult = 0;
+        if (pending) s.opResult = 0;
         else this.step(s, TcpOp.CONNECT_OK);
         s.attach(stream);
         this.applyOptions(s);
@@ -195,14 +199,14 @@ export abstract class SocketSetup extends SocketSet {
       },
       (err: unknown) => {
         const errno = this.core.errnoFromError(err);
-        if (s.p2) s.opResult = errno;
+        if (pending) s.opResult = errno;
         else if (s.state === TcpState.CONNECTING) this.step(s, TcpOp.CONNECT_FAIL);
         if (nonblock) s.soError = errno;
         s.notify();
         return -errno;
       },
     );
-    if (s.p2) {
+    if (pending) {
       s.opResult = undefined;
       return 0;
     }
