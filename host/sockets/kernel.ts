@@ -5,7 +5,7 @@ import { block } from "./readiness.js";
 import { udpRecvFrom, udpSendTo } from "./udp.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
-import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
+import type { TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
@@ -137,7 +137,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   takeAhead(h: number, max: number): Uint8Array | undefined {
     const s = this.sockets.get(h);
-    if (!s || s.dgram || s.listener || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
+    if (!s || s.dgram || s.listening || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
     if (this.step(s, TcpOp.RECV) !== 0) return undefined;
     return s.take(max, false);
   }
@@ -148,11 +148,9 @@ export class LocalKernel extends SocketSetup implements Kernel {
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
     s.release();
-    if (s.listener) {
-      s.listener.close();
-      const queued = s.queue;
-      s.queue = NO_SOCKETS;
-      for (const q of queued) {
+    if (s.listening) {
+      s.listening.listener.close();
+      for (const q of s.listening.queue.splice(0)) {
         q.release();
         q.stream?.reset();
       }

@@ -6,7 +6,7 @@ import { block } from "./readiness.js";
 import { acceptNow } from "./stream-io.js";
 import { attachUdp, udpConnectOs } from "./udp.js";
 import { ipToBytes, isUnspecifiedHost } from "../ip.js";
-import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
+import { Listening, type TcpSocket } from "./tcp-socket.js";
 import { SocketType, type Addr } from "./api.js";
 import { SocketSet } from "./socket-set.js";
 
@@ -24,11 +24,10 @@ export abstract class SocketSetup extends SocketSet {
     let e = this.step(s, TcpOp.BIND);
     if (e === 0) e = this.step(s, TcpOp.LISTEN);
     if (e !== 0) throw new Error(`core refused listen: ${this.core.errnoName(e)}`);
-    s.listener = listener;
+    const listening = (s.listening = new Listening(listener, effective));
     s.local = listener.local;
-    s.backlog = effective;
     s.fd = fd;
-    listener.onConnection = (stream) => this.admit(s, stream);
+    listener.onConnection = (stream) => this.admit(s, listening, stream);
     return this.register(s);
   }
 
@@ -125,8 +124,8 @@ export abstract class SocketSetup extends SocketSet {
     // wasi:sockets sets the backlog as an option (set-listen-backlog-size) before listening.
     if (s.p2) backlog = s.options.get(SockOpt.LISTEN_BACKLOG) ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.LISTEN_BACKLOG);
     const effective = this.core.backlogEffective(backlog, this.somaxconn);
-    if (s.listener) {
-      s.backlog = effective; // listen() again: Linux only updates the backlog
+    if (s.listening) {
+      s.listening.backlog = effective; // listen() again: Linux only updates the backlog
       this.commit(s, from, r);
       return 0;
     }
@@ -142,10 +141,9 @@ export abstract class SocketSetup extends SocketSet {
       (listener) => {
         if (s.state === TcpState.CLOSED) return void listener.close(), -Errno.BADF;
         if (!pending) this.commit(s, from, r);
-        s.listener = listener;
+        const listening = (s.listening = new Listening(listener, effective));
         s.local = listener.local;
-        s.backlog = effective;
-        listener.onConnection = (stream) => this.admit(s, stream);
+        listener.onConnection = (stream) => this.admit(s, listening, stream);
         return 0;
       },
       (err: unknown) => -this.core.errnoFromError(err),
@@ -227,10 +225,10 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
-  private admit(l: TcpSocket, stream: NetStream): void {
+  private admit(l: TcpSocket, listening: Listening, stream: NetStream): void {
     const open = l.state === TcpState.LISTENING || l.state === TcpState.LISTEN_IN_PROGRESS; // the OS listens from start-listen on
-    if (!open || !this.core.acceptAdmit(l.queue.length, l.backlog)) {
-      l.refused++;
+    if (!open || !this.core.acceptAdmit(listening.queue.length, listening.backlog)) {
+      listening.refused++;
       stream.reset();
       return;
     }
@@ -239,8 +237,7 @@ export abstract class SocketSetup extends SocketSet {
     s.family = l.local?.family ?? 4; // a connection has its listener's family
     s.word = TcpState.CONNECTED;
     s.attach(stream);
-    if (l.queue === NO_SOCKETS) l.queue = [];
-    l.queue.push(s);
+    listening.queue.push(s);
     l.notify();
   }
 
@@ -258,7 +255,8 @@ export abstract class SocketSetup extends SocketSet {
   private acceptAttempt(l: TcpSocket, nonblock: boolean, fd: number, woken: boolean): number | undefined {
     const r = acceptNow(this.core, l, nonblock, woken);
     if (r !== 1) return r;
-    const s = l.queue.shift()!; // (the core said one is queued: never the shared empty one)
+    const s = l.listening?.queue.shift();
+    if (s === undefined) return nonblock ? -Errno.AGAIN : undefined; // (the core said one is queued)
     s.fd = fd;
     for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
     this.applyOptions(s);
@@ -267,7 +265,7 @@ export abstract class SocketSetup extends SocketSet {
 
   /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
   acceptQueue(h: number): number {
-    return this.sockets.get(h)?.queue.length ?? 0;
+    return this.sockets.get(h)?.listening?.queue.length ?? 0;
   }
 }
 

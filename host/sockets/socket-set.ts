@@ -116,7 +116,7 @@ export abstract class SocketSet {
 
   /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
   protected kind(s: TcpSocket): number {
-    const k = s.dgram ? SockKind.UDP : s.listener ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
+    const k = s.dgram ? SockKind.UDP : s.listening ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
     return s.family === 6 ? k | SockKind.INET6 : k;
   }
 
@@ -133,7 +133,7 @@ export abstract class SocketSet {
       s.soError = 0;
       return pending;
     }
-    if (id === SockOpt.ACCEPTCONN) return s.listener ? 1 : 0;
+    if (id === SockOpt.ACCEPTCONN) return s.listening ? 1 : 0;
     return s.options.get(id) ?? this.core.optionDefault(s.abi, kind, id);
   }
 
@@ -144,7 +144,7 @@ export abstract class SocketSet {
     const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
     if (v < 0) return v;
     s.setOption(opt & 0xff, v);
-    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
+    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listening) s.listening.backlog = this.core.backlogEffective(v, this.somaxconn);
     this.applyOptions(s);
     return 0;
   }
@@ -156,6 +156,6 @@ export abstract class SocketSet {
   /** The live socket table, like `netstat -ntp`. */
   table(): SocketRow[] {
     // Connections still in an accept queue are listed too (fd -1), as netstat lists them.
-    return [...this.sockets.values()].flatMap((s) => [socketRow(s), ...s.queue.map(socketRow)]);
+    return [...this.sockets.values()].flatMap((s) => (s.listening ? [socketRow(s), ...s.listening.queue.map(socketRow)] : [socketRow(s)]));
   }
 }

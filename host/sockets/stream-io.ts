@@ -72,7 +72,7 @@ export function sendRoom(core: Core, s: TcpSocket): number {
 
 /** Whether an accept on listener `l` takes a connection now (1), must wait (undefined), or -errno. */
 export function acceptNow(core: Core, l: TcpSocket, nonblock: boolean, woken: boolean): number | undefined {
-  let have = l.queue.length > 0 ? IoHave.DATA : 0;
+  let have = (l.listening?.queue.length ?? 0) > 0 ? IoHave.DATA : 0;
   if (nonblock) have |= IoHave.NONBLOCK;
   if (woken) have |= IoHave.WOKEN;
   const r = core.listenerAccept(l.abi, l.word, have);

@@ -33,8 +33,6 @@ function streamError(this: NetStream, code: string): void {
   s.error ??= code;
   s.notify();
 }
-/** The queues of sockets that have none (most: connections), shared. */
-export const NO_SOCKETS: TcpSocket[] = Object.freeze([]) as unknown as TcpSocket[];
 const NO_DATAGRAMS: Datagram[] = Object.freeze([]) as unknown as Datagram[];
 
 /**
@@ -91,14 +89,8 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     this.remoteAddr = a;
   }
 
-  // listener side
-  listener: NetListener | undefined;
-  /** Connections waiting to be accepted. Sockets that never listen share one empty, frozen
-   *  list (a push on it throws): admit() gives a listener its own. */
-  queue: TcpSocket[] = NO_SOCKETS;
-  backlog = 0;
-  /** Connections refused because the accept queue was full. */
-  refused = 0;
+  /** A listener's own: set once it listens (its OS listener is open), absent on every other socket. */
+  listening: Listening | undefined;
 
   // datagram side
   udp: NetUdp | undefined;
@@ -256,7 +248,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
 
   /** poll: a recv would not block. */
   readable(): boolean {
-    if (this.listener) return this.queue.length > 0;
+    if (this.listening) return this.listening.queue.length > 0;
     if (this.dgram) return this.dgrams.length > 0 || this.error !== undefined;
     return this.rxBytes > 0 || this.eof || this.error !== undefined || (this.word & Word.SHUT_RD) !== 0;
   }
@@ -272,7 +264,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   settled(): boolean {
     const st = this.state;
     if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;
-    if (st === TcpState.LISTENING) return this.queue.length > 0;
+    if (st === TcpState.LISTENING) return (this.listening?.queue.length ?? 0) > 0;
     return true;
   }
 
@@ -283,4 +275,15 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   hangup(): boolean {
     return this.eof || this.error !== undefined;
   }
+}
+
+/** What a listening socket holds: its OS listener, its backlog and the connections waiting to be
+ *  accepted. A socket has one only while it listens, so no other socket carries a queue. */
+export class Listening {
+  /** Connections waiting to be accepted, oldest first. */
+  readonly queue: TcpSocket[] = [];
+  /** Connections refused because the accept queue was full. */
+  refused = 0;
+
+  constructor(readonly listener: NetListener, public backlog: number) {}
 }
