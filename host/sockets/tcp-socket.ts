@@ -33,7 +33,6 @@ function streamError(this: NetStream, code: string): void {
   s.error ??= code;
   s.notify();
 }
-const NO_DATAGRAMS: Datagram[] = Object.freeze([]) as unknown as Datagram[];
 
 /**
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
@@ -92,13 +91,12 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   /** A listener's own: set once it listens (its OS listener is open), absent on every other socket. */
   listening: Listening | undefined;
 
-  // datagram side
-  udp: NetUdp | undefined;
-  /** Datagrams received and not yet read; attachUdp() gives a UDP socket its own list. */
-  dgrams: Datagram[] = NO_DATAGRAMS;
-  dgramBytes = 0;
-  /** Datagrams dropped because the queue was full. */
-  dropped = 0;
+  /** A datagram socket's own: set once it is bound (attachUdp), absent on every other socket. */
+  datagrams: Datagrams | undefined;
+  /** The OS socket of a bound datagram socket. */
+  get udp(): NetUdp | undefined {
+    return this.datagrams?.udp;
+  }
 
   // stream side
   stream: NetStream | undefined;
@@ -243,13 +241,13 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     if (this.released) return;
     this.released = true;
     this.budget?.forget(this);
-    this.budget?.release(this.rxBytes + this.dgramBytes);
+    this.budget?.release(this.rxBytes + (this.datagrams?.bytes ?? 0));
   }
 
   /** poll: a recv would not block. */
   readable(): boolean {
     if (this.listening) return this.listening.queue.length > 0;
-    if (this.dgram) return this.dgrams.length > 0 || this.error !== undefined;
+    if (this.dgram) return (this.datagrams?.queue.length ?? 0) > 0 || this.error !== undefined;
     return this.rxBytes > 0 || this.eof || this.error !== undefined || (this.word & Word.SHUT_RD) !== 0;
   }
 
@@ -286,4 +284,16 @@ export class Listening {
   refused = 0;
 
   constructor(readonly listener: NetListener, public backlog: number) {}
+}
+
+/** What a bound datagram socket holds: its OS socket and the datagrams received, not yet read. */
+export class Datagrams {
+  /** Received and not yet read, oldest first. */
+  readonly queue: Datagram[] = [];
+  /** Their bytes together. */
+  bytes = 0;
+  /** Datagrams dropped because the queue was full. */
+  dropped = 0;
+
+  constructor(readonly udp: NetUdp) {}
 }

@@ -5,23 +5,22 @@ import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { AccessCheck, Addr, Datagram } from "./api.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import { Datagrams, type TcpSocket } from "./tcp-socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
 export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 
 /** Start delivering a bound UDP socket's datagrams into `s`'s queue. */
 export function attachUdp(s: TcpSocket, udp: NetUdp): void {
-  s.udp = udp;
-  s.dgrams = [];
+  const q = (s.datagrams = new Datagrams(udp));
   s.local = udp.local;
   udp.onMessage = (data, from) => {
-    if (s.dgramBytes + data.length > s.dgramLimit || s.budget?.exhausted) {
-      s.dropped++;
+    if (q.bytes + data.length > s.dgramLimit || s.budget?.exhausted) {
+      q.dropped++;
       return;
     }
-    s.dgrams.push({ data, from, truncated: false });
-    s.dgramBytes += data.length;
+    q.queue.push({ data, from, truncated: false });
+    q.bytes += data.length;
     s.budget?.add(data.length);
     s.notify();
   };
@@ -33,11 +32,13 @@ export function attachUdp(s: TcpSocket, udp: NetUdp): void {
 
 /** The next datagram (cut to `max`, marked truncated), consumed unless `peek`. */
 export function takeDatagram(s: TcpSocket, max: number, peek: boolean): Datagram | undefined {
-  const d = s.dgrams[0];
+  const q = s.datagrams;
+  if (q === undefined) return undefined;
+  const d = q.queue[0];
   if (d === undefined) return undefined;
   if (!peek) {
-    s.dgrams.shift();
-    s.dgramBytes -= d.data.length;
+    q.queue.shift();
+    q.bytes -= d.data.length;
     s.budget?.release(d.data.length);
   }
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
@@ -97,9 +98,9 @@ export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: A
     const denied = k.access("connect", to);
     if (denied !== 0) return -denied;
   }
-  const send = (): number => {
+  const send = (udp: NetUdp): number => {
     // Fire and forget, as UDP is: a late failure surfaces on the next call.
-    s.udp!.send(data, to.host, to.port, (code) => {
+    udp.send(data, to.host, to.port, (code) => {
       if (code !== undefined) {
         s.error ??= code;
         s.notify();
@@ -109,14 +110,14 @@ export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: A
   };
   if (s.udp) {
     k.commit(s, from, r);
-    return send();
+    return send(s.udp);
   }
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
-    if (!s.udp) attachUdp(s, udp);
-    else udp.close();
+    if (s.udp) udp.close();
+    else attachUdp(s, udp);
     k.commit(s, from, r);
-    return send();
+    return send(s.udp ?? udp);
   }, (err: unknown) => -k.core.errnoFromError(err));
 }
 
@@ -130,7 +131,8 @@ export function udpRecvFrom(k: UdpContext, s: TcpSocket, max: number, peek: bool
     }
     const r = s.remote;
     // A connected UDP socket takes datagrams from its peer only: others are dropped.
-    while (r && s.dgrams.length > 0 && !(s.dgrams[0]!.from.port === r.port && sameAddr(s.dgrams[0]!.from.host, r.host))) takeDatagram(s, 0, false);
+    const q = s.datagrams;
+    for (let d = q?.queue[0]; r && d && !(d.from.port === r.port && sameAddr(d.from.host, r.host)); d = q?.queue[0]) takeDatagram(s, 0, false);
     return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
   };
   return block(s, attempt);
