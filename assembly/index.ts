@@ -13,6 +13,7 @@ import {
   policySlotAlloc, policySlotFree,
 } from "./policy";
 import { optionDefault, optionFromAbi, optionGet, optionSet, p2DurationSecs } from "./options";
+import { listenerAccept, streamRecv, streamSend } from "./stream";
 import { tcpStep } from "./tcp";
 import { udpStep } from "./udp";
 
@@ -36,6 +37,11 @@ export function code_name(i: i32): usize { return codeName(i); }
 
 // TCP state machine
 export function tcp_step(abi: i32, word: i32, op: i32): i32 { return tcpStep(abi, word, op); }
+
+// TCP data path: recv, send, accept answered now (the step included)
+export function stream_recv(abi: i32, word: i32, have: i32): i32 { return streamRecv(abi, word, have); }
+export function stream_send(abi: i32, word: i32, have: i32): i32 { return streamSend(abi, word, have); }
+export function listener_accept(abi: i32, word: i32, have: i32): i32 { return listenerAccept(abi, word, have); }
 
 // UDP state machine
 export function udp_step(abi: i32, word: i32, op: i32): i32 { return udpStep(abi, word, op); }

@@ -1,20 +1,26 @@
 // The TCP state machine: for each (ABI, state, operation) the errno and the next state, as three
 // tables. The host performs the I/O; it asks here first whether the call is legal in the state the
-// socket is in and what state the socket is in afterwards.
+// socket is in and what state the socket is in afterwards. What a recv, send or accept answers
+// once legal (take, wait, end-of-stream, the connection's failure) is stream.ts.
 //
 // A state word is one byte: the state in the low 4 bits, flags above (enums.ts Word). A cell of a
-// table is a u16: errno << 8 | [CHECK_WR] | flags to set | next state (KEEP: stay, flags kept).
-// Going to another state clears the flags. An error never changes the word.
+// table is a u16: [KEEP_PC] | errno << 8 | [CHECK_WR] | flags to set | next state (KEEP: stay, flags
+// kept). Going to another state clears the flags, except that a connect's completion keeps the
+// peer's close (KEEP_PC). An error never changes the word.
 //
-// How a host drives it:
-// * LINUX/WASIX: step the op; on errno 0 store the new word, then do the I/O. A connect the host
-//   started ends with CONNECT_OK or CONNECT_FAIL; the peer's FIN/reset is PEER_CLOSED.
+// How a host drives it: a step is a transaction. The host asks (tcp_step stores nothing), does
+// the call's I/O and stores the new word only when the I/O succeeded, so a failure leaves the
+// socket as it was. Events the host sees are steps too: a connect it started ends with CONNECT_OK
+// or CONNECT_FAIL; the peer's FIN (or the connection's end) is PEER_CLOSED.
+// * LINUX/WASIX: the word is stored when the call's I/O succeeded (a connect: at once, CONNECTING
+//   is a state of its own).
 // * P2: start-* and finish-* cells give the word the call leads to when its I/O succeeds. The host
 //   commits it only then: a start-* whose I/O fails keeps the old word (wasmtime: a failed start-bind
 //   stays unbound); a finish-* whose I/O is still pending answers would-block and keeps the old word;
 //   a finish-* whose I/O failed steps FINISH_FAIL (bind → unbound, listen/connect → closed).
 //   A connect's result is collected by finish-connect only (CONNECT_OK/CONNECT_FAIL = FINISH_CONNECT/
-//   FINISH_FAIL there), so the socket is still connect-in-progress until the guest asks.
+//   FINISH_FAIL there), so the socket is still connect-in-progress until the guest asks; the peer
+//   may close meanwhile (PEER_CLOSED in CONNECTING), and finish-connect keeps that.
 //   P2 errors are errnos errno_to_p2 maps one to one: EBADF = invalid-state, ESRCH =
 //   not-in-progress, EALREADY = concurrency-conflict.
 
@@ -49,6 +55,10 @@ export const enum TcpState {
 const KEEP: u16 = 0x0f;
 /** SEND: EPIPE once this side has shut down writing. */
 const CHECK_WR: u16 = 0x80;
+/** A connect completes: the peer's close, reported while the guest had not yet taken the connect's
+ *  outcome (wasi:sockets finish-connect), stays set in the new state. Above the errno's 7 bits. */
+const KEEP_PC: u16 = 0x8000;
+const ERRNO: i32 = 0x7f;
 
 // Cells. Success: stay (OK) or go to a state; flags: set a shutdown/peer flag and stay.
 const OK: u16 = KEEP;
@@ -60,6 +70,7 @@ const LSTNG: u16 = <u16>TcpState.LISTENING;
 const CONNG: u16 = <u16>TcpState.CONNECTING;
 const CONND: u16 = <u16>TcpState.CONNECTED;
 const CLOSD: u16 = <u16>TcpState.CLOSED;
+const CNDPC: u16 = CONND | KEEP_PC;
 const SEND_: u16 = KEEP | CHECK_WR;
 const SETRD: u16 = <u16>(KEEP | Word.SHUT_RD);
 const SETWR: u16 = <u16>(KEEP | Word.SHUT_WR);
@@ -102,7 +113,7 @@ const TABLE: StaticArray<u16> = [
     INVAL, OK,    OK,    ISCON,  INVAL,  INVAL,    NCONN, PIPE_, NCONN, NCONN,
     NCONN, OK,    NCONN, NOTSP,  NOTSP,  NOTSP,    INVAL, OK,    CLOSD, NOTSP,
 /* CONNECTING */
-    INVAL, INVAL, INVAL, ALRDY,  CONND,  BOUND,    OK,    OK,    NCONN, NCONN,
+    INVAL, INVAL, INVAL, ALRDY,  CNDPC,  BOUND,    OK,    OK,    NCONN, NCONN,
     NCONN, OK,    NCONN, NOTSP,  NOTSP,  NOTSP,    INVAL, OK,    CLOSD, NOTSP,
 /* CONNECTED */
     INVAL, INVAL, INVAL, ISCON,  INVAL,  INVAL,    OK,    SEND_, SETRD, SETWR,
@@ -130,7 +141,7 @@ const TABLE: StaticArray<u16> = [
     NOTSP, NOTSP, OK,    NOTSP,  INVAL,  INVAL,    NOTSP, NOTSP, NOTSP, NOTSP,
     NOTSP, OK,    NOTSP, NOTSP,  NOTSP,  NOTSP,    INVAL, OK,    CLOSD, NOTSP,
 /* CONNECTING */
-    ALRDY, ALRDY, NCONN, ALRDY,  CONND,  BOUND,    OK,    OK,    NCONN, NCONN,
+    ALRDY, ALRDY, NCONN, ALRDY,  CNDPC,  BOUND,    OK,    OK,    NCONN, NCONN,
     NCONN, OK,    OK,    NOTSP,  NOTSP,  NOTSP,    INVAL, OK,    CLOSD, NOTSP,
 /* CONNECTED */
     NOTSP, NOTSP, NOTSP, NOTSP,  INVAL,  INVAL,    OK,    SEND_, SETRD, SETWR,
@@ -159,8 +170,8 @@ const TABLE: StaticArray<u16> = [
     INVST, INVST, OK,    INVST,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
     INVST, OK,    INVST, NOTIP,  NOTIP,  NOTIP,    INVST, OK,    CLOSD, NOTIP,
 /* CONNECTING */
-    CNFLT, CNFLT, INVST, CNFLT,  CONND,  CLOSD,    INVST, INVST, INVST, INVST,
-    INVST, INVST, INVST, NOTIP,  NOTIP,  CONND,    INVST, INVST, CLOSD, CLOSD,
+    CNFLT, CNFLT, INVST, CNFLT,  CNDPC,  CLOSD,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, NOTIP,  NOTIP,  CNDPC,    SETPC, INVST, CLOSD, CLOSD,
 /* CONNECTED */
     INVST, INVST, INVST, INVST,  NOTIP,  NOTIP,    OK,    SEND_, SETRD, SETWR,
     SETRW, OK,    OK,    NOTIP,  NOTIP,  NOTIP,    SETPC, OK,    CLOSD, NOTIP,
@@ -210,7 +221,8 @@ const TABLE: StaticArray<u16> = [
 //   as_std_view); the per-option rules (backlog after connect) are not in this table.
 // * RECV/SEND stand for the streams: legal only when connected.
 // * The peer's close keeps CONNECTED (with PEER_CLOSED set): wasmtime keeps the socket connected
-//   and ends the input stream.
+//   and ends the input stream. A close seen before finish-connect is kept in CONNECTING and carried
+//   into CONNECTED: the connection ended before the guest took it, its input stream ends at once.
 
 /**
  * One step of the state machine: (errno << 8) | newWord. Out-of-range abi, op or state, or a word
@@ -222,10 +234,11 @@ export function tcpStep(abi: i32, word: i32, op: i32): i32 {
     return (Errno.INVAL << 8) | (word & Word.MAX);
   }
   const cell = <i32>unchecked(TABLE[(abi * STATES + state) * OPS + op]);
-  const errno = cell >>> 8;
+  const errno = (cell >>> 8) & ERRNO;
   if (errno != 0) return (errno << 8) | word;
   if ((cell & CHECK_WR) != 0 && (word & Word.SHUT_WR) != 0) return (Errno.PIPE << 8) | word;
   const next = cell & KEEP;
   const set = cell & Word.FLAGS;
-  return next == KEEP ? word | set : next | set;
+  if (next == KEEP) return word | set;
+  return (cell & KEEP_PC) != 0 ? next | set | (word & Word.PEER_CLOSED) : next | set;
 }

@@ -34,6 +34,9 @@ interface CoreExports {
   code_name(i: number): number;
   tcp_step(abi: number, word: number, op: number): number;
   udp_step(abi: number, word: number, op: number): number;
+  stream_recv(abi: number, word: number, have: number): number;
+  stream_send(abi: number, word: number, have: number): number;
+  listener_accept(abi: number, word: number, have: number): number;
   option_get(abi: number, kind: number, word: number, opt: number): number;
   option_set(abi: number, kind: number, word: number, opt: number, value: number): number;
   option_default(abi: number, kind: number, opt: number): number;
@@ -109,6 +112,9 @@ export class Core {
   private readonly wasm: CoreExports;
   private readonly step: CoreExports["tcp_step"];
   private readonly ustep: CoreExports["udp_step"];
+  private readonly recv: CoreExports["stream_recv"];
+  private readonly send: CoreExports["stream_send"];
+  private readonly acceptNow: CoreExports["listener_accept"];
   private readonly scratch: number;
   private readonly scratchSize: number;
   private readonly check: CoreExports["policy_check"];
@@ -126,6 +132,9 @@ export class Core {
     this.wasm = instance.exports as unknown as CoreExports;
     this.step = this.wasm.tcp_step;
     this.ustep = this.wasm.udp_step;
+    this.recv = this.wasm.stream_recv;
+    this.send = this.wasm.stream_send;
+    this.acceptNow = this.wasm.listener_accept;
     this.scratch = this.wasm.scratch_ptr();
     this.scratchSize = this.wasm.scratch_size();
     this.check = this.wasm.policy_check;
@@ -150,6 +159,24 @@ export class Core {
    */
   udpStep(abi: number, word: number, op: number): number {
     return this.ustep(abi, word, op);
+  }
+
+  /**
+   * What a stream recv answers now, its RECV step included: `(errno << 8) | IoAnswer` (see
+   * `stepErrno`; the answer is the low byte). `have` is IoHave bits: what the host holds.
+   */
+  streamRecv(abi: number, word: number, have: number): number {
+    return this.recv(abi, word, have);
+  }
+
+  /** What a stream send answers now, its SEND step (EPIPE after SHUT_WR) included: as streamRecv. */
+  streamSend(abi: number, word: number, have: number): number {
+    return this.send(abi, word, have);
+  }
+
+  /** What an accept answers now, its ACCEPT step included (IoHave.DATA: a connection is queued). */
+  listenerAccept(abi: number, word: number, have: number): number {
+    return this.acceptNow(abi, word, have);
   }
 
   /**

@@ -344,3 +344,40 @@ export const OptClass = {
   SHIFT: 8,
 } as const;
 export type OptClass = (typeof OptClass)[keyof typeof OptClass];
+
+/** What the host holds when a guest calls recv, send or accept (`Core.streamRecv` … `have` bits).
+ *  The peer's FIN is not one: it is in the word (Word.PEER_CLOSED). */
+export const IoHave = {
+  /** recv: bytes are buffered. accept: a connection is queued. */
+  DATA: 0x1,
+  /** recv: at least as many bytes are buffered as asked for (so also: asked for none). */
+  ENOUGH: 0x2,
+  /** recv: MSG_PEEK. */
+  PEEK: 0x4,
+  /** recv: MSG_WAITALL. */
+  WAITALL: 0x8,
+  /** The guest's call must not wait. */
+  NONBLOCK: 0x10,
+  /** The connection failed (reset, timeout, …). */
+  FAILED: 0x20,
+  /** Its failure has not been reported to the guest yet. */
+  UNREPORTED: 0x40,
+  /** The failure is a reset. */
+  RESET: 0x80,
+  /** send: the send buffer has room. */
+  ROOM: 0x100,
+  /** The call waited and was woken: its step was taken when it began. */
+  WOKEN: 0x200,
+} as const;
+
+/** What the host does next (the low byte of a data-path answer whose errno is 0). */
+export const IoAnswer = {
+  /** recv: take up to max bytes (peek: copy). send: write the bytes. accept: take the connection. */
+  TAKE: 0,
+  /** Wait for a change on the socket, then ask again with IoHave.WOKEN. */
+  WAIT: 1,
+  /** recv: answer zero bytes. */
+  EOF: 2,
+  /** Answer the connection's failure as its own errno, now reported. */
+  REPORT: 3,
+} as const;

@@ -1,11 +1,11 @@
-import { Abi, Errno, P2AddrUse, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { udpRecvFrom, udpSendTo } from "./udp.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
-import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
+import type { TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
@@ -13,7 +13,7 @@ import { type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.
 import { timeout } from "../util/timer.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import { GuestStopped } from "./stopped.js";
-import { recvNow, sendNow } from "./stream-io.js";
+import { recvNow, sendNow, sendRoom } from "./stream-io.js";
 import { SocketSetup } from "./setup.js";
 
 const ignore = (): void => {};
@@ -41,7 +41,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    return udpSendTo(this, s, data, addr, (op) => this.step(s, op), (a) => this.p2Address(s, a, P2AddrUse.REMOTE));
+    return udpSendTo(this, s, data, addr);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
@@ -71,29 +71,25 @@ export class LocalKernel extends SocketSetup implements Kernel {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
-    const e = this.step(s, TcpOp.RECV);
-    if (e !== 0) return -e;
     // Tried here first, so a recv of data already there makes no closure and no promise.
-    const now = recvNow(this.core, s, max, peek, waitall, nonblock);
+    const now = recvNow(this.core, s, max, peek, waitall, nonblock, false);
     return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
   }
 
   private recvWait(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
-    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock));
+    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock, true));
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
-    const e = this.step(s, TcpOp.SEND);
-    if (e !== 0) return -e;
-    const now = sendNow(s, data, nonblock);
+    const now = sendNow(this.core, s, data, nonblock, false);
     return now !== undefined ? now : this.sendWait(s, data, nonblock);
   }
 
   private sendWait(s: TcpSocket, data: Uint8Array, nonblock: boolean): Sync<number> {
-    return block(s, () => sendNow(s, data, nonblock));
+    return block(s, () => sendNow(this.core, s, data, nonblock, true));
   }
 
   /**
@@ -103,8 +99,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   sendRoom(h: number): number {
     const s = this.sockets.get(h);
-    if (!s || s.dgram || s.state !== TcpState.CONNECTED || s.error !== undefined || s.word & Word.SHUT_WR) return -1;
-    return Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0));
+    return !s || s.dgram ? -1 : sendRoom(this.core, s);
   }
 
   shutdown(h: number, op: number): number {
@@ -142,7 +137,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   takeAhead(h: number, max: number): Uint8Array | undefined {
     const s = this.sockets.get(h);
-    if (!s || s.dgram || s.listener || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
+    if (!s || s.dgram || s.listening || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
     if (this.step(s, TcpOp.RECV) !== 0) return undefined;
     return s.take(max, false);
   }
@@ -153,11 +148,9 @@ export class LocalKernel extends SocketSetup implements Kernel {
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();
     s.release();
-    if (s.listener) {
-      s.listener.close();
-      const queued = s.queue;
-      s.queue = NO_SOCKETS;
-      for (const q of queued) {
+    if (s.listening) {
+      s.listening.listener.close();
+      for (const q of s.listening.queue.splice(0)) {
         q.release();
         q.stream?.reset();
       }

@@ -1,11 +1,12 @@
-import { stepErrno, stepWord } from "../core/core.js";
+import { stepErrno } from "../core/core.js";
 import { Abi, Errno, P2AddrUse, SockOpt, TcpOp, TcpState, UdpOp } from "../core/enums.js";
 import type { NetStream } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
+import { acceptNow } from "./stream-io.js";
 import { attachUdp, udpConnectOs } from "./udp.js";
 import { ipToBytes, isUnspecifiedHost } from "../ip.js";
-import { NO_SOCKETS, type TcpSocket } from "./tcp-socket.js";
+import { Listening, type TcpSocket } from "./tcp-socket.js";
 import { SocketType, type Addr } from "./api.js";
 import { SocketSet } from "./socket-set.js";
 
@@ -23,11 +24,10 @@ export abstract class SocketSetup extends SocketSet {
     let e = this.step(s, TcpOp.BIND);
     if (e === 0) e = this.step(s, TcpOp.LISTEN);
     if (e !== 0) throw new Error(`core refused listen: ${this.core.errnoName(e)}`);
-    s.listener = listener;
+    const listening = (s.listening = new Listening(listener, effective));
     s.local = listener.local;
-    s.backlog = effective;
     s.fd = fd;
-    listener.onConnection = (stream) => this.admit(s, stream);
+    listener.onConnection = (stream) => this.admit(s, listening, stream);
     return this.register(s);
   }
 
@@ -47,54 +47,48 @@ export abstract class SocketSetup extends SocketSet {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
     if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
-    const before = s.word;
-    const e = this.step(s, TcpOp.BIND);
-    if (e !== 0) return -e;
+    const from = s.word;
+    const r = this.ask(s, TcpOp.BIND);
+    if (stepErrno(r) !== 0) return -stepErrno(r);
     const bad = this.p2Address(s, addr, P2AddrUse.BIND);
-    if (bad !== 0) {
-      s.word = before;
-      return -bad;
-    }
+    if (bad !== 0) return -bad;
     // A chosen port needs a listen rule: a UDP socket bound to one receives from anyone (a
     // listener in all but name), and binding a TCP one probes the host (EADDRINUSE tells a guest
     // with no rules which local ports are taken). Port 0 is what a send or connect picks anyway.
     const denied = addr.port !== 0 ? this.access("listen", addr) : 0;
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
+    if (denied !== 0) return -denied;
     for (const o of this.sockets.values())
-      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) {
-        s.word = before;
-        return -Errno.ADDRINUSE;
-      }
+      if (o !== s && o.dgram === s.dgram && o.local && addr.port !== 0 && o.local.port === addr.port && sameHost(o.local.host, addr.host)) return -Errno.ADDRINUSE;
     s.requestedPort = addr.port;
-    const failed = (err: unknown): number => {
-      if (!s.p2) s.word = before; // wasi:sockets: finish-bind's FINISH_FAIL unbinds
-      return -this.core.errnoFromError(err);
-    };
+    // wasi:sockets: start-bind is the step; finish-bind collects the I/O's outcome (FINISH_FAIL
+    // unbinds). Otherwise the socket is bound once the I/O succeeded.
+    const pending = this.finishes(s, r, TcpOp.FINISH_BIND);
+    if (pending) this.commit(s, from, r);
+    const failed = (err: unknown): number => -this.core.errnoFromError(err);
     const io = s.dgram
       ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
           if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
           attachUdp(s, udp);
+          if (!pending) this.commit(s, from, r);
           this.applyOptions(s);
           return 0;
         }, failed)
       : this.backend.probeBind(addr.host, addr.port).then((port) => {
           s.local = { host: addr.host, port, family: addr.family };
+          if (!pending) this.commit(s, from, r);
           return 0;
         }, failed);
-    return s.p2 ? this.inProgress(s, io) : io;
+    return pending ? this.inProgress(s, io) : io;
   }
 
   /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
-  protected p2Address(s: TcpSocket, addr: Addr, use: number): number {
+  p2Address(s: TcpSocket, addr: Addr, use: number): number {
     if (!s.p2) return 0;
     const bytes = ipToBytes(addr.host);
     return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
   }
 
-  /** wasi:sockets: a start-* answers at once; its I/O's outcome waits in opResult for finish-*. */
+  /** A start-* (wasi:sockets) answers at once; its I/O's outcome waits in opResult for finish-*. */
   private inProgress(s: TcpSocket, io: Promise<number>): number {
     s.opResult = undefined;
     void io.then((r) => {
@@ -107,7 +101,8 @@ export abstract class SocketSetup extends SocketSet {
   finish(h: number, op: number): number {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
+    const from = s.word;
+    const r = this.ask(s, op);
     if (stepErrno(r) !== 0) return -stepErrno(r);
     const result = s.opResult;
     if (result === undefined) return -Errno.AGAIN;
@@ -116,45 +111,44 @@ export abstract class SocketSetup extends SocketSet {
       this.step(s, TcpOp.FINISH_FAIL);
       return -result;
     }
-    s.word = stepWord(r);
+    this.commit(s, from, r);
     return 0;
   }
 
   listen(h: number, backlog: number): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    const before = s.word;
-    const e = this.step(s, TcpOp.LISTEN);
-    if (e !== 0) return -e;
+    const from = s.word;
+    const r = this.ask(s, TcpOp.LISTEN);
+    if (stepErrno(r) !== 0) return -stepErrno(r);
     // wasi:sockets sets the backlog as an option (set-listen-backlog-size) before listening.
     if (s.p2) backlog = s.options.get(SockOpt.LISTEN_BACKLOG) ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.LISTEN_BACKLOG);
     const effective = this.core.backlogEffective(backlog, this.somaxconn);
-    if (s.listener) {
-      s.backlog = effective; // listen() again: Linux only updates the backlog
+    if (s.listening) {
+      s.listening.backlog = effective; // listen() again: Linux only updates the backlog
+      this.commit(s, from, r);
       return 0;
     }
     // Linux auto-binds an unbound socket to the wildcard address and an ephemeral port.
     const local = s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
     const denied = this.access("listen", { ...local, port: s.local ? s.requestedPort : 0 });
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
+    if (denied !== 0) return -denied;
+    // wasi:sockets: start-listen is the step (finish-listen's FINISH_FAIL closes); otherwise the
+    // socket listens once the listener is open.
+    const pending = this.finishes(s, r, TcpOp.FINISH_LISTEN);
+    if (pending) this.commit(s, from, r);
     const io = this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
       (listener) => {
         if (s.state === TcpState.CLOSED) return void listener.close(), -Errno.BADF;
-        s.listener = listener;
+        if (!pending) this.commit(s, from, r);
+        const listening = (s.listening = new Listening(listener, effective));
         s.local = listener.local;
-        s.backlog = effective;
-        listener.onConnection = (stream) => this.admit(s, stream);
+        listener.onConnection = (stream) => this.admit(s, listening, stream);
         return 0;
       },
-      (err: unknown) => {
-        if (!s.p2) s.word = before; // wasi:sockets: finish-listen's FINISH_FAIL closes
-        return -this.core.errnoFromError(err);
-      },
+      (err: unknown) => -this.core.errnoFromError(err),
     );
-    return s.p2 ? this.inProgress(s, io) : io;
+    return pending ? this.inProgress(s, io) : io;
   }
 
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
@@ -163,39 +157,38 @@ export abstract class SocketSetup extends SocketSet {
     if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
     if (s.dgram) {
       // UDP connect only sets the default peer (and the only peer datagrams are taken from).
-      const before = s.word;
-      const e = this.step(s, TcpOp.CONNECT);
-      if (e !== 0) return -e;
+      const from = s.word;
+      const r = this.ask(s, TcpOp.CONNECT);
+      if (stepErrno(r) !== 0) return -stepErrno(r);
       const denied = this.p2Address(s, addr, P2AddrUse.REMOTE) || this.access("connect", addr);
-      if (denied !== 0) {
-        s.word = before;
-        return -denied;
-      }
+      if (denied !== 0) return -denied;
+      this.commit(s, from, r);
       s.remote = addr;
       if (s.p2) udpConnectOs(s, addr);
       return 0;
     }
-    const before = s.word;
-    const e = this.step(s, TcpOp.CONNECT);
-    if (e !== 0) return -e;
+    const from = s.word;
+    const r = this.ask(s, TcpOp.CONNECT);
+    if (stepErrno(r) !== 0) return -stepErrno(r);
     const bad = this.p2Address(s, addr, P2AddrUse.REMOTE);
-    if (bad !== 0) {
-      s.word = before; // wasmtime validates before the state moves: the socket stays usable
-      return -bad;
-    }
+    if (bad !== 0) return -bad; // wasmtime validates before the state moves: the socket stays usable
+    this.commit(s, from, r); // connecting is a state of its own, from the start
+
     const denied = this.access("connect", addr);
     if (denied !== 0) {
       this.step(s, TcpOp.CONNECT_FAIL); // P2: a failed start-connect closes the socket
       return -denied;
     }
-    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING.
+    // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING;
+    // otherwise it is an event the core steps (CONNECT_OK, CONNECT_FAIL).
+    const pending = this.finishes(s, r, TcpOp.FINISH_CONNECT);
     const done = this.backend.connect({ host: addr.host, port: addr.port, localHost: s.local?.host, localPort: s.local?.port }).then(
       (stream) => {
         if (s.state !== TcpState.CONNECTING) {
           stream.reset(); // closed while connecting
           return -Errno.BADF;
         }
-        if (s.p2) s.opResult = 0;
+        if (pending) s.opResult = 0;
         else this.step(s, TcpOp.CONNECT_OK);
         s.attach(stream);
         this.applyOptions(s);
@@ -204,14 +197,14 @@ export abstract class SocketSetup extends SocketSet {
       },
       (err: unknown) => {
         const errno = this.core.errnoFromError(err);
-        if (s.p2) s.opResult = errno;
+        if (pending) s.opResult = errno;
         else if (s.state === TcpState.CONNECTING) this.step(s, TcpOp.CONNECT_FAIL);
         if (nonblock) s.soError = errno;
         s.notify();
         return -errno;
       },
     );
-    if (s.p2) {
+    if (pending) {
       s.opResult = undefined;
       return 0;
     }
@@ -232,10 +225,10 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
-  private admit(l: TcpSocket, stream: NetStream): void {
+  private admit(l: TcpSocket, listening: Listening, stream: NetStream): void {
     const open = l.state === TcpState.LISTENING || l.state === TcpState.LISTEN_IN_PROGRESS; // the OS listens from start-listen on
-    if (!open || !this.core.acceptAdmit(l.queue.length, l.backlog)) {
-      l.refused++;
+    if (!open || !this.core.acceptAdmit(listening.queue.length, listening.backlog)) {
+      listening.refused++;
       stream.reset();
       return;
     }
@@ -244,33 +237,35 @@ export abstract class SocketSetup extends SocketSet {
     s.family = l.local?.family ?? 4; // a connection has its listener's family
     s.word = TcpState.CONNECTED;
     s.attach(stream);
-    if (l.queue === NO_SOCKETS) l.queue = [];
-    l.queue.push(s);
+    listening.queue.push(s);
     l.notify();
   }
 
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {
     const l = this.sockets.get(h);
     if (!l) return -Errno.BADF;
-    const e = this.step(l, TcpOp.ACCEPT);
-    if (e !== 0) return -e;
-    const attempt = (): number | undefined => {
-      if (l.state !== TcpState.LISTENING) return -Errno.BADF;
-      const s = l.queue.length > 0 ? l.queue.shift() : undefined; // (never shift the shared empty one)
-      if (s !== undefined) {
-        s.fd = fd;
-        for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
-        this.applyOptions(s);
-        return this.register(s);
-      }
-      return nonblock ? -Errno.AGAIN : undefined;
-    };
-    return block(l, attempt);
+    // A datagram socket never accepts: the UDP table says with which error.
+    if (l.dgram) return -(stepErrno(this.ask(l, UdpOp.ACCEPT)) || Errno.BADF);
+    // Tried here first: a connection already queued is taken with no closure and no promise.
+    const now = this.acceptAttempt(l, nonblock, fd, false);
+    return now !== undefined ? now : block(l, () => this.acceptAttempt(l, nonblock, fd, true));
+  }
+
+  /** The core's answer to an accept now: the new socket's handle, -errno, or undefined to wait. */
+  private acceptAttempt(l: TcpSocket, nonblock: boolean, fd: number, woken: boolean): number | undefined {
+    const r = acceptNow(this.core, l, nonblock, woken);
+    if (r !== 1) return r;
+    const s = l.listening?.queue.shift();
+    if (s === undefined) return nonblock ? -Errno.AGAIN : undefined; // (the core said one is queued)
+    s.fd = fd;
+    for (const [opt, v] of l.options) if (opt !== SockOpt.LISTEN_BACKLOG) s.setOption(opt, v); // inherited at accept
+    this.applyOptions(s);
+    return this.register(s);
   }
 
   /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
   acceptQueue(h: number): number {
-    return this.sockets.get(h)?.queue.length ?? 0;
+    return this.sockets.get(h)?.listening?.queue.length ?? 0;
   }
 }
 

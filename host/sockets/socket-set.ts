@@ -58,15 +58,44 @@ export abstract class SocketSet {
   }
 
   /**
-   * Step the core's state machine (udp_step for datagram sockets, tcp_step otherwise) and store
-   * the word it returns (on an error that is the old word, except where the core says the error
-   * itself changes state). Returns errno (0 = ok).
+   * What `op` would do to `s` now, nothing stored: `(errno << 8) | word` (stepErrno, stepWord), from
+   * udp_step for a datagram socket, tcp_step otherwise. A call whose I/O may still fail asks first,
+   * does the I/O and commits only then, so a failure leaves the socket as it was.
+   */
+  ask(s: TcpSocket, op: number): number {
+    return s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
+  }
+
+  /**
+   * Store the word an ask led to, if the socket is still in the word it was asked from (a close
+   * while the I/O was under way wins). Whether it was stored.
+   */
+  commit(s: TcpSocket, from: number, r: number): boolean {
+    if (s.word !== from) return false;
+    s.word = stepWord(r);
+    return true;
+  }
+
+  /**
+   * Whether a finish-* (`finish`: TcpOp.FINISH_*) collects the outcome of the I/O behind the step
+   * an ask gave (`r`): the core allows it in the state the step leads to (wasi:sockets' start/finish
+   * pairs). The step is then stored at once and the call answers at once; otherwise the call waits
+   * for its I/O, whose success stores the step.
+   */
+  protected finishes(s: TcpSocket, r: number, finish: number): boolean {
+    const w = stepWord(r);
+    return stepErrno(s.dgram ? this.core.udpStep(s.abi, w, finish) : this.core.tcpStep(s.abi, w, finish)) === 0;
+  }
+
+  /**
+   * Step at once: ask and store the word (on an error that is the old word, except where the core
+   * says the error itself changes state). For what has no I/O to wait for: events the host
+   * reports, shutdown, close. Returns errno (0 = ok).
    */
   protected step(s: TcpSocket, op: number): number {
-    const r = s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
-    const e = stepErrno(r);
+    const r = this.ask(s, op);
     s.word = stepWord(r);
-    return e;
+    return stepErrno(r);
   }
 
   localAddr(h: number): Addr | number {
@@ -87,7 +116,7 @@ export abstract class SocketSet {
 
   /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
   protected kind(s: TcpSocket): number {
-    const k = s.dgram ? SockKind.UDP : s.listener ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
+    const k = s.dgram ? SockKind.UDP : s.listening ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
     return s.family === 6 ? k | SockKind.INET6 : k;
   }
 
@@ -104,7 +133,7 @@ export abstract class SocketSet {
       s.soError = 0;
       return pending;
     }
-    if (id === SockOpt.ACCEPTCONN) return s.listener ? 1 : 0;
+    if (id === SockOpt.ACCEPTCONN) return s.listening ? 1 : 0;
     return s.options.get(id) ?? this.core.optionDefault(s.abi, kind, id);
   }
 
@@ -115,7 +144,7 @@ export abstract class SocketSet {
     const v = this.core.optionSet(s.abi, this.kind(s), s.word, opt, value);
     if (v < 0) return v;
     s.setOption(opt & 0xff, v);
-    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listener) s.backlog = this.core.backlogEffective(v, this.somaxconn);
+    if ((opt & 0xff) === SockOpt.LISTEN_BACKLOG && s.listening) s.listening.backlog = this.core.backlogEffective(v, this.somaxconn);
     this.applyOptions(s);
     return 0;
   }
@@ -127,6 +156,6 @@ export abstract class SocketSet {
   /** The live socket table, like `netstat -ntp`. */
   table(): SocketRow[] {
     // Connections still in an accept queue are listed too (fd -1), as netstat lists them.
-    return [...this.sockets.values()].flatMap((s) => [socketRow(s), ...s.queue.map(socketRow)]);
+    return [...this.sockets.values()].flatMap((s) => (s.listening ? [socketRow(s), ...s.listening.queue.map(socketRow)] : [socketRow(s)]));
   }
 }

@@ -1,48 +1,81 @@
 /**
- * What a stream recv or send answers now, from its socket's state alone: the bytes, the count
- * taken, an errno (negative), or undefined when the call must wait for a change (LocalKernel
- * retries it on every one). Tried before anything is allocated, so a call that can complete at
- * once makes neither a closure nor a promise.
+ * A stream recv or send, and an accept, as the core answers them: the host says what it holds
+ * (IoHave: bytes buffered, a failure not yet reported, room to write, a queued connection; the
+ * peer's FIN is in the socket's word) and does what the core says (take, wait, end-of-stream, report the failure, or the
+ * errno). The answer is the bytes, the count taken, an errno (negative), or undefined when the call
+ * must wait for a change (LocalKernel retries it on every one, `woken`). Nothing is allocated on
+ * the way, so a call that can complete at once makes neither a closure nor a promise.
  */
 import type { Core } from "../core/core.js";
-import { Errno, TcpState, Word } from "../core/enums.js";
+import { IoAnswer, IoHave } from "../core/enums.js";
 import type { TcpSocket } from "./tcp-socket.js";
 
 const EMPTY = new Uint8Array(0);
 
+/** The connection's failure, if it failed (its FIN is in the word). */
+function connectionHave(s: TcpSocket): number {
+  if (s.error === undefined) return 0;
+  let have = IoHave.FAILED;
+  if (!s.errorReported) have |= IoHave.UNREPORTED;
+  if (s.error === "ECONNRESET") have |= IoHave.RESET;
+  return have;
+}
+
+/** The connection's failure as its errno, reported once. */
+function report(core: Core, s: TcpSocket): number {
+  s.errorReported = true;
+  return -core.errnoFromCode(s.error ?? "");
+}
+
 /** A stream recv's answer now, or undefined to wait. */
-export function recvNow(core: Core, s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Uint8Array | number | undefined {
-  if (s.state === TcpState.CLOSED) return -Errno.BADF;
-  if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-  if (s.state !== TcpState.CONNECTED) return -Errno.NOTCONN; // a connect that failed meanwhile
-  const ended = s.eof || s.error !== undefined || (s.word & Word.SHUT_RD) !== 0;
-  if (s.rxBytes > 0 && (!waitall || nonblock || ended || s.rxBytes >= max || peek)) return s.take(max, peek);
-  if (s.rxBytes > 0) return undefined; // WAITALL: wait for the rest
-  if (s.error !== undefined && !s.errorReported) {
-    s.errorReported = true;
-    return -core.errnoFromCode(s.error);
+export function recvNow(core: Core, s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean, woken: boolean): Uint8Array | number | undefined {
+  let have = connectionHave(s);
+  if (s.rxBytes > 0) have |= IoHave.DATA;
+  if (s.rxBytes >= max) have |= IoHave.ENOUGH;
+  if (peek) have |= IoHave.PEEK;
+  if (waitall) have |= IoHave.WAITALL;
+  if (nonblock) have |= IoHave.NONBLOCK;
+  if (woken) have |= IoHave.WOKEN;
+  const r = core.streamRecv(s.abi, s.word, have);
+  if (r > 0xff) return -(r >>> 8);
+  switch (r) {
+    case IoAnswer.TAKE: return s.take(max, peek);
+    case IoAnswer.EOF: return EMPTY;
+    case IoAnswer.REPORT: return report(core, s);
+    default: return undefined;
   }
-  if (ended || max === 0) return EMPTY;
-  return nonblock ? -Errno.AGAIN : undefined;
 }
 
 /** A stream send's answer now, or undefined to wait for room (or for a connect to finish). */
-export function sendNow(s: TcpSocket, data: Uint8Array, nonblock: boolean): number | undefined {
-  if (s.state === TcpState.CLOSED) return -Errno.BADF;
-  if (s.state === TcpState.CONNECTING) return nonblock ? -Errno.AGAIN : undefined;
-  if (s.state !== TcpState.CONNECTED) return -Errno.PIPE; // a connect that failed meanwhile
-  if (s.error !== undefined) {
-    // Linux reports a reset once as ECONNRESET, then EPIPE.
-    if (!s.errorReported && s.error === "ECONNRESET") {
-      s.errorReported = true;
-      return -Errno.CONNRESET;
-    }
-    return -Errno.PIPE;
+export function sendNow(core: Core, s: TcpSocket, data: Uint8Array, nonblock: boolean, woken: boolean): number | undefined {
+  let have = connectionHave(s);
+  if (s.writable()) have |= IoHave.ROOM;
+  if (nonblock) have |= IoHave.NONBLOCK;
+  if (woken) have |= IoHave.WOKEN;
+  const r = core.streamSend(s.abi, s.word, have);
+  if (r > 0xff) return -(r >>> 8);
+  switch (r) {
+    case IoAnswer.TAKE:
+      if (data.length > 0) s.stream!.write(data);
+      return data.length;
+    case IoAnswer.REPORT: return report(core, s);
+    default: return undefined;
   }
-  if (s.word & Word.SHUT_WR) return -Errno.PIPE;
-  if (s.writable()) {
-    if (data.length > 0) s.stream!.write(data);
-    return data.length;
-  }
-  return nonblock ? -Errno.AGAIN : undefined;
+}
+
+/** Room a send could take now without waiting (below the send limit), or -1 when a send would
+ *  fail or wait for something other than room (not connected, a failure, shut down). */
+export function sendRoom(core: Core, s: TcpSocket): number {
+  const r = core.streamSend(s.abi, s.word, connectionHave(s) | IoHave.ROOM | IoHave.NONBLOCK);
+  return r === IoAnswer.TAKE ? Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0)) : -1;
+}
+
+/** Whether an accept on listener `l` takes a connection now (1), must wait (undefined), or -errno. */
+export function acceptNow(core: Core, l: TcpSocket, nonblock: boolean, woken: boolean): number | undefined {
+  let have = (l.listening?.queue.length ?? 0) > 0 ? IoHave.DATA : 0;
+  if (nonblock) have |= IoHave.NONBLOCK;
+  if (woken) have |= IoHave.WOKEN;
+  const r = core.listenerAccept(l.abi, l.word, have);
+  if (r > 0xff) return -(r >>> 8);
+  return r === IoAnswer.TAKE ? 1 : undefined;
 }

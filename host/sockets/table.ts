@@ -39,11 +39,11 @@ export function socketRow(s: TcpSocket): SocketRow {
   return {
     proto: s.dgram ? "udp" : "tcp",
     fd: s.fd,
-    recvQ: s.listener ? s.queue.length : s.dgram ? s.dgramBytes : s.rxBytes,
-    sendQ: s.listener ? s.backlog : s.stream?.bufferedAmount ?? 0,
+    recvQ: s.listening ? s.listening.queue.length : s.dgram ? s.datagrams?.bytes ?? 0 : s.rxBytes,
+    sendQ: s.listening ? s.listening.backlog : s.stream?.bufferedAmount ?? 0,
     local: fmt(s.local),
     peer: fmt(s.remote),
     state: s.dgram ? (s.remote ? "ESTABLISHED" : "UNCONN") : stateName(s.word, s.eof),
-    refused: s.dgram ? s.dropped : s.refused,
+    refused: s.dgram ? s.datagrams?.dropped ?? 0 : s.listening?.refused ?? 0,
   };
 }

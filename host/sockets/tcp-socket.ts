@@ -1,4 +1,5 @@
-import { Abi, TcpState, Word } from "../core/enums.js";
+import { Core, stepErrno, stepWord } from "../core/core.js";
+import { Abi, TcpOp, TcpState, Word } from "../core/enums.js";
 import type { NetListener, NetStream, NetUdp, SockAddr } from "../net/backend.js";
 import type { Datagram } from "./api.js";
 import { Waitable } from "./readiness.js";
@@ -17,10 +18,10 @@ const owner = (s: NetStream): TcpSocket => s.owner as TcpSocket;
 function streamData(this: NetStream, chunk: Uint8Array): void {
   owner(this).received(chunk);
 }
-/** The peer's FIN, or the connection is closed. */
+/** The peer's FIN, or the connection is closed: an event the core steps (PEER_CLOSED). */
 function streamEnd(this: NetStream): void {
   const s = owner(this);
-  s.eof = true;
+  s.event(TcpOp.PEER_CLOSED);
   s.notify();
 }
 /** Writes drained. */
@@ -32,13 +33,11 @@ function streamError(this: NetStream, code: string): void {
   s.error ??= code;
   s.notify();
 }
-/** The queues of sockets that have none (most: connections), shared. */
-export const NO_SOCKETS: TcpSocket[] = Object.freeze([]) as unknown as TcpSocket[];
-const NO_DATAGRAMS: Datagram[] = Object.freeze([]) as unknown as Datagram[];
 
 /**
  * One TCP socket as the guest sees it. `word` is the core's state word (state + shutdown/peer
- * flags); every transition is decided by core.tcp_step, this class only holds data and readiness.
+ * flags); every transition is decided by core.tcp_step, the connection's end included (event()),
+ * this class only holds data and readiness.
  */
 export class TcpSocket extends Waitable implements BudgetWaiter {
   word: number = TcpState.UNBOUND;
@@ -89,22 +88,15 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     this.remoteAddr = a;
   }
 
-  // listener side
-  listener: NetListener | undefined;
-  /** Connections waiting to be accepted. Sockets that never listen share one empty, frozen
-   *  list (a push on it throws): admit() gives a listener its own. */
-  queue: TcpSocket[] = NO_SOCKETS;
-  backlog = 0;
-  /** Connections refused because the accept queue was full. */
-  refused = 0;
+  /** A listener's own: set once it listens (its OS listener is open), absent on every other socket. */
+  listening: Listening | undefined;
 
-  // datagram side
-  udp: NetUdp | undefined;
-  /** Datagrams received and not yet read; attachUdp() gives a UDP socket its own list. */
-  dgrams: Datagram[] = NO_DATAGRAMS;
-  dgramBytes = 0;
-  /** Datagrams dropped because the queue was full. */
-  dropped = 0;
+  /** A datagram socket's own: set once it is bound (attachUdp), absent on every other socket. */
+  datagrams: Datagrams | undefined;
+  /** The OS socket of a bound datagram socket. */
+  get udp(): NetUdp | undefined {
+    return this.datagrams?.udp;
+  }
 
   // stream side
   stream: NetStream | undefined;
@@ -114,8 +106,10 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   private rxEnd = 0;
   private rxHead = 0;
   rxBytes = 0;
-  /** Peer sent FIN. */
-  eof = false;
+  /** The peer sent FIN, or the connection ended: the word's PEER_CLOSED. */
+  get eof(): boolean {
+    return (this.word & Word.PEER_CLOSED) !== 0;
+  }
   /** The connection failed (Node code), and whether recv/send already reported it once. */
   error: string | undefined;
   errorReported = false;
@@ -132,6 +126,15 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
 
   get state(): number {
     return this.word & 0x0f;
+  }
+
+  /**
+   * Report what the host saw of the connection (TcpOp.PEER_CLOSED) into the word, where the core
+   * takes it: not once the socket is closed.
+   */
+  event(op: number): void {
+    const r = Core.load().tcpStep(this.abi, this.word, op);
+    if (stepErrno(r) === 0) this.word = stepWord(r);
   }
 
   /** Attach a live connection: start buffering its bytes. Its callbacks are shared by every
@@ -238,13 +241,13 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
     if (this.released) return;
     this.released = true;
     this.budget?.forget(this);
-    this.budget?.release(this.rxBytes + this.dgramBytes);
+    this.budget?.release(this.rxBytes + (this.datagrams?.bytes ?? 0));
   }
 
   /** poll: a recv would not block. */
   readable(): boolean {
-    if (this.listener) return this.queue.length > 0;
-    if (this.dgram) return this.dgrams.length > 0 || this.error !== undefined;
+    if (this.listening) return this.listening.queue.length > 0;
+    if (this.dgram) return (this.datagrams?.queue.length ?? 0) > 0 || this.error !== undefined;
     return this.rxBytes > 0 || this.eof || this.error !== undefined || (this.word & Word.SHUT_RD) !== 0;
   }
 
@@ -259,7 +262,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   settled(): boolean {
     const st = this.state;
     if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;
-    if (st === TcpState.LISTENING) return this.queue.length > 0;
+    if (st === TcpState.LISTENING) return (this.listening?.queue.length ?? 0) > 0;
     return true;
   }
 
@@ -270,4 +273,27 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   hangup(): boolean {
     return this.eof || this.error !== undefined;
   }
+}
+
+/** What a listening socket holds: its OS listener, its backlog and the connections waiting to be
+ *  accepted. A socket has one only while it listens, so no other socket carries a queue. */
+export class Listening {
+  /** Connections waiting to be accepted, oldest first. */
+  readonly queue: TcpSocket[] = [];
+  /** Connections refused because the accept queue was full. */
+  refused = 0;
+
+  constructor(readonly listener: NetListener, public backlog: number) {}
+}
+
+/** What a bound datagram socket holds: its OS socket and the datagrams received, not yet read. */
+export class Datagrams {
+  /** Received and not yet read, oldest first. */
+  readonly queue: Datagram[] = [];
+  /** Their bytes together. */
+  bytes = 0;
+  /** Datagrams dropped because the queue was full. */
+  dropped = 0;
+
+  constructor(readonly udp: NetUdp) {}
 }

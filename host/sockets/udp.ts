@@ -1,27 +1,26 @@
-import { Errno, TcpState, UdpOp } from "../core/enums.js";
-import type { Core } from "../core/core.js";
+import { Errno, P2AddrUse, TcpState, UdpOp } from "../core/enums.js";
+import { stepErrno, type Core } from "../core/core.js";
 import type { NetBackend, NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { AccessCheck, Addr, Datagram } from "./api.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import { Datagrams, type TcpSocket } from "./tcp-socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
 export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 
 /** Start delivering a bound UDP socket's datagrams into `s`'s queue. */
 export function attachUdp(s: TcpSocket, udp: NetUdp): void {
-  s.udp = udp;
-  s.dgrams = [];
+  const q = (s.datagrams = new Datagrams(udp));
   s.local = udp.local;
   udp.onMessage = (data, from) => {
-    if (s.dgramBytes + data.length > s.dgramLimit || s.budget?.exhausted) {
-      s.dropped++;
+    if (q.bytes + data.length > s.dgramLimit || s.budget?.exhausted) {
+      q.dropped++;
       return;
     }
-    s.dgrams.push({ data, from, truncated: false });
-    s.dgramBytes += data.length;
+    q.queue.push({ data, from, truncated: false });
+    q.bytes += data.length;
     s.budget?.add(data.length);
     s.notify();
   };
@@ -33,11 +32,13 @@ export function attachUdp(s: TcpSocket, udp: NetUdp): void {
 
 /** The next datagram (cut to `max`, marked truncated), consumed unless `peek`. */
 export function takeDatagram(s: TcpSocket, max: number, peek: boolean): Datagram | undefined {
-  const d = s.dgrams[0];
+  const q = s.datagrams;
+  if (q === undefined) return undefined;
+  const d = q.queue[0];
   if (d === undefined) return undefined;
   if (!peek) {
-    s.dgrams.shift();
-    s.dgramBytes -= d.data.length;
+    q.queue.shift();
+    q.bytes -= d.data.length;
     s.budget?.release(d.data.length);
   }
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
@@ -48,6 +49,12 @@ export interface UdpContext {
   readonly core: Core;
   readonly backend: NetBackend;
   access: AccessCheck;
+  /** The step `op` would take, nothing stored (SocketSet.ask). */
+  ask(s: TcpSocket, op: number): number;
+  /** Store an ask's word, unless the socket moved on meanwhile (SocketSet.commit). */
+  commit(s: TcpSocket, from: number, r: number): boolean;
+  /** wasi:sockets' address rules for `s` (0 for the other ABIs). */
+  p2Address(s: TcpSocket, addr: Addr, use: number): number;
 }
 
 /**
@@ -64,39 +71,36 @@ export function udpConnectOs(s: TcpSocket, addr: Addr): void {
   });
 }
 
-/** send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. */
-export function udpSendTo(
-  k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined, step: (op: number) => number, p2Check: (a: Addr) => number,
-): Sync<number> {
+/**
+ * send_to on a datagram socket: to `addr` or the default peer. Bytes sent or -errno. The core's
+ * step (no peer: EDESTADDRREQ, after shutdown(WR): EPIPE, from UNBOUND: auto-bind) is committed
+ * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
+ */
+export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
   // wasi:sockets: a datagram addressed to the connected peer itself is an ordinary send.
   if (s.p2 && addr && s.remote && addr.port === s.remote.port && sameAddr(addr.host, s.remote.host)) addr = undefined;
   const to = addr ?? s.remote;
   if (!s.p2 && to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
-  const before = s.word;
-  // The core decides: no peer (EDESTADDRREQ), after shutdown(WR) (EPIPE), auto-bind from UNBOUND.
-  const e = step(addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
-  if (e !== 0) return -e;
-  const bad = addr !== undefined ? p2Check(addr) : 0;
-  if (bad !== 0) {
-    s.word = before;
-    return -bad;
-  }
-  if (to === undefined) return -Errno.DESTADDRREQ;
-  if (data.length > MAX_DATAGRAM[s.family]) return -Errno.MSGSIZE;
+  const from = s.word;
+  const r = k.ask(s, addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
+  if (stepErrno(r) !== 0) return -stepErrno(r);
+  const bad = addr !== undefined ? k.p2Address(s, addr, P2AddrUse.REMOTE) : 0;
+  if (bad !== 0) return -bad;
+  // These failures come after the step and keep it (an auto-bind stays, as Linux's does).
+  if (to === undefined) return k.commit(s, from, r), -Errno.DESTADDRREQ;
+  if (data.length > MAX_DATAGRAM[s.family]) return k.commit(s, from, r), -Errno.MSGSIZE;
   if (s.error !== undefined && !s.errorReported) {
+    k.commit(s, from, r);
     s.errorReported = true;
     return -k.core.errnoFromCode(s.error);
   }
   if (addr !== undefined) {
     const denied = k.access("connect", to);
-    if (denied !== 0) {
-      s.word = before;
-      return -denied;
-    }
+    if (denied !== 0) return -denied;
   }
-  const send = (): number => {
+  const send = (udp: NetUdp): number => {
     // Fire and forget, as UDP is: a late failure surfaces on the next call.
-    s.udp!.send(data, to.host, to.port, (code) => {
+    udp.send(data, to.host, to.port, (code) => {
       if (code !== undefined) {
         s.error ??= code;
         s.notify();
@@ -104,16 +108,17 @@ export function udpSendTo(
     });
     return data.length;
   };
-  if (s.udp) return send();
+  if (s.udp) {
+    k.commit(s, from, r);
+    return send(s.udp);
+  }
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
-    if (!s.udp) attachUdp(s, udp);
-    else udp.close();
-    return send();
-  }, (err: unknown) => {
-    s.word = before;
-    return -k.core.errnoFromError(err);
-  });
+    if (s.udp) udp.close();
+    else attachUdp(s, udp);
+    k.commit(s, from, r);
+    return send(s.udp ?? udp);
+  }, (err: unknown) => -k.core.errnoFromError(err));
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
@@ -126,7 +131,8 @@ export function udpRecvFrom(k: UdpContext, s: TcpSocket, max: number, peek: bool
     }
     const r = s.remote;
     // A connected UDP socket takes datagrams from its peer only: others are dropped.
-    while (r && s.dgrams.length > 0 && !(s.dgrams[0]!.from.port === r.port && sameAddr(s.dgrams[0]!.from.host, r.host))) takeDatagram(s, 0, false);
+    const q = s.datagrams;
+    for (let d = q?.queue[0]; r && d && !(d.from.port === r.port && sameAddr(d.from.host, r.host)); d = q?.queue[0]) takeDatagram(s, 0, false);
     return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
   };
   return block(s, attempt);

@@ -30,6 +30,8 @@ const CONTRACT: Record<string, number> = {
   policy_allow_resolve_all: 1, policy_name_ptr: 0, policy_add_name: 2, policy_check_name: 2,
   // UDP state machine and socket options
   udp_step: 3, option_get: 4, option_set: 5, option_default: 3, option_from_abi: 2, p2_duration_secs: 2,
+  // TCP data path
+  stream_recv: 3, stream_send: 3, listener_accept: 3,
 };
 
 describe("core.wasm", () => {

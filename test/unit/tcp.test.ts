@@ -17,7 +17,8 @@ const OPS = [
 const STATES = ["UNBOUND", "BIND_IN_PROGRESS", "BOUND", "LISTEN_IN_PROGRESS", "LISTENING", "CONNECTING", "CONNECTED", "CLOSED"] as const;
 
 /**
- * Cells: `ok` allowed, word kept; `>S` allowed, now state S (flags cleared); `+RD`/`+WR`/`+RW`/`+PC`
+ * Cells: `ok` allowed, word kept; `>S` allowed, now state S (flags cleared; `>CD*`: but the peer's
+ * close, PEER_CLOSED, kept: a connect completes); `+RD`/`+WR`/`+RW`/`+PC`
  * allowed, flag set; `send` allowed unless SHUT_WR is set (then PIPE); anything else is the errno
  * (WASI name), or for P2: IS invalid-state, NIP not-in-progress, CC concurrency-conflict.
  */
@@ -31,7 +32,7 @@ const LINUX: Matrix = {
   BOUND:              "INVAL  >L     INVAL  >CG     INVAL INVAL  NOTCONN PIPE  NOTCONN NOTCONN   NOTCONN ok    NOTCONN NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
   LISTEN_IN_PROGRESS: "INVAL  INVAL  INVAL  INVAL   INVAL INVAL  INVAL   INVAL INVAL   INVAL     INVAL   INVAL INVAL   INVAL  INVAL  INVAL  INVAL   INVAL  >X    INVAL",
   LISTENING:          "INVAL  ok     ok     ISCONN  INVAL INVAL  NOTCONN PIPE  NOTCONN NOTCONN   NOTCONN ok    NOTCONN NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
-  CONNECTING:         "INVAL  INVAL  INVAL  ALREADY >CD   >B     ok      ok    NOTCONN NOTCONN   NOTCONN ok    NOTCONN NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
+  CONNECTING:         "INVAL  INVAL  INVAL  ALREADY >CD*  >B     ok      ok    NOTCONN NOTCONN   NOTCONN ok    NOTCONN NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
   CONNECTED:          "INVAL  INVAL  INVAL  ISCONN  INVAL INVAL  ok      send  +RD     +WR       +RW     ok    ok      NOTSUP NOTSUP NOTSUP +PC     ok     >X    NOTSUP",
   CLOSED:             "BADF   BADF   BADF   BADF    BADF  BADF   BADF    BADF  BADF    BADF      BADF    BADF  BADF    BADF   BADF   BADF   BADF    BADF   BADF  BADF",
 };
@@ -44,7 +45,7 @@ const WASIX: Matrix = {
   BOUND:              "ok      >L      NOTCONN >CG     INVAL INVAL  NOTCONN NOTCONN NOTCONN NOTCONN   NOTCONN ok    ok     NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
   LISTEN_IN_PROGRESS: "INVAL   INVAL   INVAL   INVAL   INVAL INVAL  INVAL   INVAL   INVAL   INVAL     INVAL   INVAL INVAL  INVAL  INVAL  INVAL  INVAL   INVAL  >X    INVAL",
   LISTENING:          "NOTSUP  NOTSUP  ok      NOTSUP  INVAL INVAL  NOTSUP  NOTSUP  NOTSUP  NOTSUP    NOTSUP  ok    NOTSUP NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
-  CONNECTING:         "ALREADY ALREADY NOTCONN ALREADY >CD   >B     ok      ok      NOTCONN NOTCONN   NOTCONN ok    ok     NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
+  CONNECTING:         "ALREADY ALREADY NOTCONN ALREADY >CD*  >B     ok      ok      NOTCONN NOTCONN   NOTCONN ok    ok     NOTSUP NOTSUP NOTSUP INVAL   ok     >X    NOTSUP",
   CONNECTED:          "NOTSUP  NOTSUP  NOTSUP  NOTSUP  INVAL INVAL  ok      send    +RD     +WR       +RW     ok    ok     NOTSUP NOTSUP NOTSUP +PC     ok     >X    NOTSUP",
   CLOSED:             "BADF    BADF    BADF    BADF    BADF  BADF   BADF    BADF    BADF    BADF      BADF    BADF  BADF   BADF   BADF   BADF   BADF    BADF   BADF  BADF",
 };
@@ -57,7 +58,7 @@ const P2: Matrix = {
   BOUND:              "IS   >LIP   IS     >CG     NIP  NIP    IS   IS   IS      IS        IS      ok    IS   NIP    NIP   NIP   IS      ok     >X    NIP",
   LISTEN_IN_PROGRESS: "CC   CC     IS     CC      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    >L    NIP   IS      ok     >X    >X",
   LISTENING:          "IS   IS     ok     IS      NIP  NIP    IS   IS   IS      IS        IS      ok    IS   NIP    NIP   NIP   IS      ok     >X    NIP",
-  CONNECTING:         "CC   CC     IS     CC      >CD  >X     IS   IS   IS      IS        IS      IS    IS   NIP    NIP   >CD   IS      IS     >X    >X",
+  CONNECTING:         "CC   CC     IS     CC      >CD* >X     IS   IS   IS      IS        IS      IS    IS   NIP    NIP   >CD*  +PC     IS     >X    >X",
   CONNECTED:          "IS   IS     IS     IS      NIP  NIP    ok   send +RD     +WR       +RW     ok    ok   NIP    NIP   NIP   +PC     ok     >X    NIP",
   CLOSED:             "IS   IS     IS     IS      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    NIP   NIP   IS      IS     ok    NIP",
 };
@@ -73,6 +74,7 @@ const P2_ALIASES: Record<string, number> = { IS: Errno.BADF, NIP: Errno.SRCH, CC
 function expected(cell: string, word: number): number {
   if (cell === "ok") return word;
   if (cell === "send") return word & Word.SHUT_WR ? (Errno.PIPE << 8) | word : word;
+  if (cell.endsWith("*")) return ABBREV[cell.slice(1, -1)]! | (word & Word.PEER_CLOSED);
   if (cell.startsWith(">")) return ABBREV[cell.slice(1)]!;
   if (cell.startsWith("+")) return word | SET[cell.slice(1)]!;
   const errno = P2_ALIASES[cell] ?? (Errno as Record<string, number>)[cell];
@@ -199,6 +201,17 @@ describe("tcp_step sequences", () => {
       "LISTEN:EBADF UNBOUND", "FINISH_BIND:ESRCH UNBOUND", "BIND:SUCCESS BIND_IN_PROGRESS", "BIND:EALREADY BIND_IN_PROGRESS",
       "LOCAL_ADDR:EBADF BIND_IN_PROGRESS", "FINISH_BIND:SUCCESS BOUND", "LOCAL_ADDR:SUCCESS BOUND", "LISTEN:SUCCESS LISTEN_IN_PROGRESS",
       "ACCEPT:EBADF LISTEN_IN_PROGRESS", "FINISH_LISTEN:SUCCESS LISTENING", "ACCEPT:SUCCESS LISTENING", "FINISH_LISTEN:ESRCH LISTENING",
+    ]);
+  });
+
+  it("P2: the peer's close before finish-connect is kept into CONNECTED; other state changes clear it", () => {
+    assert.deepEqual(walk(Abi.P2, TcpState.UNBOUND, [TcpOp.CONNECT, TcpOp.PEER_CLOSED, TcpOp.FINISH_CONNECT, TcpOp.SHUT_WR, TcpOp.CLOSE]), [
+      "CONNECT:SUCCESS CONNECTING", "PEER_CLOSED:SUCCESS CONNECTING flags 0x40", "FINISH_CONNECT:SUCCESS CONNECTED flags 0x40",
+      "SHUT_WR:SUCCESS CONNECTED flags 0x60", "CLOSE:SUCCESS CLOSED",
+    ]);
+    assert.deepEqual(walk(Abi.P2, TcpState.CONNECTING | Word.PEER_CLOSED, [TcpOp.FINISH_FAIL]), ["FINISH_FAIL:SUCCESS CLOSED"]);
+    assert.deepEqual(walk(Abi.LINUX, TcpState.CONNECTING, [TcpOp.PEER_CLOSED, TcpOp.CONNECT_OK, TcpOp.PEER_CLOSED]), [
+      "PEER_CLOSED:EINVAL CONNECTING", "CONNECT_OK:SUCCESS CONNECTED", "PEER_CLOSED:SUCCESS CONNECTED flags 0x40",
     ]);
   });
 
