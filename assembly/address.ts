@@ -1,4 +1,4 @@
-// Which addresses a wasi:sockets 0.2 call may take (abi/README §4.2, §4.3; wasmtime
+// Which addresses a wasi:sockets 0.2 call may take (docs/abi.md §4.2, §4.3; wasmtime
 // crates/wasi/src/sockets/util.rs). POSIX leaves most of these to the kernel, which accepts several
 // of them (Linux connects to 0.0.0.0 as if it were 127.0.0.1); WASI 0.2 refuses them up front, so
 // every host answers the same invalid-argument before any I/O.

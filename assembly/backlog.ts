@@ -1,4 +1,4 @@
-// The listen backlog and the accept queue, as Linux does them (abi/README §5).
+// The listen backlog and the accept queue, as Linux does them (docs/abi.md §5).
 
 /**
  * The backlog a listen() gets: Linux `__sys_listen` caps it with

@@ -1,4 +1,4 @@
-// Host error codes → WASI errno and wasi:sockets error-code: the one table (abi/README §6).
+// Host error codes → WASI errno and wasi:sockets error-code: the one table (docs/abi.md §6).
 // A host reads `err.code` (Node, Bun, Deno's node:net; c-ares for dns.resolve*) or, for Deno's
 // native API, the class name `err.name`, writes it as ASCII into the scratch buffer and asks.
 //

@@ -3,11 +3,11 @@
 
 /** Which guest ABI's rules a call follows. */
 export const enum Abi {
-  /** wasi_snapshot_preview1 and the WasmEdge socket extension: Linux semantics (abi/README §5). */
+  /** wasi_snapshot_preview1 and the WasmEdge socket extension: Linux semantics (docs/abi.md §5). */
   LINUX = 0,
-  /** WASIX as Wasmer implements it (abi/README §3.3). */
+  /** WASIX as Wasmer implements it (docs/abi.md §3.3). */
   WASIX = 1,
-  /** wasi:sockets 0.2 (abi/README §4.2). */
+  /** wasi:sockets 0.2 (docs/abi.md §4.2). */
   P2 = 2,
   COUNT = 3,
 }

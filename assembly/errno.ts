@@ -1,4 +1,4 @@
-// WASI preview1 errno (abi/README §1.4) as data: one row per errno with its name, its message,
+// WASI preview1 errno (docs/abi.md §1.4) as data: one row per errno with its name, its message,
 // the Linux errno of the same name and the wasi:sockets error-code it becomes (§6).
 
 import { ErrorCode } from "./p2";

@@ -1,4 +1,4 @@
-// Validation of the flag arguments guests pass (abi/README §1.2, §1.3, §3.2). Undefined bits are
+// Validation of the flag arguments guests pass (docs/abi.md §1.2, §1.3, §3.2). Undefined bits are
 // EINVAL, as wasmtime's generated bindings and WasmEdge reject them.
 
 import { Abi, FdFlags, RiFlags, SdFlags, ShutdownType, TcpOp } from "./enums";

@@ -160,7 +160,7 @@ const FAMILY: StaticArray<u8> = [
   F,    F,    Z,    T,    T,    F,    Z,    NONE, // MCAST_LOOP_V4 MCAST_LOOP_V6 MCAST_TTL_V4 CONNECT_TIMEOUT ACCEPT_TIMEOUT PROMISCUOUS PROTOCOL BINDTODEVICE
 ];
 
-/** WasmEdge sock_{get,set}sockopt names 0–14 (SOL_SOCKET; abi/README §2.3). */
+/** WasmEdge sock_{get,set}sockopt names 0–14 (SOL_SOCKET; docs/abi.md §2.3). */
 // prettier-ignore
 const WASMEDGE_NAMES: StaticArray<i32> = [
   SockOpt.REUSEADDR, SockOpt.TYPE, SockOpt.ERROR, SockOpt.DONTROUTE, SockOpt.BROADCAST, SockOpt.SNDBUF,
@@ -168,7 +168,7 @@ const WASMEDGE_NAMES: StaticArray<i32> = [
   SockOpt.SNDTIMEO, SockOpt.ACCEPTCONN, SockOpt.BINDTODEVICE,
 ];
 
-/** WASIX sock_option 0–26 (abi/README §3.2). */
+/** WASIX sock_option 0–26 (docs/abi.md §3.2). */
 // prettier-ignore
 const WASIX_NAMES: StaticArray<i32> = [
   SockOpt.NOOP, SockOpt.REUSEPORT, SockOpt.REUSEADDR, SockOpt.NODELAY, SockOpt.DONTROUTE, SockOpt.V6ONLY,

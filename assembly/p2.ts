@@ -1,4 +1,4 @@
-// wasi:sockets 0.2 `error-code` (abi/README §4.1): discriminants and the WIT case names, which
+// wasi:sockets 0.2 `error-code` (docs/abi.md §4.1): discriminants and the WIT case names, which
 // is how jco-transpiled components see an enum value (a string).
 
 /** `error-code` discriminants (u8, declaration order). */

@@ -94,7 +94,7 @@ const OPS = <i32>TcpOp.COUNT;
 
 // prettier-ignore
 const TABLE: StaticArray<u16> = [
-// ─── LINUX: preview1 + WasmEdge, as Linux 6.x does it (abi/README §5) ──────────────────────────
+// ─── LINUX: preview1 + WasmEdge, as Linux 6.x does it (docs/abi.md §5) ──────────────────────────
 //  BIND   LISTEN ACCEPT CONNECT CONN_OK CONN_FAIL RECV SEND  SHUT_RD SHUT_WR   (ops 0–9)
 //  SHUT_RDWR LOCAL PEER F_BIND F_LISTEN F_CONN PEER_CLOSED SET_OPT CLOSE F_FAIL (ops 10–19)
 /* UNBOUND */
@@ -122,7 +122,7 @@ const TABLE: StaticArray<u16> = [
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
 
-// ─── WASIX: Wasmer (abi/README §3.3; lib/wasix/src/net/socket.rs) ──────────────────────────────
+// ─── WASIX: Wasmer (docs/abi.md §3.3; lib/wasix/src/net/socket.rs) ──────────────────────────────
 //  BIND   LISTEN ACCEPT CONNECT CONN_OK CONN_FAIL RECV SEND  SHUT_RD SHUT_WR
 //  SHUT_RDWR LOCAL PEER F_BIND F_LISTEN F_CONN PEER_CLOSED SET_OPT CLOSE F_FAIL
 /* UNBOUND */
@@ -150,7 +150,7 @@ const TABLE: StaticArray<u16> = [
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
 
-// ─── P2: wasi:sockets 0.2 tcp-socket (abi/README §4.2; wasmtime crates/wasi/src/sockets/tcp.rs) ─
+// ─── P2: wasi:sockets 0.2 tcp-socket (docs/abi.md §4.2; wasmtime crates/wasi/src/sockets/tcp.rs) ─
 //  BIND=start-bind LISTEN=start-listen CONNECT=start-connect, F_*=finish-*, CLOSE=drop
 //  BIND   LISTEN ACCEPT CONNECT CONN_OK CONN_FAIL RECV SEND  SHUT_RD SHUT_WR
 //  SHUT_RDWR LOCAL PEER F_BIND F_LISTEN F_CONN PEER_CLOSED SET_OPT CLOSE F_FAIL

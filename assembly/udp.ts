@@ -113,7 +113,7 @@ const TABLE: StaticArray<u16> = [
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
     BADF_, BADF_,
 
-// ─── WASIX: Wasmer (abi/README §3.3; lib/wasix/src/net/socket.rs) ──────────────────────────────
+// ─── WASIX: Wasmer (docs/abi.md §3.3; lib/wasix/src/net/socket.rs) ──────────────────────────────
 /* UNBOUND (a datagram pre-socket) */
     BOUND, NOTSP, NCONN, CONND,  INVAL,  INVAL,    NCONN, NCONN, NCONN, NCONN,
     NCONN, OK,    OK,    NOTSP,  NOTSP,  NOTSP,    INVAL, OK,   CLOSD, NOTSP,
@@ -147,7 +147,7 @@ const TABLE: StaticArray<u16> = [
     BADF_, BADF_, BADF_, BADF_,  BADF_,  BADF_,    BADF_, BADF_, BADF_, BADF_,
     BADF_, BADF_,
 
-// ─── P2: wasi:sockets 0.2 udp-socket (abi/README §4.3; wasmtime crates/wasi/src/sockets/udp.rs) ─
+// ─── P2: wasi:sockets 0.2 udp-socket (docs/abi.md §4.3; wasmtime crates/wasi/src/sockets/udp.rs) ─
 //  BIND=start-bind, F_BIND=finish-bind, CONNECT=stream(some), DISCONNECT=stream(none),
 //  RECV=incoming receive, SEND=outgoing send to the connected peer (no address, or the peer's),
 //  SEND_TO=outgoing send to another address, CLOSE=drop. No listen/accept/shutdown methods.

@@ -1,12 +1,9 @@
 /**
- * wasock for whichever runtime this is. node:net where the runtime has it — Node, and Deno, where
- * it measured 2.5× the requests/s of the Deno.listen adapter (http-hello, wrk -c64, A B A B:
- * 51.5k/86.5k vs 22.9k/30.3k) — and Deno's own API where node:net is missing. Under Bun (found by
- * its API, Bun.listen/Bun.connect) its own API: the Bun.listen adapter won every A B pair against
- * Bun's node:net (http-hello, wrk -c64, Bun 1.4.5; JSPI 103.1k/103.2k/145.3k/103.4k vs
- * 88.9k/89.2k/129.4k/92.1k, 1.12-1.16×; worker bridge 49.5k/51.9k/81.4k/47.5k vs
- * 41.0k/45.3k/79.8k/41.9k; p99 1.3-1.5 ms vs 2.5-3.1 ms on JSPI). WASOCK_NET=node, deno or bun
- * picks one.
+ * wasock for whichever runtime this is: the network API that serves fastest there, as the
+ * benchmarks measure them (README, Benchmarks; bench/run.ts compares the adapters A B). node:net
+ * where the runtime has it — Node, and Deno, where it beats the Deno.listen adapter — and Deno's
+ * own API where node:net is missing. Under Bun (found by its API, Bun.listen/Bun.connect) its own
+ * API, which beats Bun's node:net. WASOCK_NET=node, deno or bun picks one.
  *
  *   import { Runtime } from "wasock";
  */

@@ -4,7 +4,7 @@
  * them against the compiled core.
  */
 
-/** WASI preview1 errno (abi/README §1.4), named as in the spec (`Errno.ADDRINUSE`, `Errno["2BIG"]`). */
+/** WASI preview1 errno (docs/abi.md §1.4), named as in the spec (`Errno.ADDRINUSE`, `Errno["2BIG"]`). */
 export const Errno = {
   SUCCESS: 0,
   "2BIG": 1,
@@ -190,7 +190,7 @@ export const ShutdownType = {
   BOTH: 2,
 } as const;
 
-/** wasi:sockets 0.2 `error-code` discriminants (abi/README §4.1); `Core.p2Name` gives the WIT names. */
+/** wasi:sockets 0.2 `error-code` discriminants (docs/abi.md §4.1); `Core.p2Name` gives the WIT names. */
 export const ErrorCode = {
   UNKNOWN: 0,
   ACCESS_DENIED: 1,

@@ -138,7 +138,7 @@ const GONE: SockAddr = { host: "", port: 0, family: 4 };
 
 class NodeStream implements NetStream {
   // Read on first use: getsockname and getpeername are a system call each, and most guests
-  // never ask (they were ~5% of a connection-per-request server's time).
+  // never ask (they showed in a connection-per-request server's profile).
   private localAddr: SockAddr | undefined;
   private remoteAddr: SockAddr | undefined;
   /** Closed by the kernel, which asks nothing of it after that. */

@@ -6,9 +6,8 @@ import { soon, timeout } from "../util/timer.js";
 /**
  * poll_oneoff's waiting: which of a set of sockets is ready, now or once something changes.
  * Waiting pollers are re-checked once per event-loop turn, so every socket that became ready in
- * one I/O pass is reported in one wake: 2–4× the requests/s of waking per event for a guest on
- * this thread, and for a worker guest 1.05–1.1× (http-hello, A B), with one read-ahead and one
- * round trip per wake (bridge/read-ahead.ts).
+ * one I/O pass is reported in one wake, far fewer wakes than one per event (for a worker guest:
+ * one read-ahead and one round trip per wake, bridge/read-ahead.ts).
  */
 export class Poller {
   private readonly waiting = new Set<() => void>();

@@ -258,7 +258,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
   }
 
   /** A wasi:sockets tcp/udp-socket pollable: ready unless an operation is in progress and not
-   *  yet settled, or the socket listens with nothing queued (abi/README §4.2). */
+   *  yet settled, or the socket listens with nothing queued (docs/abi.md §4.2). */
   settled(): boolean {
     const st = this.state;
     if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;

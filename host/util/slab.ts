@@ -2,8 +2,7 @@
  * Where small copies out of guest memory live: carved, in order, from a shared slab, and never
  * handed out twice. A send's copy must outlive the call (the socket may queue it), so it cannot
  * be a view of guest memory; giving each its own ArrayBuffer costs a malloc, a backing-store
- * registration and a sweep later, about 0.4 µs of an HTTP request's 11 µs (measured with perf,
- * Node 26). A carved piece is a view of the slab, which lives as long as any of its pieces; a
+ * registration and a sweep later, a visible share of a small request's time under perf. A carved piece is a view of the slab, which lives as long as any of its pieces; a
  * slab is replaced, not reused, once full, so no piece is ever overwritten.
  *
  * The cost: a piece still queued (a peer that never reads) keeps its whole slab alive, at most
@@ -33,7 +32,7 @@ const allocUnsafeSlow = (globalThis as { Buffer?: Unsafe }).Buffer?.allocUnsafeS
 /**
  * `len` bytes of a buffer of their own, for the caller to fill completely: not zeroed first
  * where the host can say so (Node's and Bun's Buffer.allocUnsafeSlow). A new Uint8Array, or
- * slice(), clears every byte before the copy overwrites it: 5% of a bulk echo's CPU (perf).
+ * slice(), clears every byte before the copy overwrites it: visible in a bulk echo's profile.
  */
 export function uninitialized(len: number): Uint8Array {
   return allocUnsafeSlow ? allocUnsafeSlow(len) : new Uint8Array(len);

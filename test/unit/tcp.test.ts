@@ -120,7 +120,7 @@ describe("tcp_step matrices", () => {
   it("WASIX", () => checkMatrix(Abi.WASIX, WASIX));
   it("P2 (wasi:sockets)", () => checkMatrix(Abi.P2, P2));
 
-  it("P2 errnos are the error-codes §4.2 asks for", () => {
+  it("P2 errnos are the error-codes docs/abi.md §4.2 asks for", () => {
     assert.equal(core.errnoToP2(P2_ALIASES.IS!), ErrorCode.INVALID_STATE);
     assert.equal(core.errnoToP2(P2_ALIASES.NIP!), ErrorCode.NOT_IN_PROGRESS);
     assert.equal(core.errnoToP2(P2_ALIASES.CC!), ErrorCode.CONCURRENCY_CONFLICT);
