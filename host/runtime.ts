@@ -3,7 +3,7 @@ import { LocalKernel } from "./sockets/kernel.js";
 import type { SocketRow } from "./sockets/table.js";
 import { jspiBridge } from "./bridge/jspi.js";
 import { chooseBridge, type Bridge, type BridgeKind } from "./bridge/bridge.js";
-import { FUEL } from "./bridge/turns.js";
+import { FUEL } from "./util/turns.js";
 import { withYieldPoints } from "./wasm/preempt.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
@@ -146,7 +146,7 @@ export class Runtime {
       throw new GuestError("listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with allow.listen");
     const kind = chooseBridge(this.options.bridge, this.extensions.worker !== undefined);
     // A guest is given yield points: on the host's thread they give the event loop its turn
-    // (bridge/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
+    // (util/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
     const mod = module instanceof WebAssembly.Module || component ? module : await compileGuest(bytes!);
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked

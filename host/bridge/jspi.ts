@@ -14,7 +14,7 @@ import { Held } from "./held.js";
 import { linkImports, startExport } from "./link.js";
 import { exitCodeOf } from "./outcome.js";
 import { STOP_GRACE_MS } from "../abi/stop-gate.js";
-import { Turns } from "./turns.js";
+import { Turns } from "../util/turns.js";
 import { connectYieldPoints } from "./yield-points.js";
 
 export { hasJspi } from "./bridge.js";

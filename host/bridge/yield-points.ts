@@ -6,7 +6,7 @@
  * own on every runtime (Bun's worker.terminate() does not stop a thread running wasm).
  */
 import { YIELD_FUEL, YIELD_TABLE } from "../wasm/preempt.js";
-import { FUEL } from "./turns.js";
+import { FUEL } from "../util/turns.js";
 
 /**
  * The module yield points call through: one function `[] → []` that calls its one import,

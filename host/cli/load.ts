@@ -73,7 +73,7 @@ function readModule(path: string): Uint8Array | string {
 /**
  * Load and validate the module: one clear line for a missing, unreadable or non-WASM file, checked
  * here so a bad module is one line before any listener opens. run() compiles the bytes itself
- * (with yield points added: bridge/turns.ts).
+ * (with yield points added: util/turns.ts).
  */
 export function load(path: string): Uint8Array | string {
   const bytes = readModule(path);

@@ -9,7 +9,8 @@
  * on Node for a guest given no directory — the fd's own errno (EBADF, ENOTDIR, ESPIPE, …).
  */
 import { Errno } from "../core/enums.js";
-import type { GuestContext } from "./context.js";
+import type { Kernel } from "../sockets/api.js";
+import type { FdTable } from "./fd-table.js";
 import type { DirEntry, FileEntry } from "./fd-table.js";
 import type { HostDir, Preopen } from "./fs/handles.js";
 
@@ -41,6 +42,12 @@ export interface FsFd {
   tell(e: FsEntry, ret: number): number;
 }
 
+/** What of a guest's context the file imports need here (a host's own take the whole GuestContext). */
+export interface FileGuest {
+  readonly fds: FdTable;
+  readonly kernel: Kernel;
+}
+
 /** A host's files, as the runtime and a guest's imports use them. */
 export interface Files {
   /** The runtime's check of its `preopens` option, before a guest runs. Throws PreopenError. */
@@ -50,9 +57,9 @@ export interface Files {
   /** Close the host fd of a file or directory the guest left open. */
   release(e: FsEntry): void;
   /** The handlers the shared fd_* imports call for a file or directory fd. */
-  fd(ctx: GuestContext): FsFd;
+  fd(ctx: FileGuest): FsFd;
   /** The imports only files and directories answer (path_*, fd_readdir, fd_pread, …). */
-  imports(ctx: GuestContext): Record<string, Import>;
+  imports(ctx: FileGuest): Record<string, Import>;
 }
 
 /** Never called: with no files, no fd is a file or a directory. */

@@ -2,7 +2,7 @@
  * Yield points for a guest that runs on the host's thread (the JSPI bridge): a copy of a core
  * module in which every loop top and tail call spends one unit of fuel and, when the fuel is
  * gone, calls out to the host, which refills it and gives the event loop a turn if the guest
- * has held the thread too long (bridge/turns.ts). A loop that never calls an import — or calls
+ * has held the thread too long (util/turns.ts). A loop that never calls an import — or calls
  * only imports that never wait — can then neither freeze the host nor outlive SIGTERM or
  * `stop()`. It is wasmtime's fuel, spent where its epoch checks stand.
  *

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withYieldPoints, YIELD_FUEL, YIELD_TABLE } from "../../host/wasm/preempt.js";
 import { connectYieldPoints } from "../../host/bridge/yield-points.js";
-import { FUEL } from "../../host/bridge/turns.js";
+import { FUEL } from "../../host/util/turns.js";
 import { isComponent } from "../../host/p2/detect.js";
 import { ROOT } from "../helpers/guest.js";
 

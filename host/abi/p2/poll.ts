@@ -8,7 +8,7 @@
 import { PollBits } from "../../sockets/api.js";
 import { after, chain, type Sync } from "../../util/sync.js";
 import { monotonicNow, type P2Context } from "./context.js";
-import { nextTurn, Turns } from "../../bridge/turns.js";
+import { nextTurn, Turns } from "../../util/turns.js";
 
 const enum Kind { READY, SOCKET, DEADLINE, PENDING }
 
@@ -117,7 +117,7 @@ const toIndices = (r: number[]): Uint32Array => Uint32Array.from(r);
 /**
  * wasi:io/poll#poll: the indices of the pollables that are ready, waiting until one is. On this
  * thread, a poll that is always ready at once (a zero timeout beside a socket) would keep the
- * event loop from ever delivering the socket's data: such polls give the event loop its turn once the guest has held the thread for 1 ms (bridge/turns.ts).
+ * event loop from ever delivering the socket's data: such polls give the event loop its turn once the guest has held the thread for 1 ms (util/turns.ts).
  */
 export function poll(list: Pollable[]): Sync<Uint32Array> {
   if (list.length === 0) throw new Error("wasi:io/poll: poll of an empty list");

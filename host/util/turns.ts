@@ -16,7 +16,7 @@
  * One Turns serves every guest on the thread (`--instances` share it): it is the thread's time.
  */
 
-import { soon } from "../util/timer.js";
+import { soon } from "./timer.js";
 
 /** The longest a guest on the host's thread holds it before the event loop runs (ms). */
 export const SLICE_MS = 1;
