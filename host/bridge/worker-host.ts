@@ -11,7 +11,6 @@ import { takePosted, type Posted } from "./post-ring.js";
 import type { Bridge, ComponentGuest, ComponentWorkerInit, ModuleGuest } from "./bridge.js";
 import { Held } from "./held.js";
 import { Dispatch } from "./protocol.js";
-import { NAMES } from "./ops.js";
 import { exitCode, type Outcome } from "./outcome.js";
 import { GuestStopped } from "../wasi/context.js";
 import type { Preopen } from "../wasi/fs/handles.js";
@@ -118,13 +117,6 @@ function posted(ch: Channel, kernel: LocalKernel, held: Held): Posted {
   };
 }
 
-/**
- * The ops whose imports may wait, by number: the calls the JSPI bridge's gate counts after a stop
- * (close, getOption and the like answer at once and are not counted there either).
- */
-const MAY_WAIT: readonly boolean[] = NAMES.map((n) =>
-  n !== undefined && ["accept", "recv", "send", "poll", "writeStdio", "readStdin", "bind", "listen", "connect", "sendTo", "recvFrom", "resolve"].includes(n));
-
 async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () => boolean, waitAfterStop: () => void): Promise<void> {
   const i = ch.i32;
   const ring = posted(ch, kernel, held);
@@ -150,7 +142,7 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
     }
     // A stopped guest that goes on calling without waiting (a server looping on its accept's
     // EBADF) is ended after as many calls as the JSPI bridge allows it (abi/stop-gate.ts).
-    if (kernel.hasStopped && MAY_WAIT[i[Slot.OP]!] === true && ++callsSinceStop > STOP_GRACE_CALLS) {
+    if (kernel.hasStopped && ++callsSinceStop > STOP_GRACE_CALLS) {
       waitAfterStop();
       return;
     }
