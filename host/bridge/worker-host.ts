@@ -3,7 +3,6 @@
  * component's entry) and blocks there; its kernel calls are served here, on the host's thread,
  * without blocking the event loop (Atomics.waitAsync).
  */
-import { STOP_GRACE_CALLS } from "../abi/stop-gate.js";
 import { Worker } from "node:worker_threads";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { Channel, ring, Slot, State } from "./channel.js";
@@ -121,7 +120,6 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
   const i = ch.i32;
   const ring = posted(ch, kernel, held);
   const dispatch = new Dispatch(ch, kernel);
-  let callsSinceStop = 0;
   while (!stopped()) {
     const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
@@ -139,12 +137,6 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
       }
       Atomics.store(i, Slot.WAITING, 0);
       continue;
-    }
-    // A stopped guest that goes on calling without waiting (a server looping on its accept's
-    // EBADF) is ended after as many calls as the JSPI bridge allows it (abi/stop-gate.ts).
-    if (kernel.hasStopped && ++callsSinceStop > STOP_GRACE_CALLS) {
-      waitAfterStop();
-      return;
     }
     const op = i[Slot.OP]!;
     const r = dispatch.serve(op);
