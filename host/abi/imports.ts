@@ -38,10 +38,9 @@ export function acceptedSignatures(module: string, name: string): readonly Signa
 }
 
 /** The imports of each module whose calls may wait: the JSPI bridge makes these suspending. */
-export const WAITING: Readonly<Record<ModuleName, readonly string[]>> = Object.freeze({
-  wasi_snapshot_preview1: Object.freeze(namesWhere(MODULES.wasi_snapshot_preview1, (i) => i.waits)),
-  wasix_32v1: Object.freeze(namesWhere(MODULES.wasix_32v1, (i) => i.waits)),
-});
+export const WAITING = Object.freeze(Object.fromEntries(
+  Object.entries(MODULES).map(([name, table]) => [name, Object.freeze(namesWhere(table, (i) => i.waits))]),
+)) as Readonly<Record<ModuleName, readonly string[]>>;
 
 export function guestImports(ctx: GuestContext): {
   modules: Record<ModuleName, Module>;

@@ -18,7 +18,7 @@ import { forward } from "../util/forward.js";
  * path that reports its error, closes its fds and flushes takes a handful. A server looping on
  * its accept's EBADF, printing each, is unwound after a few lines of that, not hundreds.
  */
-export const STOP_GRACE_CALLS = 32;
+const STOP_GRACE_CALLS = 32;
 
 /** How long after a stop a component still suspended in jco's glue is given up on (p2/run.ts). */
 export const STOP_GRACE_MS = 100;

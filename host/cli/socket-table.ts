@@ -19,9 +19,7 @@ export function formatSocketTable(rows: readonly SocketRow[], pid: number, at: D
   return `${[title, ...lines].join("\n")}\n`;
 }
 
-/** Print the table to `write` on every SIGUSR2 until the returned function is called. */
-export function socketTableOnSignal(rows: () => readonly SocketRow[], write: (text: string) => void): () => void {
-  const show = (): void => write(formatSocketTable(rows(), process.pid));
-  process.on("SIGUSR2", show);
-  return () => void process.off("SIGUSR2", show);
+/** Print the table to `write` on every SIGUSR2, for the rest of the process's life. */
+export function socketTableOnSignal(rows: () => readonly SocketRow[], write: (text: string) => void): void {
+  process.on("SIGUSR2", () => write(formatSocketTable(rows(), process.pid)));
 }
