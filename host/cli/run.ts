@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { isatty } from "node:tty";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
-import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../auto.js";
+import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeName } from "../entries/auto.js";
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { load } from "./load.js";

@@ -1,7 +1,7 @@
 import type { Sync } from "../util/sync.js";
 
 /** Poll interest and result bits exchanged with the kernel. */
-export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8, /** wasi:sockets socket pollable (TcpSocket.settled) */ SETTLED: 16 } as const;
+export const PollBits = { READ: 1, WRITE: 2, HANGUP: 4, INVALID: 8, /** wasi:sockets socket pollable (Socket.settled) */ SETTLED: 16 } as const;
 
 /** Socket options: the core's ids (core/enums SockOpt), one list for every ABI. */
 export { SockOpt } from "../core/enums.js";

@@ -5,7 +5,7 @@ import { block } from "./readiness.js";
 import { udpRecvFrom, udpSendTo } from "./udp.js";
 import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import type { Socket } from "./socket.js";
 import { StdinReader } from "./stdin.js";
 
 export * from "./api.js";
@@ -76,7 +76,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
     return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
   }
 
-  private recvWait(s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
+  private recvWait(s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock, true));
   }
 
@@ -88,7 +88,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
     return now !== undefined ? now : this.sendWait(s, data, nonblock);
   }
 
-  private sendWait(s: TcpSocket, data: Uint8Array, nonblock: boolean): Sync<number> {
+  private sendWait(s: Socket, data: Uint8Array, nonblock: boolean): Sync<number> {
     return block(s, () => sendNow(this.core, s, data, nonblock, true));
   }
 
@@ -143,7 +143,7 @@ export class LocalKernel extends SocketSetup implements Kernel {
   }
 
   /** Close the socket itself, whoever still refers to it. */
-  private destroy(s: TcpSocket, unreadElsewhere = false): void {
+  private destroy(s: Socket, unreadElsewhere = false): void {
     this.sockets.delete(s.handle);
     this.step(s, TcpOp.CLOSE);
     s.udp?.close();

@@ -4,11 +4,11 @@
  * and read back, as the core validated them (node:net has no knob for them).
  */
 import { SockOpt } from "../core/enums.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import type { Socket } from "./socket.js";
 
 /** Hand `s`'s stored options to its connection or datagram socket; `idleDefault` when keep-alive
  *  is set without an idle time. */
-export function applyOptions(s: TcpSocket, idleDefault: () => number): void {
+export function applyOptions(s: Socket, idleDefault: () => number): void {
   const o = s.options;
   if (s.stream) {
     const on = o.get(SockOpt.KEEPALIVE);

@@ -1,6 +1,6 @@
 import type { Sync } from "../util/sync.js";
 import { PollBits } from "./api.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import type { Socket } from "./socket.js";
 import { soon, timeout } from "../util/timer.js";
 
 /**
@@ -13,7 +13,7 @@ export class Poller {
   private readonly waiting = new Set<() => void>();
   private scheduled = false;
 
-  constructor(private readonly get: (handle: number) => TcpSocket | undefined) {}
+  constructor(private readonly get: (handle: number) => Socket | undefined) {}
 
   /** Every socket calls this on any change. */
   readonly onActivity = (): void => {

@@ -6,7 +6,7 @@ import { block } from "./readiness.js";
 import { acceptNow } from "./stream-io.js";
 import { attachUdp, udpConnectOs } from "./udp.js";
 import { ipToBytes, isUnspecifiedHost } from "../ip.js";
-import { Listening, type TcpSocket } from "./tcp-socket.js";
+import { Listening, type Socket } from "./socket.js";
 import { SocketType, type Addr } from "./api.js";
 import { SocketSet } from "./socket-set.js";
 
@@ -82,14 +82,14 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
-  p2Address(s: TcpSocket, addr: Addr, use: number): number {
+  p2Address(s: Socket, addr: Addr, use: number): number {
     if (!s.p2) return 0;
     const bytes = ipToBytes(addr.host);
     return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
   }
 
   /** A start-* (wasi:sockets) answers at once; its I/O's outcome waits in opResult for finish-*. */
-  private inProgress(s: TcpSocket, io: Promise<number>): number {
+  private inProgress(s: Socket, io: Promise<number>): number {
     s.opResult = undefined;
     void io.then((r) => {
       s.opResult = -r;
@@ -225,7 +225,7 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   /** A connection arrived at a listener: queue it, or refuse it (RST) when the queue is full. */
-  private admit(l: TcpSocket, listening: Listening, stream: NetStream): void {
+  private admit(l: Socket, listening: Listening, stream: NetStream): void {
     const open = l.state === TcpState.LISTENING || l.state === TcpState.LISTEN_IN_PROGRESS; // the OS listens from start-listen on
     if (!open || !this.core.acceptAdmit(listening.queue.length, listening.backlog)) {
       listening.refused++;
@@ -252,7 +252,7 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   /** The core's answer to an accept now: the new socket's handle, -errno, or undefined to wait. */
-  private acceptAttempt(l: TcpSocket, nonblock: boolean, fd: number, woken: boolean): number | undefined {
+  private acceptAttempt(l: Socket, nonblock: boolean, fd: number, woken: boolean): number | undefined {
     const r = acceptNow(this.core, l, nonblock, woken);
     if (r !== 1) return r;
     const s = l.listening?.queue.shift();

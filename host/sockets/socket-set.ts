@@ -3,7 +3,7 @@ import { Errno, SockKind, SockOpt, TcpOp, TcpState } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import { applyOptions } from "./live-options.js";
 import { Poller } from "./poller.js";
-import { TcpSocket } from "./tcp-socket.js";
+import { Socket } from "./socket.js";
 import { socketRow, type SocketRow } from "./table.js";
 import type { AccessCheck, Addr } from "./api.js";
 import { ReceiveBudget, type Limits } from "./limits.js";
@@ -15,7 +15,7 @@ import { ReceiveBudget, type Limits } from "./limits.js";
  */
 export abstract class SocketSet {
   readonly core = Core.load();
-  protected readonly sockets = new Map<number, TcpSocket>();
+  protected readonly sockets = new Map<number, Socket>();
   private nextHandle = 1;
 
   /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
@@ -39,8 +39,8 @@ export abstract class SocketSet {
   }
 
   /** A socket under this guest's limits. */
-  protected newSocket(): TcpSocket {
-    const s = new TcpSocket();
+  protected newSocket(): Socket {
+    const s = new Socket();
     s.rxLimit = this.limits.receiveBuffer;
     s.txLimit = this.limits.sendBuffer;
     s.dgramLimit = this.limits.datagramQueue;
@@ -50,7 +50,7 @@ export abstract class SocketSet {
 
   protected readonly poller = new Poller((h) => this.sockets.get(h));
 
-  protected register(s: TcpSocket): number {
+  protected register(s: Socket): number {
     s.activity = this.poller.onActivity;
     s.handle = this.nextHandle++;
     this.sockets.set(s.handle, s);
@@ -62,7 +62,7 @@ export abstract class SocketSet {
    * udp_step for a datagram socket, tcp_step otherwise. A call whose I/O may still fail asks first,
    * does the I/O and commits only then, so a failure leaves the socket as it was.
    */
-  ask(s: TcpSocket, op: number): number {
+  ask(s: Socket, op: number): number {
     return s.dgram ? this.core.udpStep(s.abi, s.word, op) : this.core.tcpStep(s.abi, s.word, op);
   }
 
@@ -70,7 +70,7 @@ export abstract class SocketSet {
    * Store the word an ask led to, if the socket is still in the word it was asked from (a close
    * while the I/O was under way wins). Whether it was stored.
    */
-  commit(s: TcpSocket, from: number, r: number): boolean {
+  commit(s: Socket, from: number, r: number): boolean {
     if (s.word !== from) return false;
     s.word = stepWord(r);
     return true;
@@ -82,7 +82,7 @@ export abstract class SocketSet {
    * pairs). The step is then stored at once and the call answers at once; otherwise the call waits
    * for its I/O, whose success stores the step.
    */
-  protected finishes(s: TcpSocket, r: number, finish: number): boolean {
+  protected finishes(s: Socket, r: number, finish: number): boolean {
     const w = stepWord(r);
     return stepErrno(s.dgram ? this.core.udpStep(s.abi, w, finish) : this.core.tcpStep(s.abi, w, finish)) === 0;
   }
@@ -92,7 +92,7 @@ export abstract class SocketSet {
    * says the error itself changes state). For what has no I/O to wait for: events the host
    * reports, shutdown, close. Returns errno (0 = ok).
    */
-  protected step(s: TcpSocket, op: number): number {
+  protected step(s: Socket, op: number): number {
     const r = this.ask(s, op);
     s.word = stepWord(r);
     return stepErrno(r);
@@ -115,7 +115,7 @@ export abstract class SocketSet {
   }
 
   /** The core's option kind for a socket: TCP (not listening, not connected), listener, stream, UDP; +4 for IPv6. */
-  protected kind(s: TcpSocket): number {
+  protected kind(s: Socket): number {
     const k = s.dgram ? SockKind.UDP : s.listening ? SockKind.LISTENER : s.state === TcpState.CONNECTED ? SockKind.STREAM : SockKind.TCP;
     return s.family === 6 ? k | SockKind.INET6 : k;
   }
@@ -149,7 +149,7 @@ export abstract class SocketSet {
     return 0;
   }
 
-  protected applyOptions(s: TcpSocket): void {
+  protected applyOptions(s: Socket): void {
     applyOptions(s, () => this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
   }
 

@@ -8,12 +8,12 @@
  */
 import type { Core } from "../core/core.js";
 import { IoAnswer, IoHave } from "../core/enums.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import type { Socket } from "./socket.js";
 
 const EMPTY = new Uint8Array(0);
 
 /** The connection's failure, if it failed (its FIN is in the word). */
-function connectionHave(s: TcpSocket): number {
+function connectionHave(s: Socket): number {
   if (s.error === undefined) return 0;
   let have = IoHave.FAILED;
   if (!s.errorReported) have |= IoHave.UNREPORTED;
@@ -22,13 +22,13 @@ function connectionHave(s: TcpSocket): number {
 }
 
 /** The connection's failure as its errno, reported once. */
-function report(core: Core, s: TcpSocket): number {
+function report(core: Core, s: Socket): number {
   s.errorReported = true;
   return -core.errnoFromCode(s.error ?? "");
 }
 
 /** A stream recv's answer now, or undefined to wait. */
-export function recvNow(core: Core, s: TcpSocket, max: number, peek: boolean, waitall: boolean, nonblock: boolean, woken: boolean): Uint8Array | number | undefined {
+export function recvNow(core: Core, s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean, woken: boolean): Uint8Array | number | undefined {
   let have = connectionHave(s);
   if (s.rxBytes > 0) have |= IoHave.DATA;
   if (s.rxBytes >= max) have |= IoHave.ENOUGH;
@@ -47,7 +47,7 @@ export function recvNow(core: Core, s: TcpSocket, max: number, peek: boolean, wa
 }
 
 /** A stream send's answer now, or undefined to wait for room (or for a connect to finish). */
-export function sendNow(core: Core, s: TcpSocket, data: Uint8Array, nonblock: boolean, woken: boolean): number | undefined {
+export function sendNow(core: Core, s: Socket, data: Uint8Array, nonblock: boolean, woken: boolean): number | undefined {
   let have = connectionHave(s);
   if (s.writable()) have |= IoHave.ROOM;
   if (nonblock) have |= IoHave.NONBLOCK;
@@ -65,13 +65,13 @@ export function sendNow(core: Core, s: TcpSocket, data: Uint8Array, nonblock: bo
 
 /** Room a send could take now without waiting (below the send limit), or -1 when a send would
  *  fail or wait for something other than room (not connected, a failure, shut down). */
-export function sendRoom(core: Core, s: TcpSocket): number {
+export function sendRoom(core: Core, s: Socket): number {
   const r = core.streamSend(s.abi, s.word, connectionHave(s) | IoHave.ROOM | IoHave.NONBLOCK);
   return r === IoAnswer.TAKE ? Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0)) : -1;
 }
 
 /** Whether an accept on listener `l` takes a connection now (1), must wait (undefined), or -errno. */
-export function acceptNow(core: Core, l: TcpSocket, nonblock: boolean, woken: boolean): number | undefined {
+export function acceptNow(core: Core, l: Socket, nonblock: boolean, woken: boolean): number | undefined {
   let have = (l.listening?.queue.length ?? 0) > 0 ? IoHave.DATA : 0;
   if (nonblock) have |= IoHave.NONBLOCK;
   if (woken) have |= IoHave.WOKEN;

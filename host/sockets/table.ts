@@ -1,5 +1,5 @@
 import { TcpState, Word } from "../core/enums.js";
-import type { TcpSocket } from "./tcp-socket.js";
+import type { Socket } from "./socket.js";
 
 /** One row of `rt.sockets()`: what `netstat -ntp` shows for a socket. */
 export interface SocketRow {
@@ -35,7 +35,7 @@ function fmt(a: { host: string; port: number } | undefined): string {
   return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
 }
 
-export function socketRow(s: TcpSocket): SocketRow {
+export function socketRow(s: Socket): SocketRow {
   return {
     proto: s.dgram ? "udp" : "tcp",
     fd: s.fd,

@@ -5,13 +5,13 @@ import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { AccessCheck, Addr, Datagram } from "./api.js";
-import { Datagrams, type TcpSocket } from "./tcp-socket.js";
+import { Datagrams, type Socket } from "./socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
 export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 
 /** Start delivering a bound UDP socket's datagrams into `s`'s queue. */
-export function attachUdp(s: TcpSocket, udp: NetUdp): void {
+export function attachUdp(s: Socket, udp: NetUdp): void {
   const q = (s.datagrams = new Datagrams(udp));
   s.local = udp.local;
   udp.onMessage = (data, from) => {
@@ -31,7 +31,7 @@ export function attachUdp(s: TcpSocket, udp: NetUdp): void {
 }
 
 /** The next datagram (cut to `max`, marked truncated), consumed unless `peek`. */
-export function takeDatagram(s: TcpSocket, max: number, peek: boolean): Datagram | undefined {
+export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | undefined {
   const q = s.datagrams;
   if (q === undefined) return undefined;
   const d = q.queue[0];
@@ -50,11 +50,11 @@ export interface UdpContext {
   readonly backend: NetBackend;
   access: AccessCheck;
   /** The step `op` would take, nothing stored (SocketSet.ask). */
-  ask(s: TcpSocket, op: number): number;
+  ask(s: Socket, op: number): number;
   /** Store an ask's word, unless the socket moved on meanwhile (SocketSet.commit). */
-  commit(s: TcpSocket, from: number, r: number): boolean;
+  commit(s: Socket, from: number, r: number): boolean;
   /** wasi:sockets' address rules for `s` (0 for the other ABIs). */
-  p2Address(s: TcpSocket, addr: Addr, use: number): number;
+  p2Address(s: Socket, addr: Addr, use: number): number;
 }
 
 /**
@@ -62,7 +62,7 @@ export interface UdpContext {
  * (local-address shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's
  * source is known.
  */
-export function udpConnectOs(s: TcpSocket, addr: Addr): void {
+export function udpConnectOs(s: Socket, addr: Addr): void {
   const udp = s.udp;
   if (!udp) return;
   if (s.local && isUnspecifiedHost(s.local.host) && isLoopbackHost(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
@@ -76,7 +76,7 @@ export function udpConnectOs(s: TcpSocket, addr: Addr): void {
  * step (no peer: EDESTADDRREQ, after shutdown(WR): EPIPE, from UNBOUND: auto-bind) is committed
  * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
  */
-export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
+export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
   // wasi:sockets: a datagram addressed to the connected peer itself is an ordinary send.
   if (s.p2 && addr && s.remote && addr.port === s.remote.port && sameAddr(addr.host, s.remote.host)) addr = undefined;
   const to = addr ?? s.remote;
@@ -122,7 +122,7 @@ export function udpSendTo(k: UdpContext, s: TcpSocket, data: Uint8Array, addr: A
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
-export function udpRecvFrom(k: UdpContext, s: TcpSocket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+export function udpRecvFrom(k: UdpContext, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
   const attempt = (): Datagram | number | undefined => {
     if (s.state === TcpState.CLOSED) return -Errno.BADF;
     if (s.error !== undefined && !s.errorReported) {

@@ -1,7 +1,7 @@
 import type { Core } from "../core/core.js";
 import { forward } from "../util/forward.js";
 import { Errno } from "../core/enums.js";
-import { GuestMemory, MemoryFault } from "../memory.js";
+import { GuestMemory, MemoryFault } from "../wasm/guest-memory.js";
 import type { Kernel } from "../sockets/kernel.js";
 import type { Sync } from "../util/sync.js";
 import { FdTable } from "./fd-table.js";

@@ -1,4 +1,4 @@
-// wasock/memory's types for a web project: the built .d.ts files of both its builds (in-memory.d.ts,
+// wasock/memory's types for a web project: the built .d.ts files of both its builds (memory.d.ts,
 // which the package's "types" names, and browser.d.ts) type-check in a project with no Node types
 // ("types": [], lib es2022 and dom, skipLibCheck off, so every .d.ts they reach is checked).
 // Run once, by the Node 26 run of the suite, as the browser test is.
@@ -15,7 +15,7 @@ const major = Number(process.versions.node.split(".")[0]);
 const skip = RUNTIME !== "node" || major < 22 ? "checked once, by the Node 26 run of the suite" : false;
 
 const USE = (entry: string): string => `
-import { MemoryNetwork, Runtime, PreopenError, type SocketRow, type NetStream } from ${JSON.stringify(join(ROOT, "dist/host", entry))};
+import { MemoryNetwork, Runtime, PreopenError, type SocketRow, type NetStream } from ${JSON.stringify(join(ROOT, "dist/host/entries", entry))};
 const net = new MemoryNetwork();
 const rt = new Runtime(net, { listen: ["127.0.0.1:8080"], stdout: (d: Uint8Array) => void d });
 const rows: SocketRow[] = rt.sockets();
@@ -28,7 +28,7 @@ export { rows };
 test("wasock/memory's .d.ts need no @types/node", { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), "wasock-types-"));
   try {
-    writeFileSync(join(dir, "memory.ts"), USE("in-memory.js"));
+    writeFileSync(join(dir, "memory.ts"), USE("memory.js"));
     writeFileSync(join(dir, "browser.ts"), USE("browser.js"));
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
       compilerOptions: {

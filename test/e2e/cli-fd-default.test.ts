@@ -13,7 +13,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import { wasm } from "../helpers/guest.js";
 import { cli, RUNTIME } from "../helpers/runtime.js";
-import { parseNofile } from "../../host/net/os-limits.js";
+import { parseNofile } from "../../host/net/node/os-limits.js";
 
 const SYSTEM_NODE = RUNTIME === "node" && !process.execPath.includes("node_modules");
 const IDLE = SYSTEM_NODE ? 10_000 : 2_000;

@@ -7,7 +7,7 @@ import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { BRIDGES, ROOT, runCli, startGuest, wasm } from "../helpers/guest.js";
 import { cli, RUNTIME } from "../helpers/runtime.js";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { connect, ended } from "../helpers/clients.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "wasock-cli-"));

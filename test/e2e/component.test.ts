@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 

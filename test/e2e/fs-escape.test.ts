@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BRIDGES, runCli, wasm } from "../helpers/guest.js";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 
 /**
  * Held directory fds and swaps (test/guests/fs_escape.c, through wasi_snapshot_preview1 and

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BRIDGES, runCli, wasm } from "../helpers/guest.js";
 import { runConformance } from "../helpers/peer.js";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { PreopenError } from "../../host/runtime.js";
 
 /**

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type net from "node:net";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { BRIDGES, startGuest, wasm, type RunningGuest } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 import { RUNTIME } from "../helpers/runtime.js";

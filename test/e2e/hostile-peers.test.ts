@@ -6,7 +6,7 @@ import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 import { RUNTIME } from "../helpers/runtime.js";
@@ -220,7 +220,7 @@ describe("limits", () => {
 
   test("dnsAnswers: a name with a hundred addresses gives the guest the first few", async () => {
     const { LocalKernel } = await import("../../host/sockets/kernel.js");
-    const { MemoryNetwork } = await import("../../host/in-memory.js");
+    const { MemoryNetwork } = await import("../../host/entries/memory.js");
     const { limitsFrom } = await import("../../host/sockets/limits.js");
     const network = new MemoryNetwork();
     network.names.set("many.test", Array.from({ length: 100 }, (_, i) => `10.0.${i >> 8}.${i & 255}`));
@@ -231,7 +231,7 @@ describe("limits", () => {
   });
 
   test("a bad limit is a LimitError at construction, naming it", async () => {
-    const { LimitError } = await import("../../host/node.js");
+    const { LimitError } = await import("../../host/entries/node.js");
     assert.throws(() => new Runtime({ limits: { fds: 0 } }), LimitError);
     assert.throws(() => new Runtime({ limits: { sendBuffer: 1.5 } }), /sendBuffer/);
     assert.throws(() => new Runtime({ limits: { nonsense: 1 } as never }), /unknown limit "nonsense"/);

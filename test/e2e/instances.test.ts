@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type * as net from "node:net";
-import { GuestError, Runtime } from "../../host/node.js";
+import { GuestError, Runtime } from "../../host/entries/node.js";
 import { BRIDGES, runCli, startGuest, wasm } from "../helpers/guest.js";
 import { connect, ended, readBytes } from "../helpers/clients.js";
 

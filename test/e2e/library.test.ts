@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { GuestError, LimitError, Runtime } from "../../host/node.js";
-import { parseNofile, UNLIMITED_FDS } from "../../host/net/os-limits.js";
+import { GuestError, LimitError, Runtime } from "../../host/entries/node.js";
+import { parseNofile, UNLIMITED_FDS } from "../../host/net/node/os-limits.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 

@@ -14,7 +14,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as net from "node:net";
-import { MemoryNetwork, Runtime, type AllowOptions } from "../../host/in-memory.js";
+import { MemoryNetwork, Runtime, type AllowOptions } from "../../host/entries/memory.js";
 import type { NetStream } from "../../host/net/backend.js";
 import { BRIDGES, runCli, wasm } from "../helpers/guest.js";
 import { RUNTIME } from "../helpers/runtime.js";

@@ -15,7 +15,7 @@ import { runWorkerd, WORKERD, type WorkerdRun } from "../helpers/workerd.js";
 const skip = RUNTIME !== "node" ? "workerd is its own runtime: the Node runs of the suite drive it" : !WORKERD ? "the workerd binary is missing (npm ci installs it)" : false;
 
 const WORKER = `
-import { Runtime, GuestError, ListenError } from "./dist/host/workerd.js";
+import { Runtime, GuestError, ListenError } from "./dist/host/entries/workerd.js";
 import connectOnly from "guests/we_connect_only.wasm";
 import wasmedgeClient from "guests/wasmedge-client.wasm";
 import wasixClient from "guests/wasix-client.wasm";

@@ -3,7 +3,7 @@
  * everything: for the ported wasmtime assertions (test/conformance/p2-*.test.ts).
  */
 import { after } from "node:test";
-import { Runtime } from "../../host/node.js";
+import { Runtime } from "../../host/entries/node.js";
 import { componentImports, type ImportObject } from "../../host/abi/p2/imports.js";
 import type { Network } from "../../host/abi/p2/network.js";
 

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { LocalKernel } from "../../host/sockets/kernel.js";
-import { NodeNetBackend } from "../../host/node.js";
+import { NodeNetBackend } from "../../host/entries/node.js";
 import { connect } from "../helpers/clients.js";
 import { Errno } from "../../host/core/enums.js";
 import { RUNTIME } from "../helpers/runtime.js";

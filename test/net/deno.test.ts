@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as net from "node:net";
-import { Runtime } from "../../host/deno.js";
+import { Runtime } from "../../host/entries/deno.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 import { RUNTIME } from "../helpers/runtime.js";

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { MemoryNetwork, Runtime, type NetStream } from "../../host/in-memory.js";
+import { MemoryNetwork, Runtime, type NetStream } from "../../host/entries/memory.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 
 /** Collect what a stream receives; `read(n)` waits for n bytes, `ended` for the peer's FIN. */

@@ -3,7 +3,7 @@
 // guest memory and later copies change.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GuestMemory } from "../../host/memory.js";
+import { GuestMemory } from "../../host/wasm/guest-memory.js";
 import { SLAB_BYTES, SLAB_PIECE_MAX } from "../../host/util/slab.js";
 
 function guest(): { mem: GuestMemory; u8: Uint8Array } {

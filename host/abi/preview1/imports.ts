@@ -1,7 +1,7 @@
 import { Errno } from "../../core/enums.js";
 import { preview1Sockets, recvInto, sendFrom } from "./sockets.js";
 import { wasmedgeSockets } from "../wasmedge/imports.js";
-import { IOV_MAX } from "../../memory.js";
+import { IOV_MAX } from "../../wasm/guest-memory.js";
 import { after, type Sync } from "../../util/sync.js";
 import { guard, ProcExit, type GuestContext } from "../../wasi/context.js";
 import { pollOneoff } from "./poll.js";

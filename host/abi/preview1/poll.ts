@@ -1,5 +1,5 @@
 import { Errno } from "../../core/enums.js";
-import type { GuestMemory } from "../../memory.js";
+import type { GuestMemory } from "../../wasm/guest-memory.js";
 import { PollBits } from "../../sockets/kernel.js";
 import { after, type Sync } from "../../util/sync.js";
 import type { GuestContext } from "../../wasi/context.js";

@@ -1,5 +1,5 @@
 import { Abi, Errno } from "../../core/enums.js";
-import { GuestMemory, IOV_MAX, type Iovec } from "../../memory.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../../wasm/guest-memory.js";
 import type { SocketEntry } from "../../wasi/fd-table.js";
 import { guard, type GuestContext } from "../../wasi/context.js";
 import { Fdflags, Riflags } from "../../wasi/types.js";

@@ -1,5 +1,5 @@
 import { Abi, Errno, RiFlags } from "../../core/enums.js";
-import { GuestMemory, IOV_MAX, type Iovec } from "../../memory.js";
+import { GuestMemory, IOV_MAX, type Iovec } from "../../wasm/guest-memory.js";
 import { SockOpt, SocketType, type Addr } from "../../sockets/kernel.js";
 import { after, type Sync } from "../../util/sync.js";
 import { guard, type GuestContext } from "../../wasi/context.js";

@@ -1,6 +1,6 @@
 import { Errno } from "../../core/enums.js";
 import { bytesToIp, ipToBytes } from "../../ip.js";
-import type { GuestMemory } from "../../memory.js";
+import type { GuestMemory } from "../../wasm/guest-memory.js";
 import { SocketType, type Addr } from "../../sockets/kernel.js";
 
 /**

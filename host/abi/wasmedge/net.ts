@@ -1,5 +1,5 @@
 import { Errno } from "../../core/enums.js";
-import { GuestMemory, IOV_MAX } from "../../memory.js";
+import { GuestMemory, IOV_MAX } from "../../wasm/guest-memory.js";
 import { ipToBytes } from "../../ip.js";
 import type { Addr } from "../../sockets/api.js";
 import { after, type Sync } from "../../util/sync.js";

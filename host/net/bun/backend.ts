@@ -5,7 +5,7 @@
  * SO_RCVBUF/SO_SNDBUF, and reports an ICMP port unreachable as an error without a code; and a
  * socket program expects getaddrinfo (the hosts file, `localhost`), which node:dns.lookup is.
  */
-import { NodeNetBackend } from "../node.js";
+import { NodeNetBackend } from "../node/backend.js";
 import { allFlushed, type ConnectOptions, type ListenOptions, type NetBackend, type NetListener, type NetStream, type NetUdp, type SockAddr } from "../backend.js";
 import { asCoded, BunStream, streamHandlers } from "./stream.js";
 import type { BunNamespace, BunSocketAddress, BunTcpListener } from "./types.js";

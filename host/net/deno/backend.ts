@@ -4,7 +4,7 @@
  * Deno.resolveDns asks DNS servers only, where a socket program expects getaddrinfo (the hosts
  * file, `localhost`).
  */
-import { NodeNetBackend } from "../node.js";
+import { NodeNetBackend } from "../node/backend.js";
 import { allFlushed, type ConnectOptions, type ListenOptions, type NetBackend, type NetListener, type NetStream, type NetUdp, type SockAddr } from "../backend.js";
 import { addrOf, codeOf, DenoStream } from "./stream.js";
 import type { DenoListener, DenoNamespace } from "./types.js";

@@ -1,6 +1,6 @@
 import { fstatSync, readSync, writeSync } from "node:fs";
 import { Errno } from "../../core/enums.js";
-import type { Iovec } from "../../memory.js";
+import type { Iovec } from "../../wasm/guest-memory.js";
 import type { GuestContext } from "../context.js";
 import type { FileEntry } from "../fd-table.js";
 import { Fdflags } from "../types.js";

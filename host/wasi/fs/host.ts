@@ -1,6 +1,6 @@
 import type { BigIntStats, Dirent } from "node:fs";
 import { Errno } from "../../core/enums.js";
-import type { GuestMemory } from "../../memory.js";
+import type { GuestMemory } from "../../wasm/guest-memory.js";
 import { guard, type GuestContext } from "../context.js";
 import { Filetype } from "../types.js";
 import { FILESTAT_SIZE, Fstflags } from "./flags.js";

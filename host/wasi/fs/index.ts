@@ -13,7 +13,7 @@
  * descriptors.ts, host.ts (node:fs errors → errno, filestat), flags.ts, handles.ts, preopens.ts.
  */
 import { Errno } from "../../core/enums.js";
-import { IOV_MAX } from "../../memory.js";
+import { IOV_MAX } from "../../wasm/guest-memory.js";
 import type { GuestContext } from "../context.js";
 import type { Files, FsFd } from "../files.js";
 import { ADVICE_MAX } from "./flags.js";

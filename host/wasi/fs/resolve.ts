@@ -1,6 +1,6 @@
 import { readlinkSync, type BigIntStats } from "node:fs";
 import { Errno } from "../../core/enums.js";
-import type { GuestMemory } from "../../memory.js";
+import type { GuestMemory } from "../../wasm/guest-memory.js";
 import { closeHeld, dirPath, entryPath, lstatEntry, openSubdir, type Held } from "./dirfd.js";
 
 /**

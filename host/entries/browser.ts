@@ -12,8 +12,8 @@
  *   void rt.run(await WebAssembly.compileStreaming(fetch("server.wasm")));
  *   const conn = net.connect("127.0.0.1", 8080);   // a NetStream: write(), onData, end()
  */
-import { MemoryNetwork } from "./net/memory/network.js";
-import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
+import { MemoryNetwork } from "../net/memory/network.js";
+import { Runtime as BaseRuntime, type RuntimeOptions } from "../runtime.js";
 
 export class Runtime extends BaseRuntime {
   constructor(readonly network: MemoryNetwork = new MemoryNetwork(), options: RuntimeOptions = {}) {
@@ -22,10 +22,5 @@ export class Runtime extends BaseRuntime {
 }
 
 export { MemoryNetwork };
-export { MemoryStream } from "./net/memory/stream.js";
-export { DEFAULT_LIMITS, LimitError, type Limits } from "./sockets/limits.js";
-export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
-export type { SocketRow } from "./sockets/table.js";
-export type { AllowOptions } from "./access.js";
-export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
-export { Core } from "./core/core.js";
+export { MemoryStream } from "../net/memory/stream.js";
+export * from "./exports.js";

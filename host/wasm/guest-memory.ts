@@ -1,4 +1,4 @@
-import { carve, SLAB_PIECE_MAX, uninitialized } from "./util/slab.js";
+import { carve, SLAB_PIECE_MAX, uninitialized } from "../util/slab.js";
 
 /**
  * Guest linear memory: the only code that reads or writes it. Every access is bounds-checked; an

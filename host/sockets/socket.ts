@@ -14,7 +14,7 @@ const EMPTY = new Uint8Array(0);
 const NO_OPTIONS: ReadonlyMap<number, number> = new Map();
 
 // A connection's callbacks, called as methods of its NetStream.
-const owner = (s: NetStream): TcpSocket => s.owner as TcpSocket;
+const owner = (s: NetStream): Socket => s.owner as Socket;
 function streamData(this: NetStream, chunk: Uint8Array): void {
   owner(this).received(chunk);
 }
@@ -39,7 +39,7 @@ function streamError(this: NetStream, code: string): void {
  * flags); every transition is decided by core.tcp_step, the connection's end included (event()),
  * this class only holds data and readiness.
  */
-export class TcpSocket extends Waitable implements BudgetWaiter {
+export class Socket extends Waitable implements BudgetWaiter {
   word: number = TcpState.UNBOUND;
   /** Whose rules the core applies to this socket (Abi.LINUX for preview1/WasmEdge). */
   abi = 0;
@@ -279,7 +279,7 @@ export class TcpSocket extends Waitable implements BudgetWaiter {
  *  accepted. A socket has one only while it listens, so no other socket carries a queue. */
 export class Listening {
   /** Connections waiting to be accepted, oldest first. */
-  readonly queue: TcpSocket[] = [];
+  readonly queue: Socket[] = [];
   /** Connections refused because the accept queue was full. */
   refused = 0;
 

@@ -1,5 +1,5 @@
 import * as dgram from "node:dgram";
-import type { NetUdp, SockAddr } from "./backend.js";
+import type { NetUdp, SockAddr } from "../backend.js";
 
 /** node:dgram behind NetUdp. */
 export function bindUdp(host: string, port: number, family: 4 | 6): Promise<NetUdp> {

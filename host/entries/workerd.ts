@@ -5,15 +5,15 @@
  * come in as modules the bundler (wrangler, or workerd's own) compiled.
  *
  *   import { Runtime } from "wasock/workerd";
- *   import guest from "./client.wasm";
+ *   import guest from "../client.wasm";
  *   const { exitCode } = await new Runtime({ args: ["client", "10.0.0.1:6379"], allow: { connect: ["10.0.0.1:6379"] } }).run(guest);
  */
 import { connect } from "cloudflare:sockets";
-import core from "./core/core.wasm";
-import { Core } from "./core/core.js";
-import { WorkerdNetBackend } from "./net/workerd/backend.js";
-import { GuestError, Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
-import { lineWriter } from "./util/lines.js";
+import core from "../core/core.wasm";
+import { Core } from "../core/core.js";
+import { WorkerdNetBackend } from "../net/workerd/backend.js";
+import { GuestError, Runtime as BaseRuntime, type RuntimeOptions } from "../runtime.js";
+import { lineWriter } from "../util/lines.js";
 
 Core.provide(core);
 
@@ -41,10 +41,4 @@ export class Runtime extends BaseRuntime {
 }
 
 export { WorkerdNetBackend };
-export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
-export type { SocketRow } from "./sockets/table.js";
-export type { AllowOptions } from "./access.js";
-export { PolicyError } from "./policy.js";
-export { DEFAULT_LIMITS, LimitError, type Limits } from "./sockets/limits.js";
-export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
-export { Core } from "./core/core.js";
+export * from "./exports.js";

@@ -10,9 +10,9 @@
  *   void rt.run(module);
  *   const conn = net.connect("127.0.0.1", 8080);   // a NetStream: write(), onData, end()
  */
-import { MemoryNetwork } from "./net/memory/network.js";
-import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
-import { FULL_HOST } from "./extensions.js";
+import { MemoryNetwork } from "../net/memory/network.js";
+import { Runtime as BaseRuntime, type RuntimeOptions } from "../runtime.js";
+import { FULL_HOST } from "../extensions.js";
 
 export * from "./browser.js";
 

@@ -7,14 +7,14 @@
  *
  *   import { Runtime } from "wasock";
  */
-import type { NetBackend } from "./net/backend.js";
-import { BunNetBackend } from "./net/bun/backend.js";
-import { bunApi } from "./net/bun/types.js";
-import { DenoNetBackend } from "./net/deno/backend.js";
-import { denoApi } from "./net/deno/types.js";
-import { NodeNetBackend } from "./net/node.js";
-import { Runtime as BaseRuntime, type RuntimeOptions } from "./runtime.js";
-import { FULL_HOST } from "./extensions.js";
+import type { NetBackend } from "../net/backend.js";
+import { BunNetBackend } from "../net/bun/backend.js";
+import { bunApi } from "../net/bun/types.js";
+import { DenoNetBackend } from "../net/deno/backend.js";
+import { denoApi } from "../net/deno/types.js";
+import { NodeNetBackend } from "../net/node/backend.js";
+import { Runtime as BaseRuntime, type RuntimeOptions } from "../runtime.js";
+import { FULL_HOST } from "../extensions.js";
 
 /** The network adapter this runtime is best served by. */
 export function defaultBackend(): NetBackend {
@@ -40,10 +40,4 @@ export class Runtime extends BaseRuntime {
   }
 }
 
-export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "./runtime.js";
-export type { SocketRow } from "./sockets/table.js";
-export type { AllowOptions } from "./access.js";
-export { PolicyError } from "./policy.js";
-export { DEFAULT_LIMITS, LimitError, type Limits } from "./sockets/limits.js";
-export type { NetBackend, NetStream, NetListener, SockAddr } from "./net/backend.js";
-export { Core } from "./core/core.js";
+export * from "./exports.js";
