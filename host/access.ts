@@ -1,7 +1,7 @@
 import { Errno, PolicyKind } from "./core/enums.js";
 import type { NetBackend } from "./net/backend.js";
 import { isHostName, parseRule, Policy, resolveRules, type ParsedRule } from "./policy.js";
-import type { AccessCheck } from "./sockets/kernel.js";
+import { SocketType, type AccessCheck } from "./sockets/kernel.js";
 
 /** What a guest may do on the network beyond its pre-opened listeners. Deny by default. */
 export interface AllowOptions {
@@ -13,6 +13,15 @@ export interface AllowOptions {
   resolve?: boolean | string[];
   /** Everything, anywhere (`--allow-net`). */
   net?: boolean;
+  /**
+   * Whether the guest may create TCP sockets at all (default true; `--no-tcp`). As in wasmtime, a
+   * socket can be made without a rule, and what it may do with an address is the rules' to say;
+   * `false` refuses the creation itself (EACCES; wasi:sockets access-denied), wasmtime's `-S tcp=n`.
+   * Pre-opened listeners and the connections they accept are not guest-created: they stay.
+   */
+  tcp?: boolean;
+  /** The same for UDP sockets (`--no-udp`, wasmtime's `-S udp=n`). */
+  udp?: boolean;
 }
 
 /**
@@ -61,12 +70,14 @@ export function resolveCheck(policy: Policy, onDeny: (message: string) => void):
   };
 }
 
-/** The kernel's socket-creation check for components: sockets at all only with some rule. */
-export function socketCheck(policy: Policy, onDeny: (message: string) => void): (type: number) => number {
-  const any = policy.count(PolicyKind.LISTEN) > 0 || policy.count(PolicyKind.CONNECT) > 0;
+/** The kernel's socket-creation check: a TCP or UDP socket may be made unless its kind is off. */
+export function socketCheck(allow: AllowOptions, onDeny: (message: string) => void): (type: number) => number {
+  const tcp = allow.tcp !== false;
+  const udp = allow.udp !== false;
   return (type) => {
-    if (any) return 0;
-    onDeny(`wasock: denied creating a ${type === 2 ? "UDP" : "TCP"} socket: no --allow-listen, --allow-connect or --allow-net rule`);
+    const dgram = type === SocketType.DGRAM;
+    if (dgram ? udp : tcp) return 0;
+    onDeny(`wasock: denied creating a ${dgram ? "UDP" : "TCP"} socket: ${dgram ? "UDP" : "TCP"} is off (${dgram ? "--no-udp" : "--no-tcp"})`);
     return Errno.ACCES;
   };
 }

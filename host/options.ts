@@ -114,12 +114,14 @@ export function checkOptions(o: RuntimeOptions): void {
   if (o.somaxconn !== undefined) whole("somaxconn", o.somaxconn, 0);
   if (o.bridge !== undefined && !BRIDGES.includes(o.bridge as string)) bad("bridge", "auto, jspi or worker", o.bridge);
   if (o.allow !== undefined) {
-    if (!isPlainObject(o.allow)) bad("allow", "{ listen, connect, resolve, net }", o.allow);
+    if (!isPlainObject(o.allow)) bad("allow", "{ listen, connect, resolve, net, tcp, udp }", o.allow);
     if (o.allow.listen !== undefined) strings("allow.listen", o.allow.listen, "rules (strings)");
     if (o.allow.connect !== undefined) strings("allow.connect", o.allow.connect, "rules (strings)");
     const r = o.allow.resolve;
     if (r !== undefined && typeof r !== "boolean") strings("allow.resolve", r, "names (strings), or true/false");
     if (o.allow.net !== undefined && typeof o.allow.net !== "boolean") bad("allow.net", "true or false", o.allow.net);
+    if (o.allow.tcp !== undefined && typeof o.allow.tcp !== "boolean") bad("allow.tcp", "true or false", o.allow.tcp);
+    if (o.allow.udp !== undefined && typeof o.allow.udp !== "boolean") bad("allow.udp", "true or false", o.allow.udp);
   }
   if (o.limits !== undefined && !isPlainObject(o.limits)) bad("limits", "{ name: number }", o.limits);
   if (o.onDeny !== undefined) fn("onDeny", o.onDeny);

@@ -88,7 +88,7 @@ export class Runtime {
       const onDeny = this.options.onDeny ?? this.stdio.note;
       this.kernel.access = accessCheck(this.policy, onDeny);
       this.kernel.resolveAccess = resolveCheck(this.policy, onDeny);
-      this.kernel.socketAccess = socketCheck(this.policy, onDeny);
+      this.kernel.socketAccess = socketCheck(this.options.allow ?? {}, onDeny);
       const out: Listening[] = [];
       let fd = 3;
       for (const spec of this.options.listen ?? []) {

@@ -65,6 +65,8 @@ Example:
   .option("--allow-connect <rule>", "let the guest connect to matching addresses (repeatable)", collect)
   .option("--allow-resolve <names>", "let the guest resolve names: a comma-separated list (*.example.com: its subdomains), or * for any")
   .option("--allow-net", "let the guest listen, connect and resolve anywhere")
+  .option("--no-tcp", "refuse the guest's own TCP sockets (as wasmtime's -S tcp=n); pre-opened ones stay")
+  .option("--no-udp", "refuse the guest's own UDP sockets (as wasmtime's -S udp=n)")
   .option("--env <K=V>", "set a guest environment variable; a bare NAME passes the host's (repeatable)", collect)
   .option("--dir <host[::guest]>", "pre-open a directory as <guest> (<host> as given if no ::guest; repeatable)", collect)
   .option("--somaxconn <n>", "backlog ceiling (default: the OS value, else 4096)", nonNegativeInt)

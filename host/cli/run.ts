@@ -19,6 +19,9 @@ export interface RunFlags {
   /** A comma-separated list of names, or `*` for any. */
   allowResolve?: string;
   allowNet?: boolean;
+  /** false with --no-tcp / --no-udp. */
+  tcp?: boolean;
+  udp?: boolean;
   env: string[];
   dir: string[];
   somaxconn?: number;
@@ -134,6 +137,8 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       connect: flags.allowConnect,
       resolve: flags.allowResolve === "*" ? true : flags.allowResolve !== undefined ? parseNames(flags.allowResolve) : false,
       net: flags.allowNet === true,
+      tcp: flags.tcp !== false,
+      udp: flags.udp !== false,
     },
     stdin: process.stdin, // a terminal too: read only when the guest reads, in the line discipline's lines
     terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are

@@ -32,10 +32,8 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   open(family: 4 | 6, type: number, abi: number = this.abi): number {
-    if (abi === Abi.P2) {
-      const denied = this.socketAccess(type);
-      if (denied !== 0) return -denied;
-    }
+    const denied = this.socketAccess(type);
+    if (denied !== 0) return -denied;
     const s = this.newSocket();
     s.abi = abi;
     s.family = family;

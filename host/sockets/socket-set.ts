@@ -20,9 +20,9 @@ export abstract class SocketSet {
 
   /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
   access: AccessCheck = () => Errno.ACCES;
-  /** Asked before a wasi:sockets component creates a socket: 0 when any listen or connect rule
-   *  exists (wasmtime's tcp/udp switch), else EACCES. */
-  socketAccess: (type: number) => number = () => Errno.ACCES;
+  /** Asked before a guest creates a socket (SocketType): 0, or EACCES when that kind is off
+   *  (wasmtime's tcp/udp switch). Until the runtime sets it, every kind may be made. */
+  socketAccess: (type: number) => number = () => 0;
   /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
   resolveAccess: (name: string) => number = () => Errno.ACCES;
 

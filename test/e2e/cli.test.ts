@@ -196,6 +196,24 @@ describe("the command line people know from wasmtime", () => {
     assert.match(r.stderr, /^wasock: missing required argument 'module'/);
   });
 
+  test("--no-tcp refuses a core module's own TCP socket (WasmEdge sock_open: EACCES), one line naming the flag; without it the socket is made and the address is what is denied", async () => {
+    const off = await runCli(["run", "--no-tcp", wasm("examples/wasmedge-client.wasm"), "127.0.0.1:9"]);
+    assert.equal(off.code, 1);
+    assert.match(off.stderr, /^wasock: denied creating a TCP socket: TCP is off \(--no-tcp\)$/m);
+    assert.match(off.stderr, /^wasmedge-client: sock_open: Permission denied$/m);
+    const on = await runCli(["run", wasm("examples/wasmedge-client.wasm"), "127.0.0.1:9"]);
+    assert.equal(on.code, 1);
+    assert.doesNotMatch(on.stderr, /denied creating/);
+    assert.match(on.stderr, /^wasock: denied connect on 127\.0\.0\.1:9: not allowed by any rule/m);
+  });
+
+  test("--no-udp refuses a core module's own UDP socket (WasmEdge sock_open: EACCES, errno 2), one line naming the flag", async () => {
+    const r = await runCli(["run", "--no-udp", wasm("examples/udp-echo.wasm")]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^wasock: denied creating a UDP socket: UDP is off \(--no-udp\)$/m);
+    assert.match(r.stderr + r.stdout, /udp-echo: sock_open failed: errno 2/);
+  });
+
   test("--help lists components, fd 3, LISTEN_FDS and an example, and no empty defaults", async () => {
     const r = await runCli(["run", "--help"]);
     assert.equal(r.code, 0, r.stderr);

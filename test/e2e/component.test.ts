@@ -13,14 +13,14 @@ import { connect, readBytes } from "../helpers/clients.js";
 const component = readFileSync(wasm("examples/echo-server.component.wasm"));
 
 /** Run the echo component (argv: port 0, then `served` connections before it exits). */
-async function start(bridge: "jspi" | "worker", served: number, allow = ["127.0.0.1:*"]) {
+async function start(bridge: "jspi" | "worker", served: number, allow = ["127.0.0.1:*"], tcp = true) {
   let out = "";
   let onPort: (p: number) => void = () => {};
   const port = new Promise<number>((resolve) => (onPort = resolve));
   const rt = new Runtime({
     args: ["echo-server", "0", String(served)],
     bridge,
-    allow: { listen: allow },
+    allow: { listen: allow, tcp },
     stdout: (d) => {
       out += Buffer.from(d).toString();
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
@@ -88,11 +88,20 @@ for (const bridge of BRIDGES) {
       assert.deepEqual(await c.running, { exitCode: 0 });
     });
 
-    test("without an allow rule it cannot create a socket: access-denied, one line naming the rule", async () => {
+    test("without an allow rule it makes its socket, as under wasmtime, and its listen is denied: access-denied, one line naming the rule", async () => {
       const c = await start(bridge, 1, []);
       const { exitCode } = await c.running;
       assert.notEqual(exitCode, 0);
-      assert.match(c.output(), /wasock: denied creating a TCP socket: no --allow-listen, --allow-connect or --allow-net rule/);
+      assert.doesNotMatch(c.output(), /denied creating/);
+      assert.match(c.output(), /wasock: denied listen on 127\.0\.0\.1:0: not allowed by any rule \(allow it with --allow-listen/);
+      assert.match(c.output(), /access-denied/);
+    });
+
+    test("with TCP off (allow.tcp false, --no-tcp) it cannot create a socket: access-denied, one line naming the flag", async () => {
+      const c = await start(bridge, 1, ["127.0.0.1:*"], false);
+      const { exitCode } = await c.running;
+      assert.notEqual(exitCode, 0);
+      assert.match(c.output(), /wasock: denied creating a TCP socket: TCP is off \(--no-tcp\)/);
       assert.match(c.output(), /access-denied/);
     });
   });
