@@ -92,6 +92,13 @@ async function runIn(script: URL, workerData: unknown, ch: Channel, kernel: Loca
 
 /** How long a stopped guest may run on before its thread is terminated (it may be exiting). */
 const STOP_GRACE_MS = 1000;
+/**
+ * How many failures a stopped guest is answered before its thread is terminated: a server looping
+ * on its accept's EBADF would otherwise print its error for the whole grace. Only failures count
+ * (a guest exiting on its own after the stop closes and writes, which succeed), so a guest that
+ * notices the stop on its first failure, as most do, is not cut short.
+ */
+const STOP_GRACE_FAILURES = 32;
 const STOPPED = Symbol("stopped");
 
 /**
@@ -120,6 +127,7 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
   const i = ch.i32;
   const ring = posted(ch, kernel, held);
   const dispatch = new Dispatch(ch, kernel);
+  let failuresAfterStop = 0;
   while (!stopped()) {
     const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
@@ -158,6 +166,10 @@ async function serve(ch: Channel, kernel: LocalKernel, held: Held, stopped: () =
       result = r;
     }
     if (Atomics.load(i, Slot.STATE) === State.CLOSED) return;
+    if (result < 0 && kernel.hasStopped && ++failuresAfterStop > STOP_GRACE_FAILURES) {
+      waitAfterStop();
+      return;
+    }
     dispatch.track(op, result, held);
     i[Slot.RESULT] = result;
     Atomics.store(i, Slot.STATE, State.RESPONSE);
