@@ -11,14 +11,24 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BLOCKING_IMPORTS, type ImportObject } from "../abi/p2/imports.js";
 import { GuestError } from "../bridge/link.js";
+import { TRANSPILER, TranspilerMissingError } from "./errors.js";
 
 export { isComponent } from "./detect.js";
 
 const RUN_EXPORT = "wasi:cli/run#run";
 
-/** jco-transpile's version (its package.json, found beside its entry point; exports hides it). */
+/**
+ * jco-transpile's version (its package.json, found beside its entry point; exports hides it).
+ * Resolving it is also where its absence shows: it is an optional peer dependency.
+ */
 function jcoVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve("@bytecodealliance/jco-transpile"));
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(TRANSPILER);
+  } catch (e) {
+    throw new TranspilerMissingError({ cause: e });
+  }
+  let dir = dirname(entry);
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
 }
