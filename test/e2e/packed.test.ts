@@ -368,7 +368,7 @@ describe("the packed package", { skip }, () => {
       assert.equal(r.stderr, `wasock: echo-server.component.wasm: running a component needs ${TRANSPILER}, an optional peer dependency of wasock: npm install ${TRANSPILER}\n`);
     });
 
-    test(`${host.name}: with jco-transpile installed, the packed CLI transpiles a wasi:sockets component and runs it to exit 0`, { skip: hostSkip }, async () => {
+    test(`${host.name}: with jco-transpile installed, the packed CLI transpiles a wasi:sockets component (saying so) and runs it to exit 0`, { skip: hostSkip }, async () => {
       const packs = await packed();
       const { proj, pkg } = packs.withPeer;
       // a cache of its own: this run transpiles (jco), whatever the runs before it left
@@ -394,6 +394,14 @@ describe("the packed package", { skip }, () => {
       s.end();
       assert.equal(await exited, 0, `${stdout}${stderr}`);
       assert.equal(readdirSync(cache).filter((d) => d.startsWith("component-")).length, 1, "no transpiled bindings in its cache");
+      // the first run's status lines: when the transpile starts and when it is done
+      assert.match(stderr, /^wasock: transpiling echo-server\.component\.wasm for the first time \(cached after\)…\nwasock: transpiled echo-server\.component\.wasm in \d+\.\d s\n/);
+      // the next run finds it cached and says nothing of it (a bad argument: it exits at once; its
+      // exit(2) is wasi:cli/exit's err, status 1)
+      const again = await run(host.bin!, [...cli(host, packs, pkg), "run", "--allow-listen", "127.0.0.1:*", "echo-server.component.wasm", "bad"], proj, 30_000, cache);
+      assert.equal(again.code, 1, `${again.stdout}${again.stderr}`);
+      assert.match(again.stderr, /^echo-server: bad port 'bad'$/m);
+      assert.doesNotMatch(again.stderr, /transpil/);
     });
   }
 });
