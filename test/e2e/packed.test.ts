@@ -368,6 +368,27 @@ describe("the packed package", { skip }, () => {
       assert.equal(r.stderr, `wasock: echo-server.component.wasm: running a component needs ${TRANSPILER}, an optional peer dependency of wasock: npm install ${TRANSPILER}\n`);
     });
 
+    test(`${host.name}: without jco-transpile, the library's run() of a component rejects with TranspilerMissingError`, { skip: hostSkip }, async () => {
+      const { proj } = await packed();
+      const file = join(proj, `missing-peer-${HOSTS.indexOf(host)}.mjs`);
+      writeFileSync(file, `import { readFileSync } from "node:fs";
+import { GuestError, Runtime, TranspilerMissingError } from "${host.prefix}wasock";
+const rt = new Runtime({ args: ["echo-server", "0", "1"], allow: { listen: ["127.0.0.1:*"] }, stdout: () => {}, stderr: () => {} });
+try {
+  await rt.run(readFileSync(new URL("./echo-server.component.wasm", import.meta.url)));
+  console.log(JSON.stringify({ ran: true }));
+} catch (e) {
+  console.log(JSON.stringify({ missing: e instanceof TranspilerMissingError, guest: e instanceof GuestError, name: e.name, install: e.install, message: e.message }));
+}
+`);
+      const r = await run(host.bin!, host.runArgs(file), proj);
+      assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+      assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").at(-1)!), {
+        missing: true, guest: true, name: "TranspilerMissingError", install: `npm install ${TRANSPILER}`,
+        message: `running a component needs ${TRANSPILER}, an optional peer dependency of wasock: npm install ${TRANSPILER}`,
+      });
+    });
+
     test(`${host.name}: with jco-transpile installed, the packed CLI transpiles a wasi:sockets component (saying so) and runs it to exit 0`, { skip: hostSkip }, async () => {
       const packs = await packed();
       const { proj, pkg } = packs.withPeer;
