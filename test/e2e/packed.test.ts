@@ -95,7 +95,7 @@ interface Packed extends Project {
 
 const TRANSPILER = "@bytecodealliance/jco-transpile";
 
-/** Bytes in the files beneath `dir` (symlinks followed once, at the top: linked packages). */
+/** Bytes in the files beneath `dir` (links beneath it not followed: a linked package is passed by its real path). */
 function diskSize(dir: string): number {
   let total = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
