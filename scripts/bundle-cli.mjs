@@ -8,8 +8,10 @@
 // Code loaded only on demand (the worker bridge, components, --workers' primary) becomes chunks
 // the entries share, loaded when first needed. The output is flat, so the worker host's
 // `new URL("./worker-guest.js", import.meta.url)` finds the bundled thread entries beside it, as
-// it finds the unbundled ones in dist/host/bridge/. commander is bundled too; jco-transpile (loaded
-// only for a component, and large) stays an import resolved from node_modules.
+// it finds the unbundled ones in dist/host/bridge/. commander is bundled too (so it is only a
+// devDependency, and the package does not ship tsc's unbundled dist/host/cli/); jco-transpile
+// (loaded only for a component, ~100 MB installed, an optional peer) stays an import resolved from
+// node_modules.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -32,6 +34,7 @@ await build({
   external: ["@bytecodealliance/*"],
   // commander is CommonJS and require()s node's built-ins; an ESM bundle has no require of its own.
   banner: { js: 'import { createRequire as __wasockRequire } from "node:module"; const require = __wasockRequire(import.meta.url);' },
-  sourcemap: "linked",
+  // No source maps: the package ships none (they were 2.0 MB of its 3.6 MB unpacked); nothing reads them.
+  sourcemap: false,
   logLevel: "warning",
 });

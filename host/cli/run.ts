@@ -174,6 +174,16 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
   process.once("SIGTERM", () => stop("SIGTERM", 143));
   socketTableOnSignal(() => rt.sockets(), (text) => void process.stderr.write(text));
 
+  if (isComponent(module)) {
+    // A component's first run transpiles it (jco: seconds for a large one, then cached): a status
+    // line on stderr when it starts and when it is done, printed as cargo prints its own, whether
+    // or not stderr is a terminal; nothing on a cache hit. The library prints none of it.
+    const { onTranspile } = await import("../p2/component.js");
+    onTranspile((e) =>
+      process.stderr.write(e.phase === "start" ? `wasock: transpiling ${path} for the first time (cached after)…\n` : `wasock: transpiled ${path} in ${(e.ms / 1000).toFixed(1)} s\n`),
+    );
+  }
+
   try {
     const { exitCode } = await rt.run(module);
     await rt.drain(); // what the guest sent before it exited reaches its clients

@@ -6,6 +6,7 @@ export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, 
 export type { SocketRow } from "../sockets/table.js";
 export type { AllowOptions } from "../access.js";
 export { PolicyError } from "../policy.js";
+export { TranspilerMissingError } from "../p2/errors.js";
 export { DEFAULT_LIMITS, LimitError, type Limits } from "../sockets/limits.js";
 export type { NetBackend, NetStream, NetListener, SockAddr } from "../net/backend.js";
 export { Core } from "../core/core.js";

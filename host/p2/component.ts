@@ -11,14 +11,24 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BLOCKING_IMPORTS, type ImportObject } from "../abi/p2/imports.js";
 import { GuestError } from "../bridge/link.js";
+import { TRANSPILER, TranspilerMissingError } from "./errors.js";
 
 export { isComponent } from "./detect.js";
 
 const RUN_EXPORT = "wasi:cli/run#run";
 
-/** jco-transpile's version (its package.json, found beside its entry point; exports hides it). */
+/**
+ * jco-transpile's version (its package.json, found beside its entry point; exports hides it).
+ * Resolving it is also where its absence shows: it is an optional peer dependency.
+ */
 function jcoVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve("@bytecodealliance/jco-transpile"));
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(TRANSPILER);
+  } catch (e) {
+    throw new TranspilerMissingError({ cause: e });
+  }
+  let dir = dirname(entry);
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -33,6 +43,20 @@ function cacheRoot(): string {
   }
 }
 
+/** What a transpile that is not a cache hit reports: when it starts, and when it is done. */
+export type TranspileEvent = { phase: "start" } | { phase: "done"; ms: number };
+
+/**
+ * Who is told of transpiles (the CLI prints a status line: a large component takes seconds). One
+ * per process, set by the CLI before it runs a component; the library itself tells no one, and
+ * runtime.ts passes no per-run callback down to runComponent.
+ */
+let transpileListener: ((e: TranspileEvent) => void) | undefined;
+
+export function onTranspile(listener: ((e: TranspileEvent) => void) | undefined): void {
+  transpileListener = listener;
+}
+
 /**
  * The directory holding the component's jco bindings (`component.js` + core modules), made on
  * first use. `jspi`: bindings whose blocking imports and run export suspend (JSPI); otherwise
@@ -43,6 +67,8 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
   const key = createHash("sha256").update(bytes).update(`\0${version}\0${jspi ? "jspi" : "sync"}`).digest("hex").slice(0, 32);
   const dir = join(cacheRoot(), `component-${key}`);
   if (existsSync(join(dir, "component.js"))) return dir;
+  const began = performance.now();
+  transpileListener?.({ phase: "start" });
   const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
   const { files } = await transpileBytes(bytes, {
     name: "component",
@@ -63,6 +89,7 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another run made it first
   }
+  transpileListener?.({ phase: "done", ms: performance.now() - began });
   return dir;
 }
 

@@ -8,6 +8,7 @@ import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { instantiateRun, transpiled } from "./component.js";
+import { TranspilerMissingError } from "./errors.js";
 import { componentImports } from "../abi/p2/imports.js";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
@@ -18,6 +19,7 @@ export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridg
   try {
     dir = await transpiled(bytes, bridge.suspends);
   } catch (e) {
+    if (e instanceof TranspilerMissingError) throw e; // its message says all: what to install
     throw new GuestError(`cannot transpile the component: ${(e as Error)?.message ?? String(e)}`);
   }
   return bridge.runComponent(kernel, {

