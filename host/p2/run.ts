@@ -8,12 +8,14 @@ import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { instantiateRun, transpiled } from "./component.js";
-import { componentImports } from "../abi/p2/imports.js";
+import { componentInstance, type ComponentFilesOptions } from "../abi/p2/imports.js";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
 
-export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[]): Promise<number> {
+export async function runComponent(
+  bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[], fs: ComponentFilesOptions = { dirs: [] },
+): Promise<number> {
   let dir: string;
   try {
     dir = await transpiled(bytes, bridge.suspends);
@@ -24,7 +26,29 @@ export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridg
     dir,
     args,
     env,
-    instantiate: (k) => instantiateRun(dir, componentImports(k, { args, env }, bridge.suspends)),
+    dirs: [...fs.dirs],
+    // On this thread: the instance's host fds close when its run ends, or its runtime stops.
+    instantiate: async (k) => {
+      const instance = componentInstance(k, { args, env }, bridge.suspends, fs);
+      const forget = kernel.onStop(instance.close);
+      const done = (): void => {
+        forget();
+        instance.close();
+      };
+      try {
+        const run = await instantiateRun(dir, instance.imports);
+        return async () => {
+          try {
+            return await run();
+          } finally {
+            done();
+          }
+        };
+      } catch (e) {
+        done();
+        throw e;
+      }
+    },
     workerEntry: WORKER_ENTRY,
   });
 }
