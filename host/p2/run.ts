@@ -8,13 +8,15 @@ import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { instantiateRun, transpiled } from "./component.js";
-import { componentInstance, type ComponentFilesOptions } from "../abi/p2/imports.js";
+import { componentInstance } from "../abi/p2/imports.js";
+import type { Files } from "../wasi/files.js";
+import type { Preopen } from "../wasi/fs/handles.js";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
 
 export async function runComponent(
-  bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[], fs: ComponentFilesOptions = { dirs: [] },
+  bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[], fs: { files?: Files; dirs: readonly Preopen[] } = { dirs: [] },
 ): Promise<number> {
   let dir: string;
   try {
