@@ -3,6 +3,9 @@
  * `Files` their host's entry gives the runtime: node:fs beneath pre-opened directories on Node,
  * Deno and Bun (`NODE_FILES`, fs/index.ts), none in a browser or a Worker (`NO_FILES`, here). So
  * the WASI modules import no node:fs, and a bundle for a host without files carries none.
+ * A component's wasi:filesystem (abi/p2/filesystem.ts) reaches the same files through
+ * `Files.component` (ComponentFiles, below): the same host fds and the same walk, without guest
+ * memory.
  *
  * With no files there is no pre-opened directory (a `preopens` option is a PreopenError from
  * `start()`), so no fd is ever a file or a directory: each file import answers what it answers
@@ -135,7 +138,7 @@ export interface ComponentFiles {
   linkAt(d: HostDir, follow: boolean, path: string, to: HostDir, toPath: string): void;
   symlinkAt(target: string, d: HostDir, path: string): void;
   readlinkAt(d: HostDir, path: string): string;
-  /** A 128-bit hash of a stat's device and inode, keyed by a secret of this process. */
+  /** A 128-bit hash of a stat's device and inode, keyed by a secret the guest never sees. */
   hash(st: FileStat): { lower: bigint; upper: bigint };
 }
 

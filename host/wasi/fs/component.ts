@@ -132,8 +132,9 @@ function setTimesAt(d: HostDir, path: string, follow: boolean, atim: bigint, mti
   });
 }
 
-/** Keyed by a secret of this process: the hash says whether two stats are of one object, not
- *  which device and inode it is. */
+/** Keyed by a secret of this module instance (the process, or a worker bridge's thread: one
+ *  component's calls all run in one of them): the hash says whether two stats are of one object,
+ *  not which device and inode it is. */
 const SECRET = randomBytes(16);
 
 export const COMPONENT_FILES: ComponentFiles = {
