@@ -159,7 +159,7 @@ export class Runtime {
       if (component) {
         if (!this.extensions.components) throw new GuestError("this host cannot run components: jco compiles WebAssembly at run time, which it forbids");
         const { runComponent } = await this.extensions.components();
-        return { exitCode: await runComponent(bytes!, this.kernel, bridge, args, env) };
+        return { exitCode: await runComponent(bytes!, this.kernel, bridge, args, env, { files: this.extensions.files, dirs: this.dirs }) };
       }
       if (instances === 1) return { exitCode: await this.runInstance(mod as WebAssembly.Module, bridge, args, env) };
       // Each further instance holds its own reference to every pre-opened listener.

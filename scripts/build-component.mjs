@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Builds the WASI 0.2 component example from its C source:
+// Builds the WASI 0.2 component examples from their C source:
 //
 //   examples/component/echo-server.c  --clang-->  core module (wasi_snapshot_preview1 + wasi:* imports)
 //     --jco componentEmbed (examples/component/wit, world echo-server)-->  core module + WIT metadata
 //     --jco componentNew + jco's preview1 command adapter-->  examples/echo-server.component.wasm
 //
-//   node scripts/build-component.mjs        (also run by scripts/build-examples.sh)
-//   node scripts/build-component.mjs SOURCE.c OUTPUT.wasm
+//   examples/component/files.c (wasi-libc's file calls only: the adapter makes them wasi:filesystem
+//     calls; world files, which imports nothing itself)  -->  examples/files.component.wasm
+//   test/guests/fs_escape.c (the same way)  -->  test/guests/fs_escape.component.wasm
+//
+//   node scripts/build-component.mjs        (both; also run by scripts/build-examples.sh)
+//   node scripts/build-component.mjs SOURCE.c OUTPUT.wasm [WORLD]
 //                                           (another C guest on the same world and header, e.g.
 //                                           bench/guests/calls.c from bench/build-guests.sh)
 //
@@ -27,13 +31,10 @@ const WASI_VERSION = "0.2.12"; // the WIT jco 1.35's adapter was built against; 
 const WIT_DEPS = ["io", "clocks", "sockets"]; // what world.wit needs, transitively
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-if (process.argv.length !== 2 && process.argv.length !== 4) {
-  console.error("usage: build-component.mjs [SOURCE.c OUTPUT.wasm]");
+if (process.argv.length < 2 || process.argv.length === 3 || process.argv.length > 5) {
+  console.error("usage: build-component.mjs [SOURCE.c OUTPUT.wasm [WORLD]]");
   process.exit(2);
 }
-const [source, output] = process.argv.length === 4
-  ? process.argv.slice(2).map((p) => resolve(p))
-  : [join(root, "examples/component/echo-server.c"), join(root, "examples/echo-server.component.wasm")];
 const include = join(root, "examples/component"); // wasi_sockets.h
 const witDir = join(root, "examples/component/wit");
 const CLANG = process.env.CLANG || "clang";
@@ -45,6 +46,28 @@ const die = (msg) => {
   process.exit(1);
 };
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit", shell: process.platform === "win32" });
+
+/** What a component of each world must import. */
+const NEEDS = {
+  "echo-server": ["wasi:sockets/tcp", "wasi:sockets/tcp-create-socket", "wasi:io/poll", "wasi:cli/stdout"],
+  files: ["wasi:filesystem/types", "wasi:filesystem/preopens", "wasi:cli/stdout"],
+};
+/** The examples, each built in a process of its own: the WASI shim inside jco takes its
+ *  pre-opened folder once per process. */
+const EXAMPLES = [
+  ["examples/component/echo-server.c", "examples/echo-server.component.wasm", "echo-server"],
+  ["examples/component/files.c", "examples/files.component.wasm", "files"],
+  // test/guests/fs_escape.c, preview1's held-directory and swap cases, as a component: the
+  // adapter makes its file calls wasi:filesystem calls (test/e2e/p2-files.test.ts).
+  ["test/guests/fs_escape.c", "test/guests/fs_escape.component.wasm", "files"],
+];
+if (process.argv.length === 2) {
+  for (const [src, out, world] of EXAMPLES) run(process.execPath, [fileURLToPath(import.meta.url), join(root, src), join(root, out), world]);
+  process.exit(0);
+}
+const [source, output] = process.argv.slice(2, 4).map((p) => resolve(p));
+const world = process.argv[4] ?? "echo-server";
+const needs = NEEDS[world] ?? die(`unknown world ${world}`);
 
 // ---- jco, from its own folder (installed once) ----
 async function loadJco() {
@@ -129,7 +152,7 @@ try {
   // 3. Embed the world (component-type custom section), then wrap into a component, with the
   //    preview1 command adapter turning wasi_snapshot_preview1 into wasi:cli/* etc. and
   //    exporting wasi:cli/run (which calls our _start).
-  const embedded = await api.componentEmbed({ binary: readFileSync(core), witPath: wit, world: "echo-server" });
+  const embedded = await api.componentEmbed({ binary: readFileSync(core), witPath: wit, world });
   const adapter = readFileSync(api.preview1AdapterCommandPath());
   const component = await api.componentNew(embedded, [["wasi_snapshot_preview1", adapter]]);
   writeFileSync(output, component);
@@ -143,7 +166,7 @@ try {
   for (const [iface, names] of [...imports].sort(([a], [b]) => a.localeCompare(b)))
     console.log(`  import ${iface}: ${[...names].join(" ")}`);
   if (!exported.some((l) => l.startsWith(`export wasi:cli/run@`))) die("component does not export wasi:cli/run");
-  for (const need of ["wasi:sockets/tcp", "wasi:sockets/tcp-create-socket", "wasi:io/poll", "wasi:cli/stdout"])
+  for (const need of needs)
     if (![...imports.keys()].some((k) => k.startsWith(need + "@"))) die(`component does not import ${need}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -46,6 +46,8 @@ export interface ComponentGuest {
   dir: string;
   args: string[];
   env: string[];
+  /** Pre-opened directories (a worker thread opens them with node:fs itself). */
+  dirs?: Preopen[];
   /** Instantiate it on this thread over `kernel`: its `wasi:cli/run`. */
   instantiate(kernel: Kernel): Promise<() => unknown>;
   /** The worker-thread entry that instantiates and runs it there (given a ComponentWorkerInit). */
@@ -57,6 +59,7 @@ export interface ComponentWorkerInit {
   dir: string;
   args: string[];
   env: string[];
+  dirs?: Preopen[];
   sab: SharedArrayBuffer;
 }
 

@@ -41,7 +41,7 @@ export const workerBridge: Bridge = {
 
   runComponent(kernel: LocalKernel, g: ComponentGuest): Promise<number> {
     const ch = new Channel();
-    const init: ComponentWorkerInit = { dir: g.dir, args: g.args, env: g.env, sab: ch.sab };
+    const init: ComponentWorkerInit = { dir: g.dir, args: g.args, env: g.env, dirs: g.dirs, sab: ch.sab };
     return runIn(g.workerEntry, init, ch, kernel, new Held(kernel));
   },
 };

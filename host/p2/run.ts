@@ -9,12 +9,16 @@ import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import { instantiateRun, transpiled } from "./component.js";
 import { TranspilerMissingError } from "./errors.js";
-import { componentImports } from "../abi/p2/imports.js";
+import { componentInstance } from "../abi/p2/imports.js";
+import type { Files } from "../wasi/files.js";
+import type { Preopen } from "../wasi/fs/handles.js";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
 
-export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[]): Promise<number> {
+export async function runComponent(
+  bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[], fs: { files?: Files; dirs: readonly Preopen[] } = { dirs: [] },
+): Promise<number> {
   let dir: string;
   try {
     dir = await transpiled(bytes, bridge.suspends);
@@ -26,7 +30,29 @@ export async function runComponent(bytes: Uint8Array, kernel: LocalKernel, bridg
     dir,
     args,
     env,
-    instantiate: (k) => instantiateRun(dir, componentImports(k, { args, env }, bridge.suspends)),
+    dirs: [...fs.dirs],
+    // On this thread: the instance's host fds close when its run ends, or its runtime stops.
+    instantiate: async (k) => {
+      const instance = componentInstance(k, { args, env }, bridge.suspends, fs);
+      const forget = kernel.onStop(instance.close);
+      const done = (): void => {
+        forget();
+        instance.close();
+      };
+      try {
+        const run = await instantiateRun(dir, instance.imports);
+        return async () => {
+          try {
+            return await run();
+          } finally {
+            done();
+          }
+        };
+      } catch (e) {
+        done();
+        throw e;
+      }
+    },
     workerEntry: WORKER_ENTRY,
   });
 }

@@ -3,6 +3,9 @@
  * `Files` their host's entry gives the runtime: node:fs beneath pre-opened directories on Node,
  * Deno and Bun (`NODE_FILES`, fs/index.ts), none in a browser or a Worker (`NO_FILES`, here). So
  * the WASI modules import no node:fs, and a bundle for a host without files carries none.
+ * A component's wasi:filesystem (abi/p2/filesystem.ts) reaches the same files through
+ * `Files.component` (ComponentFiles, below): the same host fds and the same walk, without guest
+ * memory.
  *
  * With no files there is no pre-opened directory (a `preopens` option is a PreopenError from
  * `start()`), so no fd is ever a file or a directory: each file import answers what it answers
@@ -12,7 +15,7 @@ import { Errno } from "../core/enums.js";
 import type { Kernel } from "../sockets/api.js";
 import type { FdTable } from "./fd-table.js";
 import type { DirEntry, FileEntry } from "./fd-table.js";
-import type { HostDir, Preopen } from "./fs/handles.js";
+import type { HostDir, HostFile, Preopen } from "./fs/handles.js";
 
 export type FsEntry = FileEntry | DirEntry;
 
@@ -60,6 +63,83 @@ export interface Files {
   fd(ctx: FileGuest): FsFd;
   /** The imports only files and directories answer (path_*, fd_readdir, fd_pread, …). */
   imports(ctx: FileGuest): Record<string, Import>;
+  /** The same files for a WASI 0.2 component's wasi:filesystem (absent: it gets no directory). */
+  component?: ComponentFiles;
+}
+
+/**
+ * A failure the file layer decided itself (the sandbox's ENOTCAPABLE, EISDIR for a directory
+ * opened for writing, …), thrown by ComponentFiles; the host's own failures (node:fs errors)
+ * are thrown as they are, and the caller maps both to its error-code.
+ */
+export class FsFailure {
+  constructor(readonly errno: number) {}
+}
+
+/** wasi:filesystem's `descriptor-type` (the WIT case names, which is how jco passes an enum). */
+export type FsType = "unknown" | "block-device" | "character-device" | "directory" | "fifo" | "symbolic-link" | "regular-file" | "socket";
+
+/** What `stat` and `stat-at` report (times in ns since the epoch); dev and ino stay host-side
+ *  (the metadata hash and is-same-object use them, the guest never sees them). */
+export interface FileStat {
+  type: FsType;
+  nlink: bigint;
+  size: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  dev: bigint;
+  ino: bigint;
+}
+
+/** open-at's open-flags and descriptor-flags, as the file layer needs them. */
+export interface OpenRequest {
+  follow: boolean;
+  create: boolean;
+  directory: boolean;
+  exclusive: boolean;
+  truncate: boolean;
+  read: boolean;
+  write: boolean;
+  /** O_DSYNC (data-integrity-sync), O_SYNC (file-integrity-sync or requested-write-sync). */
+  dsync: boolean;
+  sync: boolean;
+}
+
+/** An open file or directory of a component. */
+export type Opened = { kind: "dir"; dir: HostDir; type: FsType } | { kind: "file"; file: HostFile; type: FsType };
+
+/**
+ * The file layer for wasi:filesystem (fs/component.ts on Node, Deno and Bun): the same host fds,
+ * the same walk beneath a held directory (fs/resolve.ts) as preview1's imports, with plain values
+ * instead of guest memory. Every path is resolved beneath the directory it is given and never
+ * leaves it. Failures throw: FsFailure, or the host's error.
+ */
+export interface ComponentFiles {
+  openAt(d: HostDir, path: string, r: OpenRequest): Opened;
+  close(o: Opened): void;
+  stat(o: Opened): FileStat;
+  statAt(d: HostDir, path: string, follow: boolean): FileStat;
+  /** Up to `len` bytes at `offset` (null: the host's own position, for a FIFO or a device). */
+  read(f: HostFile, len: number, offset: number | null): Uint8Array;
+  /** All of `data` at `offset`; "append": at the end; null: at the host's own position. */
+  write(f: HostFile, data: Uint8Array, offset: number | "append" | null): number;
+  setSize(f: HostFile, size: number): void;
+  /** Times as preview1's *_set_times take them: ns values and `fstflags`. */
+  setTimes(o: Opened, atim: bigint, mtim: bigint, fst: number): void;
+  setTimesAt(d: HostDir, path: string, follow: boolean, atim: bigint, mtim: bigint, fst: number): void;
+  sync(o: Opened, dataOnly: boolean): void;
+  /** The directory's entries (not `.` and `..`), with their types. */
+  list(d: HostDir): { name: string; type: FsType }[];
+  createDirectoryAt(d: HostDir, path: string): void;
+  removeDirectoryAt(d: HostDir, path: string): void;
+  unlinkFileAt(d: HostDir, path: string): void;
+  renameAt(d: HostDir, path: string, to: HostDir, toPath: string): void;
+  linkAt(d: HostDir, follow: boolean, path: string, to: HostDir, toPath: string): void;
+  symlinkAt(target: string, d: HostDir, path: string): void;
+  readlinkAt(d: HostDir, path: string): string;
+  /** A 128-bit hash of a stat's device and inode, keyed by a secret the guest never sees. */
+  hash(st: FileStat): { lower: bigint; upper: bigint };
 }
 
 /** Never called: with no files, no fd is a file or a directory. */

@@ -1,8 +1,7 @@
 /**
  * The rest of a WASI 0.2 command's imports that touch wasi:io: stdio streams and the monotonic
  * clock's pollables must be this host's, or jco refuses them as foreign resources. Also the plain
- * ones (environment, exit, wall clock, random, terminals) and an empty filesystem: a component
- * sees no pre-opened directory (`--dir` is for core modules so far).
+ * ones (environment, exit, wall clock, random, terminals). wasi:filesystem is filesystem.ts.
  */
 import { ProcExit } from "../../wasi/context.js";
 import { monotonicNow, type P2Context } from "./context.js";
@@ -77,7 +76,5 @@ export function cliImports(ctx: P2Context, opts: CliOptions): Record<string, Rec
     "wasi:random/random": { getRandomBytes: randomBytes, getRandomU64: randomU64 },
     "wasi:random/insecure": { getInsecureRandomBytes: randomBytes, getInsecureRandomU64: randomU64 },
     "wasi:random/insecure-seed": { insecureSeed: () => insecureSeed },
-    "wasi:filesystem/preopens": { getDirectories: () => [] },
-    "wasi:filesystem/types": { Descriptor: Unavailable, DirectoryEntryStream: Unavailable, filesystemErrorCode: () => undefined },
   };
 }

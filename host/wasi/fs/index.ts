@@ -27,6 +27,7 @@ import { readDir } from "./readdir.js";
 import { checkPreopens, openPreopen } from "./preopens.js";
 import { hostDir } from "./handles.js";
 import { closeSync } from "node:fs";
+import { COMPONENT_FILES } from "./component.js";
 
 export { checkPreopens, PreopenError } from "./preopens.js";
 export { hostDir, type Preopen } from "./handles.js";
@@ -159,4 +160,5 @@ export const NODE_FILES: Files = {
   release: (e) => closeSync(e.kind === "file" ? e.file.hostFd : e.dir.fd),
   fd: fsFd,
   imports: fsImports,
+  component: COMPONENT_FILES,
 };
