@@ -5,6 +5,9 @@ import { jspiBridge } from "./bridge/jspi.js";
 import { chooseBridge, type Bridge, type BridgeKind } from "./bridge/bridge.js";
 import { FUEL } from "./util/turns.js";
 import { withYieldPoints } from "./wasm/preempt.js";
+import { symbolize, type RanModule } from "./wasm/backtrace.js";
+import { yieldPoints } from "./wasm/code.js";
+import { Reader } from "./wasm/reader.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
@@ -148,7 +151,8 @@ export class Runtime {
     // A guest is given yield points: on the host's thread they give the event loop its turn
     // (util/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
-    const mod = module instanceof WebAssembly.Module || component ? module : await compileGuest(bytes!);
+    const compiled = module instanceof WebAssembly.Module || component ? undefined : await compileGuest(bytes!);
+    const mod = compiled?.module ?? module;
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
@@ -183,6 +187,10 @@ export class Runtime {
       await Promise.all(Array.from({ length: instances }, one));
       if (failed && "error" in failed) throw failed.error;
       return { exitCode: failed?.code ?? 0 };
+    } catch (e) {
+      // The engine's frames, named from the guest's bytes (a compiled Module's are as the engine named them).
+      if (e instanceof GuestTrap && bytes !== undefined && !component) throw new GuestTrap(e.message, symbolize(e.frames, ranModule(bytes, compiled!.rewritten)));
+      throw e;
     } finally {
       this.stop();
     }
@@ -230,14 +238,22 @@ function envList(env: RuntimeOptions["env"]): string[] {
  * Compile a core module with yield points (wasm/preempt.ts); should the rewritten bytes not
  * compile (a module that already exports a name the rewrite adds), the module as it came.
  */
-async function compileGuest(bytes: Uint8Array): Promise<WebAssembly.Module> {
+async function compileGuest(bytes: Uint8Array): Promise<{ module: WebAssembly.Module; rewritten: boolean }> {
   const rewritten = withYieldPoints(bytes, FUEL);
   if (rewritten !== undefined) {
     try {
-      return await WebAssembly.compile(rewritten);
+      return { module: await WebAssembly.compile(rewritten), rewritten: true };
     } catch {
       // the original's own compile says what is wrong, if anything is
     }
   }
-  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  return { module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>), rewritten: false };
+}
+
+/** The module a trap's offsets count in: with yield points, the rewrite is made again (the same
+ *  bytes: it is deterministic) rather than kept for a trap that seldom comes. */
+function ranModule(bytes: Uint8Array, rewritten: boolean): RanModule {
+  const again = rewritten ? withYieldPoints(bytes, FUEL) : undefined;
+  if (again === undefined) return { original: bytes };
+  return { original: bytes, rewritten: { bytes: again, points: (b) => yieldPoints(new Reader(bytes, b.start, b.end, "a function body"), b.end) } };
 }

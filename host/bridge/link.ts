@@ -6,8 +6,7 @@ import type { GuestContext } from "../wasi/context.js";
 /** A guest problem found before or while running it (not a host bug). */
 export class GuestError extends Error {}
 
-/** A guest trapped (unreachable, out-of-bounds, stack overflow…): the guest's fault, reported as such. */
-export class GuestTrap extends Error {}
+export { GuestTrap } from "../wasm/backtrace.js";
 
 /** Check that every import of `module` is provided, naming the first missing one plainly. */
 export function linkImports(module: WebAssembly.Module, imports: Record<string, Record<string, unknown>>): WebAssembly.Imports {
