@@ -8,6 +8,7 @@ import { GuestError } from "./bridge/link.js";
 import type { AllowOptions } from "./access.js";
 import type { Limits } from "./sockets/limits.js";
 import type { StdioOptions } from "./sockets/api.js";
+import { checkHostImports, type HostImports } from "./wasm/host-imports.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -40,6 +41,14 @@ export interface RuntimeOptions {
    * once. Each has its own memory and fds; the limits (other than fds) are the runtime's, shared.
    */
   instances?: number;
+  /**
+   * The host's own imports beside wasock's, `{ env: { now_ms: () => Date.now() } }`, for a core
+   * module on the JSPI bridge (a function cannot cross to the worker bridge's thread: run() refuses
+   * them there). A name wasock provides cannot be given (GuestError from the constructor); a guest
+   * declaring one as another kind (a function given, a memory declared) is a GuestError from run().
+   * A function that returns a promise suspends the guest until it settles.
+   */
+  imports?: HostImports;
   /** Called with one line for each denied operation (default: written to stderr). */
   onDeny?: (message: string) => void;
   stdout?: StdioOptions["stdout"];
@@ -122,6 +131,7 @@ export function checkOptions(o: RuntimeOptions): void {
     if (o.allow.net !== undefined && typeof o.allow.net !== "boolean") bad("allow.net", "true or false", o.allow.net);
   }
   if (o.limits !== undefined && !isPlainObject(o.limits)) bad("limits", "{ name: number }", o.limits);
+  if (o.imports !== undefined) checkHostImports(o.imports);
   if (o.onDeny !== undefined) fn("onDeny", o.onDeny);
   if (o.stdout !== undefined) fn("stdout", o.stdout);
   if (o.stderr !== undefined) fn("stderr", o.stderr);

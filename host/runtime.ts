@@ -148,6 +148,11 @@ export class Runtime {
     if (component && (this.options.listen ?? []).length > 0)
       throw new GuestError("listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with allow.listen");
     const kind = chooseBridge(this.options.bridge, this.extensions.worker !== undefined);
+    if (this.options.imports !== undefined) {
+      if (component) throw new GuestError("imports: a component imports WIT interfaces, not host functions; the option is for core modules");
+      // A guest on the worker bridge runs in another thread, where the host's functions are not.
+      if (kind === "worker") throw new GuestError('imports: host functions cannot cross to the worker bridge\'s thread; they need the JSPI bridge (bridge: "jspi", Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)');
+    }
     // A guest is given yield points: on the host's thread they give the event loop its turn
     // (util/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
@@ -204,7 +209,7 @@ export class Runtime {
   /** One instance of a core module, with the pre-opened listeners and directories; its sockets
    *  close when it ends (the pre-opened ones when no other instance holds them). */
   private runInstance(mod: WebAssembly.Module, bridge: Bridge, args: string[], env: string[]): Promise<number> {
-    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files });
+    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files, imports: this.options.imports });
   }
 
   /** The live socket table, like `netstat -ntp`. */
