@@ -51,8 +51,14 @@ export interface RuntimeOptions {
   imports?: HostImports;
   /** Called with one line for each denied operation (default: written to stderr). */
   onDeny?: (message: string) => void;
+  /** The guest's stdout bytes as it writes them, in whatever pieces (`accept`, `: `, `Bad file
+   *  descriptor\n`); returning a promise holds the guest's next write until it settles. */
   stdout?: StdioOptions["stdout"];
   stderr?: StdioOptions["stderr"];
+  /** The guest's stdout as whole lines (UTF-8, without the "\n"), instead of `stdout`; a last line
+   *  with no newline comes when the run ends. A promise returned holds the guest's next write. */
+  stdoutLines?: (line: string) => unknown;
+  stderrLines?: (line: string) => unknown;
   /** Bytes for the guest's stdin (none: stdin is empty). */
   stdin?: AsyncIterable<Uint8Array>;
   /**
@@ -135,6 +141,12 @@ export function checkOptions(o: RuntimeOptions): void {
   if (o.onDeny !== undefined) fn("onDeny", o.onDeny);
   if (o.stdout !== undefined) fn("stdout", o.stdout);
   if (o.stderr !== undefined) fn("stderr", o.stderr);
+  for (const s of ["stdout", "stderr"] as const) {
+    const lines = o[`${s}Lines`];
+    if (lines === undefined) continue;
+    fn(`${s}Lines`, lines);
+    if (o[s] !== undefined) throw new GuestError(`${s}, ${s}Lines: give one of them (${s} receives bytes, ${s}Lines whole lines)`);
+  }
   const t = o.terminals as unknown;
   if (t !== undefined && (!Array.isArray(t) || !t.every((fd) => fd === 0 || fd === 1 || fd === 2))) bad("terminals", "an array of stdio fds (0, 1, 2)", t);
   const stdin = o.stdin as { [Symbol.asyncIterator]?: unknown } | undefined;

@@ -16,6 +16,7 @@ import type { Policy } from "./policy.js";
 import { NO_FILES, PreopenError } from "./wasi/files.js";
 import type { Preopen } from "./wasi/fs/handles.js";
 import { consoleStdio, type HostServices, type HostStdio } from "./services.js";
+import { lineWriter, type LineWriter } from "./util/lines.js";
 import { isComponent } from "./p2/detect.js";
 import { checkOptions, type BridgeName, type RuntimeOptions } from "./options.js";
 
@@ -58,14 +59,19 @@ export class Runtime {
   readonly limits: Limits;
   private readonly terminals: readonly (0 | 1 | 2)[];
   private readonly stdio: HostStdio;
+  /** The stdoutLines / stderrLines writers: their last line, if it has no newline, is given when a run ends. */
+  private readonly lines: LineWriter[];
 
   /** `extensions`: what the host's entry gives (services.ts); a service not given is absent. */
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: HostServices = {}) {
     checkOptions(options);
     const stdio = (this.stdio = (extensions.stdio ?? consoleStdio)());
+    const stdoutLines = options.stdoutLines && lineWriter(options.stdoutLines);
+    const stderrLines = options.stderrLines && lineWriter(options.stderrLines);
+    this.lines = [stdoutLines, stderrLines].filter((w) => w !== undefined);
     this.terminals = options.terminals ?? [
-      ...(options.stdout === undefined && stdio.terminal(1) ? [1 as const] : []),
-      ...(options.stderr === undefined && stdio.terminal(2) ? [2 as const] : []),
+      ...(options.stdout === undefined && !stdoutLines && stdio.terminal(1) ? [1 as const] : []),
+      ...(options.stderr === undefined && !stderrLines && stdio.terminal(2) ? [2 as const] : []),
     ];
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
@@ -73,8 +79,8 @@ export class Runtime {
       backend,
       somaxconn,
       {
-        stdout: options.stdout ?? stdio.stdout,
-        stderr: options.stderr ?? stdio.stderr,
+        stdout: options.stdout ?? stdoutLines ?? stdio.stdout,
+        stderr: options.stderr ?? stderrLines ?? stdio.stderr,
         stdin: options.stdin,
       },
       undefined,
@@ -198,6 +204,11 @@ export class Runtime {
       throw e;
     } finally {
       this.stop();
+      // The guest has written all it will: a last line without a newline is a line too, given
+      // before run() resolves. A callback's rejection there has no guest write left to fail and
+      // must not replace the run's own outcome: it is dropped.
+      this.stdio.flush?.();
+      await Promise.all(this.lines.map((w) => w.flush()?.catch(() => undefined)));
     }
   }
 
