@@ -8,6 +8,7 @@ import { GuestError } from "./bridge/link.js";
 import type { AllowOptions } from "./access.js";
 import type { Limits } from "./sockets/limits.js";
 import type { StdioOptions } from "./sockets/api.js";
+import { checkHostImports, type HostImports } from "./wasm/host-imports.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 
@@ -40,10 +41,24 @@ export interface RuntimeOptions {
    * once. Each has its own memory and fds; the limits (other than fds) are the runtime's, shared.
    */
   instances?: number;
+  /**
+   * The host's own imports beside wasock's, `{ env: { now_ms: () => Date.now() } }`, for a core
+   * module on the JSPI bridge (a function cannot cross to the worker bridge's thread: run() refuses
+   * them there). A name wasock provides cannot be given (GuestError from the constructor); a guest
+   * declaring one as another kind (a function given, a memory declared) is a GuestError from run().
+   * A function that returns a promise suspends the guest until it settles.
+   */
+  imports?: HostImports;
   /** Called with one line for each denied operation (default: written to stderr). */
   onDeny?: (message: string) => void;
+  /** The guest's stdout bytes as it writes them, in whatever pieces (`accept`, `: `, `Bad file
+   *  descriptor\n`); returning a promise holds the guest's next write until it settles. */
   stdout?: StdioOptions["stdout"];
   stderr?: StdioOptions["stderr"];
+  /** The guest's stdout as whole lines (UTF-8, without the "\n"), instead of `stdout`; a last line
+   *  with no newline comes when the run ends. A promise returned holds the guest's next write. */
+  stdoutLines?: (line: string) => unknown;
+  stderrLines?: (line: string) => unknown;
   /** Bytes for the guest's stdin (none: stdin is empty). */
   stdin?: AsyncIterable<Uint8Array>;
   /**
@@ -124,9 +139,16 @@ export function checkOptions(o: RuntimeOptions): void {
     if (o.allow.udp !== undefined && typeof o.allow.udp !== "boolean") bad("allow.udp", "true or false", o.allow.udp);
   }
   if (o.limits !== undefined && !isPlainObject(o.limits)) bad("limits", "{ name: number }", o.limits);
+  if (o.imports !== undefined) checkHostImports(o.imports);
   if (o.onDeny !== undefined) fn("onDeny", o.onDeny);
   if (o.stdout !== undefined) fn("stdout", o.stdout);
   if (o.stderr !== undefined) fn("stderr", o.stderr);
+  for (const s of ["stdout", "stderr"] as const) {
+    const lines = o[`${s}Lines`];
+    if (lines === undefined) continue;
+    fn(`${s}Lines`, lines);
+    if (o[s] !== undefined) throw new GuestError(`${s}, ${s}Lines: give one of them (${s} receives bytes, ${s}Lines whole lines)`);
+  }
   const t = o.terminals as unknown;
   if (t !== undefined && (!Array.isArray(t) || !t.every((fd) => fd === 0 || fd === 1 || fd === 2))) bad("terminals", "an array of stdio fds (0, 1, 2)", t);
   const stdin = o.stdin as { [Symbol.asyncIterator]?: unknown } | undefined;

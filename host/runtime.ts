@@ -5,6 +5,9 @@ import { jspiBridge } from "./bridge/jspi.js";
 import { chooseBridge, type Bridge, type BridgeKind } from "./bridge/bridge.js";
 import { FUEL } from "./util/turns.js";
 import { withYieldPoints } from "./wasm/preempt.js";
+import { symbolize, type RanModule } from "./wasm/backtrace.js";
+import { yieldPoints } from "./wasm/code.js";
+import { Reader } from "./wasm/reader.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
@@ -13,6 +16,7 @@ import type { Policy } from "./policy.js";
 import { NO_FILES, PreopenError } from "./wasi/files.js";
 import type { Preopen } from "./wasi/fs/handles.js";
 import { consoleStdio, type HostServices, type HostStdio } from "./services.js";
+import { lineWriter, type LineWriter } from "./util/lines.js";
 import { isComponent } from "./p2/detect.js";
 import { checkOptions, type BridgeName, type RuntimeOptions } from "./options.js";
 
@@ -55,14 +59,19 @@ export class Runtime {
   readonly limits: Limits;
   private readonly terminals: readonly (0 | 1 | 2)[];
   private readonly stdio: HostStdio;
+  /** The stdoutLines / stderrLines writers: their last line, if it has no newline, is given when a run ends. */
+  private readonly lines: LineWriter[];
 
   /** `extensions`: what the host's entry gives (services.ts); a service not given is absent. */
   constructor(private readonly options: RuntimeOptions, backend: NetBackend, private readonly extensions: HostServices = {}) {
     checkOptions(options);
     const stdio = (this.stdio = (extensions.stdio ?? consoleStdio)());
+    const stdoutLines = options.stdoutLines && lineWriter(options.stdoutLines);
+    const stderrLines = options.stderrLines && lineWriter(options.stderrLines);
+    this.lines = [stdoutLines, stderrLines].filter((w) => w !== undefined);
     this.terminals = options.terminals ?? [
-      ...(options.stdout === undefined && stdio.terminal(1) ? [1 as const] : []),
-      ...(options.stderr === undefined && stdio.terminal(2) ? [2 as const] : []),
+      ...(options.stdout === undefined && !stdoutLines && stdio.terminal(1) ? [1 as const] : []),
+      ...(options.stderr === undefined && !stderrLines && stdio.terminal(2) ? [2 as const] : []),
     ];
     const somaxconn = options.somaxconn ?? backend.somaxconn() ?? 4096;
     this.limits = limitsFrom(options.limits, { ...DEFAULT_LIMITS, fds: backend.fdLimit() ?? DEFAULT_LIMITS.fds });
@@ -70,8 +79,8 @@ export class Runtime {
       backend,
       somaxconn,
       {
-        stdout: options.stdout ?? stdio.stdout,
-        stderr: options.stderr ?? stdio.stderr,
+        stdout: options.stdout ?? stdoutLines ?? stdio.stdout,
+        stderr: options.stderr ?? stderrLines ?? stdio.stderr,
         stdin: options.stdin,
       },
       undefined,
@@ -145,10 +154,16 @@ export class Runtime {
     if (component && (this.options.listen ?? []).length > 0)
       throw new GuestError("listen: a component opens its own sockets (wasi:sockets has no pre-opened listeners); let it listen with allow.listen");
     const kind = chooseBridge(this.options.bridge, this.extensions.worker !== undefined);
+    if (this.options.imports !== undefined) {
+      if (component) throw new GuestError("imports: a component imports WIT interfaces, not host functions; the option is for core modules");
+      // A guest on the worker bridge runs in another thread, where the host's functions are not.
+      if (kind === "worker") throw new GuestError('imports: host functions cannot cross to the worker bridge\'s thread; they need the JSPI bridge (bridge: "jspi", Node >= 24.20, Deno >= 2.3.2, Bun >= 1.3.10)');
+    }
     // A guest is given yield points: on the host's thread they give the event loop its turn
     // (util/turns.ts), in a worker they end a stopped guest. A compiled Module cannot be
     // rewritten, and runs as it is.
-    const mod = module instanceof WebAssembly.Module || component ? module : await compileGuest(bytes!);
+    const compiled = module instanceof WebAssembly.Module || component ? undefined : await compileGuest(bytes!);
+    const mod = compiled?.module ?? module;
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
@@ -183,8 +198,17 @@ export class Runtime {
       await Promise.all(Array.from({ length: instances }, one));
       if (failed && "error" in failed) throw failed.error;
       return { exitCode: failed?.code ?? 0 };
+    } catch (e) {
+      // The engine's frames, named from the guest's bytes (a compiled Module's are as the engine named them).
+      if (e instanceof GuestTrap && bytes !== undefined && !component) throw new GuestTrap(e.message, symbolize(e.frames, ranModule(bytes, compiled!.rewritten)));
+      throw e;
     } finally {
       this.stop();
+      // The guest has written all it will: a last line without a newline is a line too, given
+      // before run() resolves. A callback's rejection there has no guest write left to fail and
+      // must not replace the run's own outcome: it is dropped.
+      this.stdio.flush?.();
+      await Promise.all(this.lines.map((w) => w.flush()?.catch(() => undefined)));
     }
   }
 
@@ -196,7 +220,7 @@ export class Runtime {
   /** One instance of a core module, with the pre-opened listeners and directories; its sockets
    *  close when it ends (the pre-opened ones when no other instance holds them). */
   private runInstance(mod: WebAssembly.Module, bridge: Bridge, args: string[], env: string[]): Promise<number> {
-    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files });
+    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files, imports: this.options.imports });
   }
 
   /** The live socket table, like `netstat -ntp`. */
@@ -230,14 +254,22 @@ function envList(env: RuntimeOptions["env"]): string[] {
  * Compile a core module with yield points (wasm/preempt.ts); should the rewritten bytes not
  * compile (a module that already exports a name the rewrite adds), the module as it came.
  */
-async function compileGuest(bytes: Uint8Array): Promise<WebAssembly.Module> {
+async function compileGuest(bytes: Uint8Array): Promise<{ module: WebAssembly.Module; rewritten: boolean }> {
   const rewritten = withYieldPoints(bytes, FUEL);
   if (rewritten !== undefined) {
     try {
-      return await WebAssembly.compile(rewritten);
+      return { module: await WebAssembly.compile(rewritten), rewritten: true };
     } catch {
       // the original's own compile says what is wrong, if anything is
     }
   }
-  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  return { module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>), rewritten: false };
+}
+
+/** The module a trap's offsets count in: with yield points, the rewrite is made again (the same
+ *  bytes: it is deterministic) rather than kept for a trap that seldom comes. */
+function ranModule(bytes: Uint8Array, rewritten: boolean): RanModule {
+  const again = rewritten ? withYieldPoints(bytes, FUEL) : undefined;
+  if (again === undefined) return { original: bytes };
+  return { original: bytes, rewritten: { bytes: again, points: (b) => yieldPoints(new Reader(bytes, b.start, b.end, "a function body"), b.end) } };
 }

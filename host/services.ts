@@ -22,6 +22,8 @@ export interface HostStdio {
   note(line: string): void;
   /** Whether this process's fd 1 or 2 is a terminal (the guest sees it as one). */
   terminal(fd: 1 | 2): boolean;
+  /** Write out a last line with no newline when a run ends (for stdio that writes whole lines). */
+  flush?(): void;
 }
 
 export interface HostServices {
@@ -36,10 +38,13 @@ export interface HostServices {
 
 /** Stdio for a host with none of its own: the console, a line at a time; never a terminal. */
 export function consoleStdio(): HostStdio {
+  const stdout = lineWriter((l) => console.log(l));
+  const stderr = lineWriter((l) => console.error(l));
   return {
-    stdout: lineWriter((l) => console.log(l)),
-    stderr: lineWriter((l) => console.error(l)),
+    stdout,
+    stderr,
     note: (line) => console.error(line),
     terminal: () => false,
+    flush: () => void (stdout.flush(), stderr.flush()),
   };
 }

@@ -62,6 +62,7 @@ built+=(examples/as-echo.wasm)
 for src in test/guests/*.c; do
   case $src in
     */spinner.c) cc "${src%.c}.wasm" "$src" -mtail-call ;; # its tail-recursion mode is return_call
+    */trap.c) cc "${src%.c}.wasm" "$src" -g "-fdebug-prefix-map=$PWD=." ;; # its backtrace names file:line; paths relative
     *) cc "${src%.c}.wasm" "$src" ;;
   esac
 done

@@ -14,6 +14,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import type { Kernel } from "../sockets/api.js";
 import type { Preopen } from "../wasi/fs/handles.js";
 import { GuestError } from "./link.js";
+import type { HostImports } from "../wasm/host-imports.js";
 
 export type BridgeKind = "jspi" | "worker";
 
@@ -38,6 +39,8 @@ export interface ModuleGuest {
   terminals: readonly number[];
   /** Its host's files (absent: none; the worker bridge's thread uses Node's). */
   files?: Files;
+  /** The host's own imports (RuntimeOptions.imports): the JSPI bridge's only. */
+  imports?: HostImports;
 }
 
 /** A transpiled component (p2/component.ts) and how to start it on either bridge. */

@@ -12,6 +12,7 @@ import { GuestContext, GuestStopped } from "../wasi/context.js";
 import type { Bridge, ComponentGuest, ModuleGuest } from "./bridge.js";
 import { Held } from "./held.js";
 import { linkImports, startExport } from "./link.js";
+import type { HostImports } from "../wasm/host-imports.js";
 import { exitCodeOf } from "./outcome.js";
 import { STOP_GRACE_MS } from "../abi/stop-gate.js";
 import { Turns } from "../util/turns.js";
@@ -25,7 +26,7 @@ interface Jspi {
 }
 
 /** Run an instance of a core module on this thread over `ctx`: 0 when `_start` returns, else what it threw. */
-async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<number> {
+async function runJspi(module: WebAssembly.Module, ctx: GuestContext, host?: HostImports): Promise<number> {
   const W = WebAssembly as unknown as Jspi;
   const turns = Turns.thread;
   const { modules, blocking, gate } = guestImports(ctx);
@@ -34,7 +35,12 @@ async function runJspi(module: WebAssembly.Module, ctx: GuestContext): Promise<n
     const m: Record<string, unknown> = (imports[name] = { ...fns });
     for (const b of blocking[name as keyof typeof blocking]) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
   }
-  const instance = await WebAssembly.instantiate(module, linkImports(module, imports));
+  // The host's functions may return promises, as wasock's waiting calls do (the option's names are none of wasock's).
+  for (const [name, given] of Object.entries(host ?? {})) {
+    const m: Record<string, unknown> = (imports[name] = { ...imports[name] });
+    for (const [k, v] of Object.entries(given)) m[k] = typeof v === "function" ? new W.Suspending(v as (...a: never[]) => unknown) : v;
+  }
+  const instance = await WebAssembly.instantiate(module, linkImports(module, imports, host));
   // A yield point gives the event loop its turn, and unwinds the guest once its runtime is
   // stopped (the gate); a start section, which runs before `promising`, cannot suspend.
   let started = false;
@@ -58,7 +64,7 @@ export const jspiBridge: Bridge = {
     for (const handle of g.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
     try {
       ctx.addPreopens(g.dirs);
-      return await runJspi(g.module, ctx);
+      return await runJspi(g.module, ctx, g.imports);
     } catch (e) {
       return exitCodeOf(e);
     } finally {

@@ -2,19 +2,26 @@ import { acceptedSignatures } from "../abi/imports.js";
 import { formatSignature, sameSignature } from "../abi/signature.js";
 import { functionImports } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
+import { checkKind, hostImport, type HostImports } from "../wasm/host-imports.js";
 
 /** A guest problem found before or while running it (not a host bug). */
 export class GuestError extends Error {}
 
-/** A guest trapped (unreachable, out-of-bounds, stack overflow…): the guest's fault, reported as such. */
-export class GuestTrap extends Error {}
+export { GuestTrap } from "../wasm/backtrace.js";
 
-/** Check that every import of `module` is provided, naming the first missing one plainly. */
-export function linkImports(module: WebAssembly.Module, imports: Record<string, Record<string, unknown>>): WebAssembly.Imports {
+/** Check that every import of `module` is provided, naming the first missing one plainly; one
+ *  the host gives (the `imports` option, host-imports.ts) must be of the kind the guest declares. */
+export function linkImports(module: WebAssembly.Module, imports: Record<string, Record<string, unknown>>, host?: HostImports): WebAssembly.Imports {
+  const nor = host === undefined ? "" : " and the imports option does not give";
   for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind !== "function") throw new GuestError(`guest imports ${imp.kind} ${imp.module}.${imp.name}, which wasock does not provide`);
+    const given = hostImport(host, imp.module, imp.name);
+    if (given !== undefined) {
+      checkKind(imp, given);
+      continue;
+    }
+    if (imp.kind !== "function") throw new GuestError(`guest imports ${imp.kind} ${imp.module}.${imp.name}, which wasock does not provide${nor}`);
     if (imports[imp.module]?.[imp.name] === undefined)
-      throw new GuestError(`guest imports ${imp.module}.${imp.name}, which wasock does not provide`);
+      throw new GuestError(`guest imports ${imp.module}.${imp.name}, which wasock does not provide${nor}`);
   }
   return imports as WebAssembly.Imports;
 }

@@ -8,6 +8,10 @@ import { linkImports, startExport } from "./link.js";
 import { HEADER_BYTES, Slot } from "./channel.js";
 import { connectYieldPoints } from "./yield-points.js";
 import { guestThread } from "./worker-thread.js";
+import { BACKTRACE_FRAMES } from "../wasm/backtrace.js";
+
+// The thread runs only the guest: its trap's backtrace may have as many frames as wasmtime shows.
+Error.stackTraceLimit = Math.max(Error.stackTraceLimit, BACKTRACE_FRAMES);
 
 await guestThread<WorkerInit>((init, kernel) => {
   const ctx = new GuestContext(kernel, Core.load(), init.args, init.env, init.maxFds, init.terminals, NODE_FILES);

@@ -6,6 +6,7 @@ import { GuestError, GuestTrap, ListenError, PolicyError, Runtime, type BridgeNa
 import { PreopenError } from "../runtime.js";
 import { parseNames } from "../policy.js";
 import { load } from "./load.js";
+import { BACKTRACE_FRAMES, formatBacktrace } from "../wasm/backtrace.js";
 import { isComponent } from "../p2/detect.js";
 import { guestStdout, SIGPIPE_EXIT } from "./stdout.js";
 import { socketTableOnSignal } from "./socket-table.js";
@@ -99,6 +100,10 @@ function parseDirs(specs: string[]): { preopens: Record<string, string>; spec: M
 }
 
 export async function runCommand(path: string, guestArgs: string[], flags: RunFlags): Promise<number> {
+  // A trap's backtrace has as many frames as the engine records (10 by default): wasmtime shows
+  // them all, and a Rust panic spends eight in its own machinery before the guest's code. The
+  // process is the CLI's, so its limit is the CLI's to raise (the worker bridge's thread raises its own).
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, BACKTRACE_FRAMES);
   // `--env NAME` passes the host's value of NAME, as wasmtime does (nothing when the host has none).
   const env: string[] = [];
   for (const kv of flags.env) {
@@ -190,7 +195,7 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     await new Promise((r) => setTimeout(r, 0)); // a turn with an I/O pass: a signal already here is handled
     return signalled ?? exitCode;
   } catch (e) {
-    if (e instanceof GuestTrap) return fail(`guest trapped: ${e.message}`, TRAP_EXIT);
+    if (e instanceof GuestTrap) return fail(`guest trapped: ${e.message}${e.frames.length > 0 ? `\n${formatBacktrace(e.frames)}` : ""}`, TRAP_EXIT);
     if (e instanceof GuestError) return fail(`${path}: ${e.message}`);
     return fail(`internal error: ${(e as Error)?.stack ?? String(e)}`, 70);
   }

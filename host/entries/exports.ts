@@ -4,6 +4,7 @@
  */
 export { GuestError, GuestTrap, ListenError, PreopenError, type RuntimeOptions, type Listening, type BridgeName } from "../runtime.js";
 export type { SocketRow } from "../sockets/table.js";
+export type { TrapFrame } from "../wasm/backtrace.js";
 export type { AllowOptions } from "../access.js";
 export { PolicyError } from "../policy.js";
 export { TranspilerMissingError } from "../p2/errors.js";

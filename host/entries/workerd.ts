@@ -13,7 +13,6 @@ import core from "../core/core.wasm";
 import { Core } from "../core/core.js";
 import { WorkerdNetBackend } from "../net/workerd/backend.js";
 import { GuestError, Runtime as BaseRuntime, type RuntimeOptions } from "../runtime.js";
-import { lineWriter } from "../util/lines.js";
 
 Core.provide(core);
 
@@ -22,8 +21,9 @@ export class Runtime extends BaseRuntime {
     super(
       {
         ...options,
-        stdout: options.stdout ?? lineWriter((l) => console.log(l)),
-        stderr: options.stderr ?? lineWriter((l) => console.error(l)),
+        // The console takes lines; given as stdoutLines, a last line without a newline is written when the run ends.
+        stdoutLines: options.stdout === undefined ? (options.stdoutLines ?? ((l) => console.log(l))) : undefined,
+        stderrLines: options.stderr === undefined ? (options.stderrLines ?? ((l) => console.error(l))) : undefined,
         onDeny: options.onDeny ?? ((m) => console.error(m)),
         bridge: options.bridge ?? "jspi",
       },

@@ -16,7 +16,8 @@
  *     global.get $fuel  i32.eqz  if  i32.const 0  call_indirect $yield $table  end
  *
  * Stack-neutral, so it is valid wherever an instruction may begin. Custom sections that point at
- * code offsets (branch hints) are dropped; DWARF's offsets go stale.
+ * code offsets (branch hints) are dropped; DWARF's offsets go stale (a trap's backtrace maps
+ * its offsets back: backtrace.ts).
  */
 import { yieldPoints } from "./code.js";
 import { rectype } from "./imports.js";
