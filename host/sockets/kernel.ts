@@ -108,8 +108,8 @@ export class LocalKernel extends SocketSetup implements Kernel {
     const before = s.word;
     const e = this.step(s, op);
     if (e !== 0) return -e;
-    if (s.word & Word.SHUT_WR && !(before & Word.SHUT_WR)) s.stream?.end();
-    if (s.word & Word.SHUT_RD && !(before & Word.SHUT_RD)) s.discard();
+    if (s.word & Word.SHUT_WR && !(before & Word.SHUT_WR)) s.conn?.stream.end();
+    if (s.word & Word.SHUT_RD && !(before & Word.SHUT_RD)) s.conn?.discard();
     s.notify();
     return 0;
   }
@@ -137,9 +137,10 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   takeAhead(h: number, max: number): Uint8Array | undefined {
     const s = this.sockets.get(h);
-    if (!s || s.dgram || s.listening || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
+    const c = s?.conn;
+    if (!s || c === undefined || s.state !== TcpState.CONNECTED || c.rxBytes === 0) return undefined;
     if (this.step(s, TcpOp.RECV) !== 0) return undefined;
-    return s.take(max, false);
+    return c.take(max, false);
   }
 
   /** Close the socket itself, whoever still refers to it. */
@@ -152,12 +153,12 @@ export class LocalKernel extends SocketSetup implements Kernel {
       s.listening.listener.close();
       for (const q of s.listening.queue.splice(0)) {
         q.release();
-        q.stream?.reset();
+        q.conn?.stream.reset();
       }
-    } else if (s.stream) {
+    } else if (s.conn) {
       // Linux close(): unread data means RST, otherwise an orderly FIN after queued writes.
-      if (s.rxBytes > 0 || unreadElsewhere) s.stream.reset();
-      else s.stream.close();
+      if (s.conn.rxBytes > 0 || unreadElsewhere) s.conn.stream.reset();
+      else s.conn.stream.close();
     }
     s.notify();
   }

@@ -10,12 +10,13 @@ import type { Socket } from "./socket.js";
  *  is set without an idle time. */
 export function applyOptions(s: Socket, idleDefault: () => number): void {
   const o = s.options;
-  if (s.stream) {
+  const stream = s.conn?.stream;
+  if (stream) {
     const on = o.get(SockOpt.KEEPALIVE);
     const idle = o.get(SockOpt.KEEPIDLE);
-    if (on !== undefined || idle !== undefined) s.stream.setKeepAlive((on ?? 0) !== 0, idle ?? idleDefault());
+    if (on !== undefined || idle !== undefined) stream.setKeepAlive((on ?? 0) !== 0, idle ?? idleDefault());
     const nodelay = o.get(SockOpt.NODELAY);
-    if (nodelay !== undefined) s.stream.setNoDelay(nodelay !== 0);
+    if (nodelay !== undefined) stream.setNoDelay(nodelay !== 0);
   }
   if (!s.udp) return;
   const ttl = o.get(SockOpt.TTL);

@@ -42,7 +42,7 @@ export class Poller {
         if (want & PollBits.SETTLED && s.settled()) bits |= PollBits.SETTLED;
         if (bits !== 0) {
           if (s.hangup()) bits |= PollBits.HANGUP;
-          const nbytes = s.listening ? s.listening.queue.length : bits & PollBits.READ ? s.rxBytes : Math.max(0, 65536 - (s.stream?.bufferedAmount ?? 0));
+          const nbytes = s.listening ? s.listening.queue.length : bits & PollBits.READ ? s.conn?.rxBytes ?? 0 : Math.max(0, 65536 - (s.conn?.stream.bufferedAmount ?? 0));
           out.push(i, bits, nbytes);
         }
       }

@@ -36,10 +36,9 @@ export abstract class SocketSetup extends SocketSet {
       const denied = this.socketAccess(type);
       if (denied !== 0) return -denied;
     }
-    const s = this.newSocket();
+    const s = this.newSocket(type === SocketType.DGRAM ? SocketType.DGRAM : SocketType.STREAM);
     s.abi = abi;
     s.family = family;
-    s.dgram = type === SocketType.DGRAM;
     return this.register(s);
   }
 
@@ -68,7 +67,7 @@ export abstract class SocketSetup extends SocketSet {
     const io = s.dgram
       ? this.backend.udpBind(addr.host, addr.port, addr.family).then((udp) => {
           if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
-          attachUdp(s, udp);
+          attachUdp(s, udp, this.limits, this.budget);
           if (!pending) this.commit(s, from, r);
           this.applyOptions(s);
           return 0;
@@ -190,7 +189,7 @@ export abstract class SocketSetup extends SocketSet {
         }
         if (pending) s.opResult = 0;
         else this.step(s, TcpOp.CONNECT_OK);
-        s.attach(stream);
+        this.attach(s, stream);
         this.applyOptions(s);
         s.notify();
         return 0;
@@ -236,7 +235,7 @@ export abstract class SocketSetup extends SocketSet {
     s.abi = l.abi;
     s.family = l.local?.family ?? 4; // a connection has its listener's family
     s.word = TcpState.CONNECTED;
-    s.attach(stream);
+    this.attach(s, stream);
     listening.queue.push(s);
     l.notify();
   }

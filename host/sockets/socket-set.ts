@@ -1,6 +1,7 @@
 import { Core, stepErrno, stepWord } from "../core/core.js";
 import { Errno, SockKind, SockOpt, TcpOp, TcpState } from "../core/enums.js";
-import type { NetBackend } from "../net/backend.js";
+import type { NetBackend, NetStream } from "../net/backend.js";
+import { Connection } from "./connection.js";
 import { applyOptions } from "./live-options.js";
 import { Poller } from "./poller.js";
 import { Socket } from "./socket.js";
@@ -27,7 +28,7 @@ export abstract class SocketSet {
   resolveAccess: (name: string) => number = () => Errno.ACCES;
 
   /** Unread bytes of all this guest's sockets together. */
-  private readonly budget: ReceiveBudget;
+  readonly budget: ReceiveBudget;
 
   constructor(
     readonly backend: NetBackend,
@@ -38,14 +39,14 @@ export abstract class SocketSet {
     this.budget = new ReceiveBudget(limits.totalReceive);
   }
 
-  /** A socket under this guest's limits. */
-  protected newSocket(): Socket {
-    const s = new Socket();
-    s.rxLimit = this.limits.receiveBuffer;
-    s.txLimit = this.limits.sendBuffer;
-    s.dgramLimit = this.limits.datagramQueue;
-    s.budget = this.budget;
-    return s;
+  /** A socket of `type` (SocketType), not yet registered. */
+  protected newSocket(type?: number): Socket {
+    return new Socket(type);
+  }
+
+  /** `s` is connected: its stream's bytes are buffered from now on, under this guest's limits. */
+  protected attach(s: Socket, stream: NetStream): void {
+    s.conn = new Connection(s, stream, this.limits.receiveBuffer, this.limits.sendBuffer, this.budget);
   }
 
   protected readonly poller = new Poller((h) => this.sockets.get(h));

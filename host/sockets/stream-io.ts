@@ -8,30 +8,33 @@
  */
 import type { Core } from "../core/core.js";
 import { IoAnswer, IoHave } from "../core/enums.js";
+import type { Connection } from "./connection.js";
 import type { Socket } from "./socket.js";
 
 const EMPTY = new Uint8Array(0);
 
 /** The connection's failure, if it failed (its FIN is in the word). */
-function connectionHave(s: Socket): number {
-  if (s.error === undefined) return 0;
+function connectionHave(c: Connection | undefined): number {
+  if (c === undefined || c.error === undefined) return 0;
   let have = IoHave.FAILED;
-  if (!s.errorReported) have |= IoHave.UNREPORTED;
-  if (s.error === "ECONNRESET") have |= IoHave.RESET;
+  if (!c.errorReported) have |= IoHave.UNREPORTED;
+  if (c.error === "ECONNRESET") have |= IoHave.RESET;
   return have;
 }
 
-/** The connection's failure as its errno, reported once. */
-function report(core: Core, s: Socket): number {
-  s.errorReported = true;
-  return -core.errnoFromCode(s.error ?? "");
+/** The connection's failure as its errno, reported once (the core asks only when there is one). */
+function report(core: Core, c: Connection | undefined): number {
+  if (c !== undefined) c.errorReported = true;
+  return -core.errnoFromCode(c?.error ?? "");
 }
 
 /** A stream recv's answer now, or undefined to wait. */
 export function recvNow(core: Core, s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean, woken: boolean): Uint8Array | number | undefined {
-  let have = connectionHave(s);
-  if (s.rxBytes > 0) have |= IoHave.DATA;
-  if (s.rxBytes >= max) have |= IoHave.ENOUGH;
+  const c = s.conn;
+  const buffered = c === undefined ? 0 : c.rxBytes;
+  let have = connectionHave(c);
+  if (buffered > 0) have |= IoHave.DATA;
+  if (buffered >= max) have |= IoHave.ENOUGH;
   if (peek) have |= IoHave.PEEK;
   if (waitall) have |= IoHave.WAITALL;
   if (nonblock) have |= IoHave.NONBLOCK;
@@ -39,16 +42,17 @@ export function recvNow(core: Core, s: Socket, max: number, peek: boolean, waita
   const r = core.streamRecv(s.abi, s.word, have);
   if (r > 0xff) return -(r >>> 8);
   switch (r) {
-    case IoAnswer.TAKE: return s.take(max, peek);
+    case IoAnswer.TAKE: return c === undefined ? EMPTY : c.take(max, peek);
     case IoAnswer.EOF: return EMPTY;
-    case IoAnswer.REPORT: return report(core, s);
+    case IoAnswer.REPORT: return report(core, c);
     default: return undefined;
   }
 }
 
 /** A stream send's answer now, or undefined to wait for room (or for a connect to finish). */
 export function sendNow(core: Core, s: Socket, data: Uint8Array, nonblock: boolean, woken: boolean): number | undefined {
-  let have = connectionHave(s);
+  const c = s.conn;
+  let have = connectionHave(c);
   if (s.writable()) have |= IoHave.ROOM;
   if (nonblock) have |= IoHave.NONBLOCK;
   if (woken) have |= IoHave.WOKEN;
@@ -56,9 +60,9 @@ export function sendNow(core: Core, s: Socket, data: Uint8Array, nonblock: boole
   if (r > 0xff) return -(r >>> 8);
   switch (r) {
     case IoAnswer.TAKE:
-      if (data.length > 0) s.stream!.write(data);
+      if (data.length > 0) c?.stream.write(data);
       return data.length;
-    case IoAnswer.REPORT: return report(core, s);
+    case IoAnswer.REPORT: return report(core, c);
     default: return undefined;
   }
 }
@@ -66,8 +70,10 @@ export function sendNow(core: Core, s: Socket, data: Uint8Array, nonblock: boole
 /** Room a send could take now without waiting (below the send limit), or -1 when a send would
  *  fail or wait for something other than room (not connected, a failure, shut down). */
 export function sendRoom(core: Core, s: Socket): number {
-  const r = core.streamSend(s.abi, s.word, connectionHave(s) | IoHave.ROOM | IoHave.NONBLOCK);
-  return r === IoAnswer.TAKE ? Math.max(0, s.txLimit - (s.stream?.bufferedAmount ?? 0)) : -1;
+  const c = s.conn;
+  const r = core.streamSend(s.abi, s.word, connectionHave(c) | IoHave.ROOM | IoHave.NONBLOCK);
+  // (A connected stream always has its connection: the core takes a send only when connected.)
+  return r === IoAnswer.TAKE && c !== undefined ? Math.max(0, c.txLimit - c.stream.bufferedAmount) : -1;
 }
 
 /** Whether an accept on listener `l` takes a connection now (1), must wait (undefined), or -errno. */

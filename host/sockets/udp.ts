@@ -5,27 +5,28 @@ import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { AccessCheck, Addr, Datagram } from "./api.js";
+import type { Limits, ReceiveBudget } from "./limits.js";
 import { Datagrams, type Socket } from "./socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
 export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 
-/** Start delivering a bound UDP socket's datagrams into `s`'s queue. */
-export function attachUdp(s: Socket, udp: NetUdp): void {
-  const q = (s.datagrams = new Datagrams(udp));
+/** Start delivering a bound UDP socket's datagrams into `s`'s queue, under the guest's limits. */
+export function attachUdp(s: Socket, udp: NetUdp, limits: Limits, budget: ReceiveBudget | undefined): void {
+  const q = (s.datagrams = new Datagrams(udp, limits.datagramQueue, budget));
   s.local = udp.local;
   udp.onMessage = (data, from) => {
-    if (q.bytes + data.length > s.dgramLimit || s.budget?.exhausted) {
+    if (q.bytes + data.length > q.limit || q.budget?.exhausted) {
       q.dropped++;
       return;
     }
     q.queue.push({ data, from, truncated: false });
     q.bytes += data.length;
-    s.budget?.add(data.length);
+    q.budget?.add(data.length);
     s.notify();
   };
   udp.onError = (code) => {
-    s.error ??= code;
+    q.error ??= code;
     s.notify();
   };
 }
@@ -39,7 +40,7 @@ export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | 
   if (!peek) {
     q.queue.shift();
     q.bytes -= d.data.length;
-    s.budget?.release(d.data.length);
+    q.budget?.release(d.data.length);
   }
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
 }
@@ -48,6 +49,9 @@ export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | 
 export interface UdpContext {
   readonly core: Core;
   readonly backend: NetBackend;
+  readonly limits: Limits;
+  /** The guest's total receive budget. */
+  readonly budget: ReceiveBudget;
   access: AccessCheck;
   /** The step `op` would take, nothing stored (SocketSet.ask). */
   ask(s: Socket, op: number): number;
@@ -89,10 +93,11 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
   // These failures come after the step and keep it (an auto-bind stays, as Linux's does).
   if (to === undefined) return k.commit(s, from, r), -Errno.DESTADDRREQ;
   if (data.length > MAX_DATAGRAM[s.family]) return k.commit(s, from, r), -Errno.MSGSIZE;
-  if (s.error !== undefined && !s.errorReported) {
+  const q = s.datagrams;
+  if (q?.error !== undefined && !q.errorReported) {
     k.commit(s, from, r);
-    s.errorReported = true;
-    return -k.core.errnoFromCode(s.error);
+    q.errorReported = true;
+    return -k.core.errnoFromCode(q.error);
   }
   if (addr !== undefined) {
     const denied = k.access("connect", to);
@@ -101,8 +106,9 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
   const send = (udp: NetUdp): number => {
     // Fire and forget, as UDP is: a late failure surfaces on the next call.
     udp.send(data, to.host, to.port, (code) => {
-      if (code !== undefined) {
-        s.error ??= code;
+      const bound = s.datagrams;
+      if (code !== undefined && bound !== undefined) {
+        bound.error ??= code;
         s.notify();
       }
     });
@@ -115,7 +121,7 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
     if (s.udp) udp.close();
-    else attachUdp(s, udp);
+    else attachUdp(s, udp, k.limits, k.budget);
     k.commit(s, from, r);
     return send(s.udp ?? udp);
   }, (err: unknown) => -k.core.errnoFromError(err));
@@ -125,13 +131,13 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
 export function udpRecvFrom(k: UdpContext, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
   const attempt = (): Datagram | number | undefined => {
     if (s.state === TcpState.CLOSED) return -Errno.BADF;
-    if (s.error !== undefined && !s.errorReported) {
-      s.errorReported = true;
-      return -k.core.errnoFromCode(s.error);
+    const q = s.datagrams;
+    if (q?.error !== undefined && !q.errorReported) {
+      q.errorReported = true;
+      return -k.core.errnoFromCode(q.error);
     }
     const r = s.remote;
     // A connected UDP socket takes datagrams from its peer only: others are dropped.
-    const q = s.datagrams;
     for (let d = q?.queue[0]; r && d && !(d.from.port === r.port && sameAddr(d.from.host, r.host)); d = q?.queue[0]) takeDatagram(s, 0, false);
     return takeDatagram(s, max, peek) ?? (nonblock ? -Errno.AGAIN : undefined);
   };
