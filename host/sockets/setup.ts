@@ -1,5 +1,5 @@
 import { stepErrno } from "../core/core.js";
-import { Abi, Errno, P2AddrUse, SockOpt, TcpOp, TcpState, UdpOp } from "../core/enums.js";
+import { AbiFlag, Errno, P2AddrUse, SockOpt, TcpOp, TcpState, UdpOp } from "../core/enums.js";
 import type { NetStream } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
@@ -32,7 +32,7 @@ export abstract class SocketSetup extends SocketSet {
   }
 
   open(family: 4 | 6, type: number, abi: number = this.abi): number {
-    if (abi === Abi.P2) {
+    if (this.abiDoes(abi, AbiFlag.CREATE_ASKS_POLICY)) {
       const denied = this.socketAccess(type);
       if (denied !== 0) return -denied;
     }
@@ -45,7 +45,8 @@ export abstract class SocketSetup extends SocketSet {
   bind(h: number, addr: Addr): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
+    const family = this.core.familyCheck(s.abi, s.family, addr.family);
+    if (family !== 0) return -family;
     const from = s.word;
     const r = this.ask(s, TcpOp.BIND);
     if (stepErrno(r) !== 0) return -stepErrno(r);
@@ -80,9 +81,9 @@ export abstract class SocketSetup extends SocketSet {
     return pending ? this.inProgress(s, io) : io;
   }
 
-  /** wasi:sockets (P2 sockets only; else 0): the core's address rules, checked after the state's. */
+  /** wasi:sockets' address rules, checked after the state's (0 for an ABI without them). */
   p2Address(s: Socket, addr: Addr, use: number): number {
-    if (!s.p2) return 0;
+    if (!this.abiDoes(s.abi, AbiFlag.ADDRESS_RULES)) return 0;
     const bytes = ipToBytes(addr.host);
     return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
   }
@@ -121,8 +122,7 @@ export abstract class SocketSetup extends SocketSet {
     const r = this.ask(s, TcpOp.LISTEN);
     if (stepErrno(r) !== 0) return -stepErrno(r);
     // wasi:sockets sets the backlog as an option (set-listen-backlog-size) before listening.
-    if (s.p2) backlog = s.options.get(SockOpt.LISTEN_BACKLOG) ?? this.core.optionDefault(s.abi, this.kind(s), SockOpt.LISTEN_BACKLOG);
-    const effective = this.core.backlogEffective(backlog, this.somaxconn);
+    const effective = this.core.listenBacklog(s.abi, backlog, s.options.get(SockOpt.LISTEN_BACKLOG) ?? -1, this.somaxconn);
     if (s.listening) {
       s.listening.backlog = effective; // listen() again: Linux only updates the backlog
       this.commit(s, from, r);
@@ -153,7 +153,8 @@ export abstract class SocketSetup extends SocketSet {
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (!s.p2 && addr.family !== s.family) return -Errno.AFNOSUPPORT;
+    const family = this.core.familyCheck(s.abi, s.family, addr.family);
+    if (family !== 0) return -family;
     if (s.dgram) {
       // UDP connect only sets the default peer (and the only peer datagrams are taken from).
       const from = s.word;
@@ -163,7 +164,7 @@ export abstract class SocketSetup extends SocketSet {
       if (denied !== 0) return -denied;
       this.commit(s, from, r);
       s.remote = addr;
-      if (s.p2) udpConnectOs(s, addr);
+      if (this.abiDoes(s.abi, AbiFlag.UDP_CONNECT_OS)) udpConnectOs(s, addr);
       return 0;
     }
     const from = s.word;

@@ -151,7 +151,13 @@ export abstract class SocketSet {
   }
 
   protected applyOptions(s: Socket): void {
-    applyOptions(s, () => this.core.optionDefault(s.abi, this.kind(s), SockOpt.KEEPIDLE));
+    applyOptions(this.core, s, this.kind(s));
+  }
+
+  /** Whether the core says sockets of `abi` do what `flag` (AbiFlag) names. */
+  abiDoes(abi: number, flag: number): boolean {
+    const flags = this.core.abiFlags(abi);
+    return flags > 0 && (flags & flag) !== 0;
   }
 
   /** The live socket table, like `netstat -ntp`. */

@@ -1,5 +1,5 @@
 import { Core, stepErrno, stepWord } from "../core/core.js";
-import { Abi, TcpOp, TcpState, Word } from "../core/enums.js";
+import { TcpState, Word } from "../core/enums.js";
 import type { NetListener, NetUdp, SockAddr } from "../net/backend.js";
 import { SocketType, type Datagram } from "./api.js";
 import type { Connection, Endpoint } from "./connection.js";
@@ -130,10 +130,6 @@ export class Socket extends Waitable implements Endpoint {
     if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;
     if (st === TcpState.LISTENING) return (this.listening?.queue.length ?? 0) > 0;
     return true;
-  }
-
-  get p2(): boolean {
-    return this.abi === Abi.P2;
   }
 
   hangup(): boolean {

@@ -57,7 +57,7 @@ export interface UdpContext {
   ask(s: Socket, op: number): number;
   /** Store an ask's word, unless the socket moved on meanwhile (SocketSet.commit). */
   commit(s: Socket, from: number, r: number): boolean;
-  /** wasi:sockets' address rules for `s` (0 for the other ABIs). */
+  /** wasi:sockets' address rules for `s` (0 for an ABI without them). */
   p2Address(s: Socket, addr: Addr, use: number): number;
 }
 
@@ -81,12 +81,16 @@ export function udpConnectOs(s: Socket, addr: Addr): void {
  * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
  */
 export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
-  // wasi:sockets: a datagram addressed to the connected peer itself is an ordinary send.
-  if (s.p2 && addr && s.remote && addr.port === s.remote.port && sameAddr(addr.host, s.remote.host)) addr = undefined;
-  const to = addr ?? s.remote;
-  if (!s.p2 && to !== undefined && to.family !== s.family) return -Errno.AFNOSUPPORT;
+  // Whether an address that is the connected peer's own is sent to as the peer (the core's rule).
+  const peer = s.remote;
+  const toPeer = addr !== undefined && peer !== undefined && addr.port === peer.port && sameAddr(addr.host, peer.host);
+  const op = k.core.udpSendOp(s.abi, addr !== undefined, toPeer);
+  if (op === UdpOp.SEND) addr = undefined;
+  const to = addr ?? peer;
+  const family = to !== undefined ? k.core.familyCheck(s.abi, s.family, to.family) : 0;
+  if (family !== 0) return -family;
   const from = s.word;
-  const r = k.ask(s, addr !== undefined ? UdpOp.SEND_TO : UdpOp.SEND);
+  const r = k.ask(s, op);
   if (stepErrno(r) !== 0) return -stepErrno(r);
   const bad = addr !== undefined ? k.p2Address(s, addr, P2AddrUse.REMOTE) : 0;
   if (bad !== 0) return -bad;
