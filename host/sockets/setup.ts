@@ -5,7 +5,8 @@ import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { acceptNow } from "./stream-io.js";
 import { attachUdp, udpConnectOs } from "./udp.js";
-import { ipToBytes, isUnspecifiedHost } from "../ip.js";
+import { isUnspecifiedHost } from "../ip.js";
+import { checkAddress, finish, inProgress, startsFinish } from "./start-finish.js";
 import { Listening, type Socket } from "./socket.js";
 import { SocketType, type Addr } from "./api.js";
 import { SocketSet } from "./socket-set.js";
@@ -50,7 +51,7 @@ export abstract class SocketSetup extends SocketSet {
     const from = s.word;
     const r = this.ask(s, TcpOp.BIND);
     if (stepErrno(r) !== 0) return -stepErrno(r);
-    const bad = this.p2Address(s, addr, P2AddrUse.BIND);
+    const bad = checkAddress(this, s, addr, P2AddrUse.BIND);
     if (bad !== 0) return -bad;
     // A chosen port needs a listen rule: a UDP socket bound to one receives from anyone (a
     // listener in all but name), and binding a TCP one probes the host (EADDRINUSE tells a guest
@@ -62,7 +63,7 @@ export abstract class SocketSetup extends SocketSet {
     s.requestedPort = addr.port;
     // wasi:sockets: start-bind is the step; finish-bind collects the I/O's outcome (FINISH_FAIL
     // unbinds). Otherwise the socket is bound once the I/O succeeded.
-    const pending = this.finishes(s, r, TcpOp.FINISH_BIND);
+    const pending = startsFinish(this, s, r, TcpOp.FINISH_BIND);
     if (pending) this.commit(s, from, r);
     const failed = (err: unknown): number => -this.core.errnoFromError(err);
     const io = s.dgram
@@ -78,41 +79,13 @@ export abstract class SocketSetup extends SocketSet {
           if (!pending) this.commit(s, from, r);
           return 0;
         }, failed);
-    return pending ? this.inProgress(s, io) : io;
+    return pending ? inProgress(s, io) : io;
   }
 
-  /** wasi:sockets' address rules, checked after the state's (0 for an ABI without them). */
-  p2Address(s: Socket, addr: Addr, use: number): number {
-    if (!this.abiDoes(s.abi, AbiFlag.ADDRESS_RULES)) return 0;
-    const bytes = ipToBytes(addr.host);
-    return bytes ? this.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;
-  }
-
-  /** A start-* (wasi:sockets) answers at once; its I/O's outcome waits in opResult for finish-*. */
-  private inProgress(s: Socket, io: Promise<number>): number {
-    s.opResult = undefined;
-    void io.then((r) => {
-      s.opResult = -r;
-      s.notify();
-    });
-    return 0;
-  }
-
+  /** wasi:sockets' start/finish pairs: start-finish.ts. */
   finish(h: number, op: number): number {
     const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const from = s.word;
-    const r = this.ask(s, op);
-    if (stepErrno(r) !== 0) return -stepErrno(r);
-    const result = s.opResult;
-    if (result === undefined) return -Errno.AGAIN;
-    s.opResult = undefined;
-    if (result !== 0) {
-      this.step(s, TcpOp.FINISH_FAIL);
-      return -result;
-    }
-    this.commit(s, from, r);
-    return 0;
+    return s ? finish(this, s, op) : -Errno.BADF;
   }
 
   listen(h: number, backlog: number): Sync<number> {
@@ -134,7 +107,7 @@ export abstract class SocketSetup extends SocketSet {
     if (denied !== 0) return -denied;
     // wasi:sockets: start-listen is the step (finish-listen's FINISH_FAIL closes); otherwise the
     // socket listens once the listener is open.
-    const pending = this.finishes(s, r, TcpOp.FINISH_LISTEN);
+    const pending = startsFinish(this, s, r, TcpOp.FINISH_LISTEN);
     if (pending) this.commit(s, from, r);
     const io = this.backend.listen({ host: local.host, port: local.port, backlog: Math.max(effective, 1) }).then(
       (listener) => {
@@ -147,7 +120,7 @@ export abstract class SocketSetup extends SocketSet {
       },
       (err: unknown) => -this.core.errnoFromError(err),
     );
-    return pending ? this.inProgress(s, io) : io;
+    return pending ? inProgress(s, io) : io;
   }
 
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
@@ -160,7 +133,7 @@ export abstract class SocketSetup extends SocketSet {
       const from = s.word;
       const r = this.ask(s, TcpOp.CONNECT);
       if (stepErrno(r) !== 0) return -stepErrno(r);
-      const denied = this.p2Address(s, addr, P2AddrUse.REMOTE) || this.access("connect", addr);
+      const denied = checkAddress(this, s, addr, P2AddrUse.REMOTE) || this.access("connect", addr);
       if (denied !== 0) return -denied;
       this.commit(s, from, r);
       s.remote = addr;
@@ -170,7 +143,7 @@ export abstract class SocketSetup extends SocketSet {
     const from = s.word;
     const r = this.ask(s, TcpOp.CONNECT);
     if (stepErrno(r) !== 0) return -stepErrno(r);
-    const bad = this.p2Address(s, addr, P2AddrUse.REMOTE);
+    const bad = checkAddress(this, s, addr, P2AddrUse.REMOTE);
     if (bad !== 0) return -bad; // wasmtime validates before the state moves: the socket stays usable
     this.commit(s, from, r); // connecting is a state of its own, from the start
 
@@ -181,7 +154,7 @@ export abstract class SocketSetup extends SocketSet {
     }
     // wasi:sockets: the outcome waits for finish-connect (opResult), the state stays CONNECTING;
     // otherwise it is an event the core steps (CONNECT_OK, CONNECT_FAIL).
-    const pending = this.finishes(s, r, TcpOp.FINISH_CONNECT);
+    const pending = startsFinish(this, s, r, TcpOp.FINISH_CONNECT);
     const done = this.backend.connect({ host: addr.host, port: addr.port, localHost: s.local?.host, localPort: s.local?.port }).then(
       (stream) => {
         if (s.state !== TcpState.CONNECTING) {

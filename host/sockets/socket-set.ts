@@ -78,22 +78,11 @@ export abstract class SocketSet {
   }
 
   /**
-   * Whether a finish-* (`finish`: TcpOp.FINISH_*) collects the outcome of the I/O behind the step
-   * an ask gave (`r`): the core allows it in the state the step leads to (wasi:sockets' start/finish
-   * pairs). The step is then stored at once and the call answers at once; otherwise the call waits
-   * for its I/O, whose success stores the step.
-   */
-  protected finishes(s: Socket, r: number, finish: number): boolean {
-    const w = stepWord(r);
-    return stepErrno(s.dgram ? this.core.udpStep(s.abi, w, finish) : this.core.tcpStep(s.abi, w, finish)) === 0;
-  }
-
-  /**
    * Step at once: ask and store the word (on an error that is the old word, except where the core
    * says the error itself changes state). For what has no I/O to wait for: events the host
    * reports, shutdown, close. Returns errno (0 = ok).
    */
-  protected step(s: Socket, op: number): number {
+  step(s: Socket, op: number): number {
     const r = this.ask(s, op);
     s.word = stepWord(r);
     return stepErrno(r);

@@ -22,7 +22,7 @@ export class Socket extends Waitable implements Endpoint {
   /** Address family of a guest-opened socket (accepted and pre-opened ones follow their address). */
   family: 4 | 6 = 4;
   /** wasi:sockets: the outcome of the bind/listen/connect in progress (0 ok, else its errno),
-   *  `undefined` while its I/O is under way; finish-* collects it. */
+   *  `undefined` while its I/O is under way; finish-* collects it (start-finish.ts). */
   opResult: number | undefined;
   /** SO_ERROR: the errno of a non-blocking connect that failed, until read. */
   soError = 0;
@@ -121,15 +121,6 @@ export class Socket extends Waitable implements Endpoint {
     const c = this.conn;
     if (c === undefined) return this.state === TcpState.CONNECTED;
     return c.error !== undefined || (this.state === TcpState.CONNECTED && c.room);
-  }
-
-  /** A wasi:sockets tcp/udp-socket pollable: ready unless an operation is in progress and not
-   *  yet settled, or the socket listens with nothing queued (docs/abi.md §4.2). */
-  settled(): boolean {
-    const st = this.state;
-    if (st === TcpState.BIND_IN_PROGRESS || st === TcpState.LISTEN_IN_PROGRESS || st === TcpState.CONNECTING) return this.opResult !== undefined;
-    if (st === TcpState.LISTENING) return (this.listening?.queue.length ?? 0) > 0;
-    return true;
   }
 
   hangup(): boolean {

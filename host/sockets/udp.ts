@@ -1,11 +1,13 @@
 import { Errno, P2AddrUse, TcpState, UdpOp } from "../core/enums.js";
-import { stepErrno, type Core } from "../core/core.js";
-import type { NetBackend, NetUdp } from "../net/backend.js";
+import { stepErrno } from "../core/core.js";
+import type { NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
-import type { AccessCheck, Addr, Datagram } from "./api.js";
+import type { Addr, Datagram } from "./api.js";
 import type { Limits, ReceiveBudget } from "./limits.js";
+import type { SocketSet } from "./socket-set.js";
+import { checkAddress } from "./start-finish.js";
 import { Datagrams, type Socket } from "./socket.js";
 
 /** Largest UDP payload per family (65535 - IP and UDP headers); more is EMSGSIZE. */
@@ -45,22 +47,6 @@ export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | 
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
 }
 
-/** What the UDP operations need of the kernel. */
-export interface UdpContext {
-  readonly core: Core;
-  readonly backend: NetBackend;
-  readonly limits: Limits;
-  /** The guest's total receive budget. */
-  readonly budget: ReceiveBudget;
-  access: AccessCheck;
-  /** The step `op` would take, nothing stored (SocketSet.ask). */
-  ask(s: Socket, op: number): number;
-  /** Store an ask's word, unless the socket moved on meanwhile (SocketSet.commit). */
-  commit(s: Socket, from: number, r: number): boolean;
-  /** wasi:sockets' address rules for `s` (0 for an ABI without them). */
-  p2Address(s: Socket, addr: Addr, use: number): number;
-}
-
 /**
  * wasi:sockets stream(some(remote)): a real connect, so the OS chooses the source address
  * (local-address shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's
@@ -80,7 +66,7 @@ export function udpConnectOs(s: Socket, addr: Addr): void {
  * step (no peer: EDESTADDRREQ, after shutdown(WR): EPIPE, from UNBOUND: auto-bind) is committed
  * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
  */
-export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
+export function udpSendTo(k: SocketSet, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
   // Whether an address that is the connected peer's own is sent to as the peer (the core's rule).
   const peer = s.remote;
   const toPeer = addr !== undefined && peer !== undefined && addr.port === peer.port && sameAddr(addr.host, peer.host);
@@ -92,7 +78,7 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
   const from = s.word;
   const r = k.ask(s, op);
   if (stepErrno(r) !== 0) return -stepErrno(r);
-  const bad = addr !== undefined ? k.p2Address(s, addr, P2AddrUse.REMOTE) : 0;
+  const bad = addr !== undefined ? checkAddress(k, s, addr, P2AddrUse.REMOTE) : 0;
   if (bad !== 0) return -bad;
   // These failures come after the step and keep it (an auto-bind stays, as Linux's does).
   if (to === undefined) return k.commit(s, from, r), -Errno.DESTADDRREQ;
@@ -132,7 +118,7 @@ export function udpSendTo(k: UdpContext, s: Socket, data: Uint8Array, addr: Addr
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
-export function udpRecvFrom(k: UdpContext, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+export function udpRecvFrom(k: SocketSet, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
   const attempt = (): Datagram | number | undefined => {
     if (s.state === TcpState.CLOSED) return -Errno.BADF;
     const q = s.datagrams;
