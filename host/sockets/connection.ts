@@ -1,3 +1,4 @@
+/** A TCP connection's own record (Connection), and the stream callbacks every connection shares. */
 import { TcpOp, Word } from "../core/enums.js";
 import type { NetStream } from "../net/backend.js";
 import { DEFAULT_LIMITS, type BudgetWaiter, type ReceiveBudget } from "./limits.js";
@@ -171,6 +172,13 @@ export class Connection implements BudgetWaiter {
     this.released = true;
     this.budget?.forget(this);
     this.budget?.release(this.rxBytes);
+  }
+
+  /** The guest closed it (`unreadElsewhere`: bytes it read ahead are unread): as Linux's close(),
+   *  unread data means RST, otherwise an orderly FIN after queued writes. */
+  close(unreadElsewhere: boolean): void {
+    if (this.rxBytes > 0 || unreadElsewhere) this.stream.reset();
+    else this.stream.close();
   }
 
   /** A send would not wait for room. */

@@ -137,6 +137,15 @@ export class Listening {
   refused = 0;
 
   constructor(readonly listener: NetListener, public backlog: number) {}
+
+  /** The listener is closed: connections not yet accepted are reset. */
+  close(): void {
+    this.listener.close();
+    for (const q of this.queue.splice(0)) {
+      q.release();
+      q.conn?.stream.reset();
+    }
+  }
 }
 
 /** What a bound datagram socket holds: its OS socket and the datagrams received, not yet read. */

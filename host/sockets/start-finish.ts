@@ -11,7 +11,7 @@ import { AbiFlag, Errno, TcpOp, TcpState } from "../core/enums.js";
 import { ipToBytes } from "../ip.js";
 import type { Addr } from "./api.js";
 import type { Socket } from "./socket.js";
-import type { SocketSet } from "./socket-set.js";
+import type { SocketTable } from "./socket-table.js";
 
 /**
  * Whether a finish-* (`finish`: TcpOp.FINISH_*) collects the outcome of the I/O behind the step
@@ -19,7 +19,7 @@ import type { SocketSet } from "./socket-set.js";
  * once and the call answers at once (inProgress); otherwise the call waits for its I/O, whose
  * success stores the step.
  */
-export function startsFinish(t: SocketSet, s: Socket, r: number, finish: number): boolean {
+export function startsFinish(t: SocketTable, s: Socket, r: number, finish: number): boolean {
   const w = stepWord(r);
   return stepErrno(s.dgram ? t.core.udpStep(s.abi, w, finish) : t.core.tcpStep(s.abi, w, finish)) === 0;
 }
@@ -39,7 +39,7 @@ export function inProgress(s: Socket, io: Promise<number>): number {
  * while it is under way, its -errno when it failed (the core's FINISH_FAIL decides the state), or
  * the core's -errno for a finish with nothing in progress.
  */
-export function finish(t: SocketSet, s: Socket, op: number): number {
+export function finish(t: SocketTable, s: Socket, op: number): number {
   const from = s.word;
   const r = t.ask(s, op);
   if (stepErrno(r) !== 0) return -stepErrno(r);
@@ -56,7 +56,7 @@ export function finish(t: SocketSet, s: Socket, op: number): number {
 
 /** The core's address rules for a start (wasi:sockets; 0 for an ABI without them), checked after
  *  the state's. `use`: P2AddrUse. */
-export function checkAddress(t: SocketSet, s: Socket, addr: Addr, use: number): number {
+export function checkAddress(t: SocketTable, s: Socket, addr: Addr, use: number): number {
   if (!t.abiDoes(s.abi, AbiFlag.ADDRESS_RULES)) return 0;
   const bytes = ipToBytes(addr.host);
   return bytes ? t.core.p2CheckAddress(use, s.family, bytes, addr.port) : Errno.INVAL;

@@ -1,15 +1,19 @@
 /**
- * A stream recv or send, and an accept, as the core answers them: the host says what it holds
- * (IoHave: bytes buffered, a failure not yet reported, room to write, a queued connection; the
- * peer's FIN is in the socket's word) and does what the core says (take, wait, end-of-stream, report the failure, or the
- * errno). The answer is the bytes, the count taken, an errno (negative), or undefined when the call
- * must wait for a change (LocalKernel retries it on every one, `woken`). Nothing is allocated on
- * the way, so a call that can complete at once makes neither a closure nor a promise.
+ * A stream's recv and send as the core answers them: the host says what it holds (IoHave: bytes
+ * buffered, a failure not yet reported, room to write; the peer's FIN is in the socket's word) and
+ * does what the core says (take, wait, end-of-stream, report the failure, or the errno). The
+ * answer is the bytes, the count taken, an errno (negative), or undefined when the call must wait
+ * for a change (then retried on every one, `woken`). Nothing is allocated on the way, so a call
+ * that can complete at once makes neither a closure nor a promise. Also a stream's shutdown, and
+ * the bytes the worker bridge reads ahead.
  */
 import type { Core } from "../core/core.js";
-import { IoAnswer, IoHave } from "../core/enums.js";
+import { IoAnswer, IoHave, TcpOp, TcpState, Word } from "../core/enums.js";
+import type { Sync } from "../util/sync.js";
 import type { Connection } from "./connection.js";
+import { block } from "./readiness.js";
 import type { Socket } from "./socket.js";
+import type { SocketTable } from "./socket-table.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -76,12 +80,47 @@ export function sendRoom(core: Core, s: Socket): number {
   return r === IoAnswer.TAKE && c !== undefined ? Math.max(0, c.txLimit - c.stream.bufferedAmount) : -1;
 }
 
-/** Whether an accept on listener `l` takes a connection now (1), must wait (undefined), or -errno. */
-export function acceptNow(core: Core, l: Socket, nonblock: boolean, woken: boolean): number | undefined {
-  let have = (l.listening?.queue.length ?? 0) > 0 ? IoHave.DATA : 0;
-  if (nonblock) have |= IoHave.NONBLOCK;
-  if (woken) have |= IoHave.WOKEN;
-  const r = core.listenerAccept(l.abi, l.word, have);
-  if (r > 0xff) return -(r >>> 8);
-  return r === IoAnswer.TAKE ? 1 : undefined;
+/** Up to `max` bytes (empty = orderly EOF), or -errno: tried at once, so a recv of data already
+ *  there makes no closure and no promise. */
+export function recv(core: Core, s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
+  const now = recvNow(core, s, max, peek, waitall, nonblock, false);
+  return now !== undefined ? now : recvWait(core, s, max, peek, waitall, nonblock);
+}
+
+function recvWait(core: Core, s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
+  return block(s, () => recvNow(core, s, max, peek, waitall, nonblock, true));
+}
+
+/** Bytes accepted for sending, or -errno; tried at once as recv is. */
+export function send(core: Core, s: Socket, data: Uint8Array, nonblock: boolean): Sync<number> {
+  const now = sendNow(core, s, data, nonblock, false);
+  return now !== undefined ? now : sendWait(core, s, data, nonblock);
+}
+
+function sendWait(core: Core, s: Socket, data: Uint8Array, nonblock: boolean): Sync<number> {
+  return block(s, () => sendNow(core, s, data, nonblock, true));
+}
+
+/** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR: the core's step, then its connection's part (a FIN
+ *  sent, the bytes buffered dropped). 0 or -errno. */
+export function shutdown(t: SocketTable, s: Socket, op: number): number {
+  const before = s.word;
+  const e = t.step(s, op);
+  if (e !== 0) return -e;
+  if (s.word & Word.SHUT_WR && !(before & Word.SHUT_WR)) s.conn?.stream.end();
+  if (s.word & Word.SHUT_RD && !(before & Word.SHUT_RD)) s.conn?.discard();
+  s.notify();
+  return 0;
+}
+
+/**
+ * Bytes a guest on another thread takes ahead of its recv()s (the worker bridge's read-ahead):
+ * taken as a recv takes them, up to `max`; undefined unless `s` is a connected stream with bytes
+ * waiting.
+ */
+export function takeAhead(t: SocketTable, s: Socket, max: number): Uint8Array | undefined {
+  const c = s.conn;
+  if (c === undefined || s.state !== TcpState.CONNECTED || c.rxBytes === 0) return undefined;
+  if (t.step(s, TcpOp.RECV) !== 0) return undefined;
+  return c.take(max, false);
 }

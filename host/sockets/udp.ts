@@ -1,12 +1,16 @@
-import { Errno, P2AddrUse, TcpState, UdpOp } from "../core/enums.js";
+/**
+ * A datagram socket's operations: its OS socket bound (attachUdp: the datagrams it receives
+ * queued, under the guest's limits), its default peer set and dropped, send_to and recv_from.
+ * Each asks the core's UDP table first and the policy (access) before the network.
+ */
+import { AbiFlag, Errno, P2AddrUse, TcpState, UdpOp } from "../core/enums.js";
 import { stepErrno } from "../core/core.js";
 import type { NetUdp } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
 import { block } from "./readiness.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../ip.js";
 import type { Addr, Datagram } from "./api.js";
-import type { Limits, ReceiveBudget } from "./limits.js";
-import type { SocketSet } from "./socket-set.js";
+import type { SocketTable } from "./socket-table.js";
 import { checkAddress } from "./start-finish.js";
 import { Datagrams, type Socket } from "./socket.js";
 
@@ -14,8 +18,8 @@ import { Datagrams, type Socket } from "./socket.js";
 export const MAX_DATAGRAM: Record<4 | 6, number> = { 4: 65507, 6: 65527 };
 
 /** Start delivering a bound UDP socket's datagrams into `s`'s queue, under the guest's limits. */
-export function attachUdp(s: Socket, udp: NetUdp, limits: Limits, budget: ReceiveBudget | undefined): void {
-  const q = (s.datagrams = new Datagrams(udp, limits.datagramQueue, budget));
+export function attachUdp(t: SocketTable, s: Socket, udp: NetUdp): void {
+  const q = (s.datagrams = new Datagrams(udp, t.limits.datagramQueue, t.budget));
   s.local = udp.local;
   udp.onMessage = (data, from) => {
     if (q.bytes + data.length > q.limit || q.budget?.exhausted) {
@@ -47,12 +51,37 @@ export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | 
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
 }
 
+/** UDP connect only sets the default peer (and the only peer datagrams are taken from): 0 or -errno. */
+export function udpConnect(t: SocketTable, s: Socket, addr: Addr): number {
+  const from = s.word;
+  const r = t.ask(s, UdpOp.CONNECT);
+  if (stepErrno(r) !== 0) return -stepErrno(r);
+  const denied = checkAddress(t, s, addr, P2AddrUse.REMOTE) || t.access("connect", addr);
+  if (denied !== 0) return -denied;
+  t.commit(s, from, r);
+  s.remote = addr;
+  if (t.abiDoes(s.abi, AbiFlag.UDP_CONNECT_OS)) udpConnectOs(s, addr);
+  return 0;
+}
+
+/** Drop the default peer (connect to AF_UNSPEC; wasi:sockets `stream(none)`): 0 or -errno. */
+export function udpDisconnect(t: SocketTable, s: Socket): number {
+  const e = t.step(s, UdpOp.DISCONNECT);
+  if (e !== 0) return -e;
+  s.remote = undefined;
+  if (s.udp) {
+    s.udp.disconnect();
+    s.local = s.udp.localNow();
+  }
+  return 0;
+}
+
 /**
  * wasi:sockets stream(some(remote)): a real connect, so the OS chooses the source address
  * (local-address shows it, as on Linux) and reports ICMP errors. Until it answers, loopback's
  * source is known.
  */
-export function udpConnectOs(s: Socket, addr: Addr): void {
+function udpConnectOs(s: Socket, addr: Addr): void {
   const udp = s.udp;
   if (!udp) return;
   if (s.local && isUnspecifiedHost(s.local.host) && isLoopbackHost(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
@@ -66,7 +95,7 @@ export function udpConnectOs(s: Socket, addr: Addr): void {
  * step (no peer: EDESTADDRREQ, after shutdown(WR): EPIPE, from UNBOUND: auto-bind) is committed
  * once the address is checked and allowed; a failed auto-bind leaves the socket as it was.
  */
-export function udpSendTo(k: SocketSet, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
+export function udpSendTo(k: SocketTable, s: Socket, data: Uint8Array, addr: Addr | undefined): Sync<number> {
   // Whether an address that is the connected peer's own is sent to as the peer (the core's rule).
   const peer = s.remote;
   const toPeer = addr !== undefined && peer !== undefined && addr.port === peer.port && sameAddr(addr.host, peer.host);
@@ -111,14 +140,14 @@ export function udpSendTo(k: SocketSet, s: Socket, data: Uint8Array, addr: Addr 
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
     if (s.udp) udp.close();
-    else attachUdp(s, udp, k.limits, k.budget);
+    else attachUdp(k, s, udp);
     k.commit(s, from, r);
     return send(s.udp ?? udp);
   }, (err: unknown) => -k.core.errnoFromError(err));
 }
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
-export function udpRecvFrom(k: SocketSet, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+export function udpRecvFrom(k: SocketTable, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
   const attempt = (): Datagram | number | undefined => {
     if (s.state === TcpState.CLOSED) return -Errno.BADF;
     const q = s.datagrams;
