@@ -18,7 +18,7 @@ import { StdinReader } from "./stdin.js";
 import { Stopping } from "./stopping.js";
 import { recv, send, sendRoom, shutdown, takeAhead } from "./stream-io.js";
 import type { SocketRow } from "./table.js";
-import { udpConnect, udpDisconnect, udpRecvFrom, udpSendTo } from "./udp.js";
+import { udpDisconnect, udpRecvFrom, udpSendTo } from "./udp.js";
 
 const ignore = (): void => {};
 
@@ -89,10 +89,7 @@ export class LocalKernel implements Kernel {
 
   connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const family = this.sockets.core.familyCheck(s.abi, s.family, addr.family);
-    if (family !== 0) return -family;
-    return s.dgram ? udpConnect(this.sockets, s, addr) : connect(this.sockets, s, addr, nonblock);
+    return s ? connect(this.sockets, s, addr, nonblock) : -Errno.BADF;
   }
 
   disconnect(h: number): number {

@@ -1,7 +1,7 @@
 /**
- * Making sockets and giving them addresses: open, bind, a stream's connect, and the addresses a
- * socket reports. A datagram socket's default peer is udp.ts's, listening listener.ts's. Each asks
- * the core first and the policy (access) before the network.
+ * Making sockets and giving them addresses: open, bind, connect (a datagram socket's default peer
+ * is udp.ts's), and the addresses a socket reports; listening is listener.ts's. Each asks the
+ * core first and the policy (access) before the network.
  */
 import { stepErrno } from "../core/core.js";
 import { AbiFlag, Errno, P2AddrUse, TcpOp, TcpState } from "../core/enums.js";
@@ -12,7 +12,7 @@ import { Socket } from "./socket.js";
 import { applyOptions } from "./socket-options.js";
 import type { SocketTable } from "./socket-table.js";
 import { checkAddress, inProgress, startsFinish } from "./start-finish.js";
-import { attachUdp } from "./udp.js";
+import { attachUdp, udpConnect } from "./udp.js";
 
 /** A new socket's handle, or -errno. */
 export function open(t: SocketTable, family: 4 | 6, type: number, abi: number): number {
@@ -63,9 +63,16 @@ export function bind(t: SocketTable, s: Socket, addr: Addr): Sync<number> {
   return pending ? inProgress(s, io) : io;
 }
 
-/** A stream's connect: 0 when connected; -EINPROGRESS when non-blocking (completion shows as
- *  writable); 0 at once for a wasi:sockets start-connect; or -errno. */
+/** A datagram socket's default peer (udp.ts), or a stream's connect: 0 when connected;
+ *  -EINPROGRESS when non-blocking (completion shows as writable); 0 at once for a wasi:sockets
+ *  start-connect; or -errno. */
 export function connect(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean): Sync<number> {
+  const family = t.core.familyCheck(s.abi, s.family, addr.family);
+  if (family !== 0) return -family;
+  return s.dgram ? udpConnect(t, s, addr) : connectStream(t, s, addr, nonblock);
+}
+
+function connectStream(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean): Sync<number> {
   const from = s.word;
   const r = t.ask(s, TcpOp.CONNECT);
   if (stepErrno(r) !== 0) return -stepErrno(r);

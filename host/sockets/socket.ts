@@ -74,6 +74,7 @@ export class Socket extends Waitable implements Endpoint {
     super();
   }
 
+  /** A datagram (UDP) socket: its steps are udp_step's, its record (once bound) Datagrams. */
   get dgram(): boolean {
     return this.type === SocketType.DGRAM;
   }
