@@ -16,7 +16,7 @@ import { SocketTable } from "./socket-table.js";
 import { finish } from "./start-finish.js";
 import { StdinReader } from "./stdin.js";
 import { Stopping } from "./stopping.js";
-import { recv, send, sendRoom, shutdown, takeAhead } from "./stream-io.js";
+import { recv, recvFrom, send, sendRoom, shutdown, takeAhead } from "./stream-io.js";
 import type { SocketRow } from "./table.js";
 import { udpDisconnect, udpRecvFrom, udpSendTo } from "./udp.js";
 
@@ -143,21 +143,13 @@ export class LocalKernel implements Kernel {
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (!s.dgram) return this.streamRecvFrom(s, max, peek, nonblock);
-    const e = this.sockets.step(s, TcpOp.RECV);
-    if (e !== 0) return -e;
-    return udpRecvFrom(this.sockets, s, max, peek, nonblock);
-  }
-
-  private streamRecvFrom(s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
-    return after(recv(this.sockets.core, s, max, peek, false, nonblock), (r) =>
-      typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
+    return s.dgram ? udpRecvFrom(this.sockets, s, max, peek, nonblock) : recvFrom(this.sockets.core, s, max, peek, nonblock);
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
+    if (s.dgram) return after(udpRecvFrom(this.sockets, s, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
     return recv(this.sockets.core, s, max, peek, waitall, nonblock);
   }
 

@@ -9,7 +9,8 @@
  */
 import type { Core } from "../core/core.js";
 import { IoAnswer, IoHave, TcpOp, TcpState, Word } from "../core/enums.js";
-import type { Sync } from "../util/sync.js";
+import { after, type Sync } from "../util/sync.js";
+import type { Datagram } from "./api.js";
 import type { Connection } from "./connection.js";
 import { block } from "./readiness.js";
 import type { Socket } from "./socket.js";
@@ -89,6 +90,12 @@ export function recv(core: Core, s: Socket, max: number, peek: boolean, waitall:
 
 function recvWait(core: Core, s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
   return block(s, () => recvNow(core, s, max, peek, waitall, nonblock, true));
+}
+
+/** recv_from on a stream: its bytes as a datagram from the peer, as Linux answers recvfrom(2). */
+export function recvFrom(core: Core, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+  return after(recv(core, s, max, peek, false, nonblock), (r) =>
+    typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
 }
 
 /** Bytes accepted for sending, or -errno; tried at once as recv is. */

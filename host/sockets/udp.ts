@@ -148,6 +148,8 @@ export function udpSendTo(k: SocketTable, s: Socket, data: Uint8Array, addr: Add
 
 /** recv_from on a datagram socket: one datagram and its sender, or -errno. */
 export function udpRecvFrom(k: SocketTable, s: Socket, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
+  const e = k.step(s, UdpOp.RECV);
+  if (e !== 0) return -e;
   const attempt = (): Datagram | number | undefined => {
     if (s.state === TcpState.CLOSED) return -Errno.BADF;
     const q = s.datagrams;
