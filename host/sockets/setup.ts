@@ -11,7 +11,7 @@ import { SocketType, type Addr } from "./api.js";
 import { Socket } from "./socket.js";
 import { applyOptions } from "./socket-options.js";
 import type { SocketTable } from "./socket-table.js";
-import { checkAddress, inProgress, startsFinish } from "./start-finish.js";
+import { begin, checkAddress, inProgress, settle, startsFinish } from "./start-finish.js";
 import { attachUdp, udpConnect } from "./udp.js";
 
 /** A new socket's handle, or -errno. */
@@ -94,7 +94,7 @@ function connectStream(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean)
         stream.reset(); // closed while connecting
         return -Errno.BADF;
       }
-      if (pending) s.opResult = 0;
+      if (pending) settle(s, 0);
       else t.step(s, TcpOp.CONNECT_OK);
       t.attach(s, stream);
       applyOptions(t.core, s);
@@ -103,7 +103,7 @@ function connectStream(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean)
     },
     (err: unknown) => {
       const errno = t.core.errnoFromError(err);
-      if (pending) s.opResult = errno;
+      if (pending) settle(s, errno);
       else if (s.state === TcpState.CONNECTING) t.step(s, TcpOp.CONNECT_FAIL);
       if (nonblock) s.soError = errno;
       s.notify();
@@ -111,7 +111,7 @@ function connectStream(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean)
     },
   );
   if (pending) {
-    s.opResult = undefined;
+    begin(s);
     return 0;
   }
   return nonblock ? -Errno.INPROGRESS : done;

@@ -26,12 +26,22 @@ export function startsFinish(t: SocketTable, s: Socket, r: number, finish: numbe
 
 /** A start answers at once; its I/O's outcome (0 or -errno) waits in opResult for finish-*. */
 export function inProgress(s: Socket, io: Promise<number>): number {
-  s.opResult = undefined;
+  begin(s);
   void io.then((r) => {
-    s.opResult = -r;
+    settle(s, -r);
     s.notify();
   });
   return 0;
+}
+
+/** A start's I/O is under way: a finish now would-block. */
+export function begin(s: Socket): void {
+  s.opResult = undefined;
+}
+
+/** A start's I/O ended: `errno` (0: it succeeded) waits for the finish that collects it. */
+export function settle(s: Socket, errno: number): void {
+  s.opResult = errno;
 }
 
 /**
