@@ -13,6 +13,7 @@ import {
   policySlotAlloc, policySlotFree,
 } from "./policy";
 import { optionDefault, optionFromAbi, optionGet, optionSet, p2DurationSecs } from "./options";
+import { abiFlags, familyCheck, listenBacklog, udpSendOp } from "./rules";
 import { listenerAccept, streamRecv, streamSend } from "./stream";
 import { tcpStep } from "./tcp";
 import { udpStep } from "./udp";
@@ -59,6 +60,12 @@ export function p2_check_address(use: i32, socketFamily: i32, addrFamily: i32, p
 // Backlog
 export function backlog_effective(requested: i32, somaxconn: i32): i32 { return backlogEffective(requested, somaxconn); }
 export function accept_admit(queued: i32, backlog: i32): i32 { return acceptAdmit(queued, backlog); }
+
+// What else differs by ABI: rows, so that the host has no ABI tests of its own
+export function abi_flags(abi: i32): i32 { return abiFlags(abi); }
+export function family_check(abi: i32, socketFamily: i32, addrFamily: i32): i32 { return familyCheck(abi, socketFamily, addrFamily); }
+export function listen_backlog(abi: i32, requested: i32, option: i32, somaxconn: i32): i32 { return listenBacklog(abi, requested, option, somaxconn); }
+export function udp_send_op(abi: i32, explicit: i32, toPeer: i32): i32 { return udpSendOp(abi, explicit, toPeer); }
 
 // Arguments
 export function check_accept_flags(abi: i32, fdflags: i32): i32 { return checkAcceptFlags(abi, fdflags); }

@@ -45,6 +45,10 @@ interface CoreExports {
   p2_check_address(use: number, socketFamily: number, addrFamily: number, port: number): number;
   backlog_effective(requested: number, somaxconn: number): number;
   accept_admit(queued: number, backlog: number): number;
+  abi_flags(abi: number): number;
+  family_check(abi: number, socketFamily: number, addrFamily: number): number;
+  listen_backlog(abi: number, requested: number, option: number, somaxconn: number): number;
+  udp_send_op(abi: number, explicit: number, toPeer: number): number;
   check_accept_flags(abi: number, fdflags: number): number;
   check_riflags(abi: number, flags: number): number;
   check_siflags(abi: number, flags: number): number;
@@ -279,6 +283,29 @@ export class Core {
   /** Whether a connection fits an accept queue holding `queued` (Linux: while queued <= backlog). */
   acceptAdmit(queued: number, backlog: number): boolean {
     return this.wasm.accept_admit(queued, backlog) !== 0;
+  }
+
+  /** The ABI's AbiFlag bits (what the host does or asks for its sockets), or -EINVAL. */
+  abiFlags(abi: number): number {
+    return this.wasm.abi_flags(abi);
+  }
+
+  /** An address of `addrFamily` for a socket of `socketFamily`: 0, or the errno answered before
+   *  the state's (LINUX/WASIX EAFNOSUPPORT; wasi:sockets checks it with its address rules). */
+  familyCheck(abi: number, socketFamily: number, addrFamily: number): number {
+    return this.wasm.family_check(abi, socketFamily, addrFamily);
+  }
+
+  /** The backlog a listen gets: listen()'s `requested`, or (wasi:sockets) the LISTEN_BACKLOG option
+   *  set before (`option`, -1 when none), capped at somaxconn as backlogEffective does. */
+  listenBacklog(abi: number, requested: number, option: number, somaxconn: number): number {
+    return this.wasm.listen_backlog(abi, requested, option, somaxconn);
+  }
+
+  /** The step a datagram send is (UdpOp.SEND or SEND_TO): `explicit`, an address was given;
+   *  `toPeer`, it is the connected peer's. */
+  udpSendOp(abi: number, explicit: boolean, toPeer: boolean): number {
+    return this.wasm.udp_send_op(abi, explicit ? 1 : 0, toPeer ? 1 : 0);
   }
 
   /** sock_accept's new-fd flags: 0 or EINVAL. */

@@ -321,6 +321,16 @@ export const SockOpt = {
 } as const;
 export type SockOpt = (typeof SockOpt)[keyof typeof SockOpt];
 
+/** What the host does, or asks, for a socket of an ABI (`Core.abiFlags`; assembly/rules.ts). */
+export const AbiFlag = {
+  /** Bind, connect and send addresses go through `Core.p2CheckAddress`. */
+  ADDRESS_RULES: 0x2,
+  /** A UDP socket's default peer is an OS connect too (the OS picks the source address). */
+  UDP_CONNECT_OS: 0x4,
+  /** A UDP socket's receive/send buffer sizes are set on the OS socket as asked. */
+  UDP_OS_BUFFERS: 0x8,
+} as const;
+
 /** What a socket is, for the option tables; OR in INET6 for an IPv6 socket. */
 export const SockKind = {
   /** TCP, neither listening nor connected (unbound, bound; connecting too, except for P2 rules that look at the word). */

@@ -1,95 +1,163 @@
-import { Abi, Errno, TcpOp, TcpState, Word } from "../core/enums.js";
+import { Abi, Errno, TcpOp } from "../core/enums.js";
 import type { NetBackend } from "../net/backend.js";
 import type { Sync } from "../util/sync.js";
-import { block } from "./readiness.js";
-import { udpRecvFrom, udpSendTo } from "./udp.js";
-import { bytesToIp, ipToBytes } from "../ip.js";
 import { after } from "../util/sync.js";
-import type { Socket } from "./socket.js";
-import { StdinReader } from "./stdin.js";
+import { bytesToIp, ipToBytes } from "../ip.js";
 
 export * from "./api.js";
-import { type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
-import { timeout } from "../util/timer.js";
+import { type AccessCheck, type Addr, type Datagram, type Kernel, type StdioOptions } from "./api.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
-import { GuestStopped } from "./stopped.js";
-import { recvNow, sendNow, sendRoom } from "./stream-io.js";
-import { SocketSetup } from "./setup.js";
+import { accept, listen, preopen } from "./listener.js";
+import { Poller } from "./poller.js";
+import { bind, connect, localAddr, open, peerAddr } from "./setup.js";
+import type { Socket } from "./socket.js";
+import { getOption, setOption } from "./socket-options.js";
+import { SocketTable } from "./socket-table.js";
+import { finish } from "./start-finish.js";
+import { StdinReader } from "./stdin.js";
+import { Stopping } from "./stopping.js";
+import { recv, recvFrom, send, sendRoom, shutdown, takeAhead } from "./stream-io.js";
+import type { SocketRow } from "./table.js";
+import { udpDisconnect, udpRecvFrom, udpSendTo } from "./udp.js";
 
 const ignore = (): void => {};
 
 /**
- * The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. This
- * file holds the data calls, closing, waiting and stopping; making and joining sockets is
- * setup.ts, the socket table itself socket-set.ts.
+ * The in-process kernel: sockets over a NetBackend, every transition asked of core.wasm. It holds
+ * the guest's socket table and the poller, and hands each call to the operations of the socket's
+ * kind: setup.ts (open, bind, connect), listener.ts, stream-io.ts, udp.ts, socket-options.ts and
+ * start-finish.ts (wasi:sockets). Stopping (a guest still waiting is unwound) is stopping.ts's.
  */
-export class LocalKernel extends SocketSetup implements Kernel {
+export class LocalKernel implements Kernel {
+  private readonly poller = new Poller((h) => this.sockets.get(h));
+  /** The guest's sockets, and what every operation on one needs. */
+  private readonly sockets: SocketTable;
   private readonly stdinState = new StdinReader();
+  private readonly stopping = new Stopping();
 
   constructor(
-    backend: NetBackend,
-    somaxconn: number,
+    readonly backend: NetBackend,
+    readonly somaxconn: number,
     private readonly stdio: StdioOptions = {},
-    abi: number = Abi.LINUX,
-    limits: Limits = DEFAULT_LIMITS,
+    readonly abi: number = Abi.LINUX,
+    readonly limits: Limits = DEFAULT_LIMITS,
   ) {
-    super(backend, somaxconn, abi, limits);
+    this.sockets = new SocketTable(backend, somaxconn, abi, limits, this.poller.onActivity);
     this.stdinState.source = stdio.stdin;
+  }
+
+  /** Asked before a guest listens or connects; deny by default. Pre-opened listeners are not asked. */
+  get access(): AccessCheck {
+    return this.sockets.access;
+  }
+  set access(check: AccessCheck) {
+    this.sockets.access = check;
+  }
+  /** Asked before a guest creates a socket: EACCES when its kind is off (wasmtime's tcp/udp switch). */
+  get socketAccess(): (type: number) => number {
+    return this.sockets.socketAccess;
+  }
+  set socketAccess(check: (type: number) => number) {
+    this.sockets.socketAccess = check;
+  }
+  /** Asked before a guest resolves a name (IP literals are not looked up, so not asked). */
+  get resolveAccess(): (name: string) => number {
+    return this.sockets.resolveAccess;
+  }
+  set resolveAccess(check: (name: string) => number) {
+    this.sockets.resolveAccess = check;
+  }
+
+  /** Pre-open a listener (the CLI's --listen). Rejects with the backend's error. */
+  preopen(host: string, port: number, backlog: number, fd = -1): Promise<number> {
+    return preopen(this.sockets, host, port, backlog, fd);
+  }
+
+  open(family: 4 | 6, type: number, abi: number = this.abi): number {
+    return open(this.sockets, family, type, abi);
+  }
+
+  bind(h: number, addr: Addr): Sync<number> {
+    const s = this.sockets.get(h);
+    return s ? bind(this.sockets, s, addr) : -Errno.BADF;
+  }
+
+  listen(h: number, backlog: number): Sync<number> {
+    const s = this.sockets.get(h);
+    return s ? listen(this.sockets, s, backlog) : -Errno.BADF;
+  }
+
+  connect(h: number, addr: Addr, nonblock: boolean): Sync<number> {
+    const s = this.sockets.get(h);
+    return s ? connect(this.sockets, s, addr, nonblock) : -Errno.BADF;
+  }
+
+  disconnect(h: number): number {
+    const s = this.sockets.get(h);
+    return s ? udpDisconnect(this.sockets, s) : -Errno.BADF;
+  }
+
+  /** wasi:sockets' start/finish pairs: start-finish.ts. */
+  finish(h: number, op: number): number {
+    const s = this.sockets.get(h);
+    return s ? finish(this.sockets, s, op) : -Errno.BADF;
+  }
+
+  accept(h: number, nonblock: boolean, fd: number): Sync<number> {
+    const l = this.sockets.get(h);
+    return l ? accept(this.sockets, l, nonblock, fd) : -Errno.BADF;
+  }
+
+  /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
+  acceptQueue(h: number): number {
+    return this.sockets.get(h)?.listening?.queue.length ?? 0;
+  }
+
+  localAddr(h: number): Addr | number {
+    const s = this.sockets.get(h);
+    return s ? localAddr(this.sockets, s) : -Errno.BADF;
+  }
+
+  peerAddr(h: number): Addr | number {
+    const s = this.sockets.get(h);
+    return s ? peerAddr(this.sockets, s) : -Errno.BADF;
+  }
+
+  getOption(h: number, opt: number): number {
+    const s = this.sockets.get(h);
+    return s ? getOption(this.sockets, s, opt) : -Errno.BADF;
+  }
+
+  setOption(h: number, opt: number, value: number): number {
+    const s = this.sockets.get(h);
+    return s ? setOption(this.sockets, s, opt, value) : -Errno.BADF;
   }
 
   sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (!s.dgram) return this.send(h, data, nonblock); // Linux ignores the address on a connected stream
-    return udpSendTo(this, s, data, addr);
+    if (!s.dgram) return send(this.sockets.core, s, data, nonblock); // Linux ignores the address on a connected stream
+    return udpSendTo(this.sockets, s, data, addr);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (!s.dgram) {
-      return after(this.recv(h, max, peek, false, nonblock), (r) =>
-        typeof r === "number" ? r : { data: r, from: s.remote ?? { host: "0.0.0.0", port: 0, family: 4 }, truncated: false });
-    }
-    const e = this.step(s, TcpOp.RECV);
-    if (e !== 0) return -e;
-    return udpRecvFrom(this, s, max, peek, nonblock);
-  }
-
-  resolve(name: string): Sync<Addr[] | number> {
-    const literal = ipToBytes(name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name);
-    if (literal) return [{ host: bytesToIp(literal), port: 0, family: literal.length === 4 ? 4 : 6 }];
-    const denied = this.resolveAccess(name);
-    if (denied !== 0) return -denied;
-    return this.backend.resolve(name).then(
-      (hosts) => hosts.slice(0, this.limits.dnsAnswers).map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
-      (err: unknown) => -this.core.errnoFromError(err),
-    );
+    return s.dgram ? udpRecvFrom(this.sockets, s, max, peek, nonblock) : recvFrom(this.sockets.core, s, max, peek, nonblock);
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (s.dgram) return after(this.recvFrom(h, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
-    // Tried here first, so a recv of data already there makes no closure and no promise.
-    const now = recvNow(this.core, s, max, peek, waitall, nonblock, false);
-    return now !== undefined ? now : this.recvWait(s, max, peek, waitall, nonblock);
-  }
-
-  private recvWait(s: Socket, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
-    return block(s, () => recvNow(this.core, s, max, peek, waitall, nonblock, true));
+    if (s.dgram) return after(udpRecvFrom(this.sockets, s, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
+    return recv(this.sockets.core, s, max, peek, waitall, nonblock);
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (s.dgram) return this.sendTo(h, data, undefined, nonblock);
-    const now = sendNow(this.core, s, data, nonblock, false);
-    return now !== undefined ? now : this.sendWait(s, data, nonblock);
-  }
-
-  private sendWait(s: Socket, data: Uint8Array, nonblock: boolean): Sync<number> {
-    return block(s, () => sendNow(this.core, s, data, nonblock, true));
+    if (s.dgram) return udpSendTo(this.sockets, s, data, undefined);
+    return send(this.sockets.core, s, data, nonblock);
   }
 
   /**
@@ -99,19 +167,29 @@ export class LocalKernel extends SocketSetup implements Kernel {
    */
   sendRoom(h: number): number {
     const s = this.sockets.get(h);
-    return !s || s.dgram ? -1 : sendRoom(this.core, s);
+    return !s || s.dgram ? -1 : sendRoom(this.sockets.core, s);
+  }
+
+  /** Bytes the worker bridge reads ahead of a guest's recv()s: stream-io.ts takeAhead. */
+  takeAhead(h: number, max: number): Uint8Array | undefined {
+    const s = this.sockets.get(h);
+    return s ? takeAhead(this.sockets, s, max) : undefined;
   }
 
   shutdown(h: number, op: number): number {
     const s = this.sockets.get(h);
-    if (!s) return -Errno.BADF;
-    const before = s.word;
-    const e = this.step(s, op);
-    if (e !== 0) return -e;
-    if (s.word & Word.SHUT_WR && !(before & Word.SHUT_WR)) s.stream?.end();
-    if (s.word & Word.SHUT_RD && !(before & Word.SHUT_RD)) s.discard();
-    s.notify();
-    return 0;
+    return s ? shutdown(this.sockets, s, op) : -Errno.BADF;
+  }
+
+  resolve(name: string): Sync<Addr[] | number> {
+    const literal = ipToBytes(name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name);
+    if (literal) return [{ host: bytesToIp(literal), port: 0, family: literal.length === 4 ? 4 : 6 }];
+    const denied = this.sockets.resolveAccess(name);
+    if (denied !== 0) return -denied;
+    return this.backend.resolve(name).then(
+      (hosts) => hosts.slice(0, this.limits.dnsAnswers).map((host): Addr => ({ host, port: 0, family: host.includes(":") ? 6 : 4 })),
+      (err: unknown) => -this.sockets.core.errnoFromError(err),
+    );
   }
 
   /** One more guest fd refers to the socket (another instance's copy of a pre-opened listener). */
@@ -130,61 +208,28 @@ export class LocalKernel extends SocketSetup implements Kernel {
     return 0;
   }
 
-  /**
-   * Bytes a guest on another thread takes ahead of its recv()s (the worker bridge's read-ahead):
-   * taken as a recv takes them, up to `max`; undefined unless `h` is a connected stream with
-   * bytes waiting.
-   */
-  takeAhead(h: number, max: number): Uint8Array | undefined {
-    const s = this.sockets.get(h);
-    if (!s || s.dgram || s.listening || s.state !== TcpState.CONNECTED || s.rxBytes === 0) return undefined;
-    if (this.step(s, TcpOp.RECV) !== 0) return undefined;
-    return s.take(max, false);
-  }
-
-  /** Close the socket itself, whoever still refers to it. */
+  /** Close the socket itself, whoever still refers to it: each kind closes what it owns. */
   private destroy(s: Socket, unreadElsewhere = false): void {
-    this.sockets.delete(s.handle);
-    this.step(s, TcpOp.CLOSE);
+    this.sockets.remove(s);
+    this.sockets.step(s, TcpOp.CLOSE);
     s.udp?.close();
     s.release();
-    if (s.listening) {
-      s.listening.listener.close();
-      for (const q of s.listening.queue.splice(0)) {
-        q.release();
-        q.stream?.reset();
-      }
-    } else if (s.stream) {
-      // Linux close(): unread data means RST, otherwise an orderly FIN after queued writes.
-      if (s.rxBytes > 0 || unreadElsewhere) s.stream.reset();
-      else s.stream.close();
-    }
+    if (s.listening) s.listening.close();
+    else s.conn?.close(unreadElsewhere);
     s.notify();
   }
 
-  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]> {
-    const r = this.poller.poll(handles, interests, timeoutMs);
-    // Stopped: every socket is closed, so a poll that would still wait waits for nothing.
-    if (this.isStopped && r instanceof Promise) return Promise.reject(new GuestStopped());
-    return r;
+  /** The live socket table, like `netstat -ntp`. */
+  table(): SocketRow[] {
+    return this.sockets.rows();
   }
 
-  /** Sleeps in progress, ended early (and their timers cleared) when the runtime stops. */
-  private readonly sleeping = new Set<() => void>();
+  poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]> {
+    return this.stopping.wait(this.poller.poll(handles, interests, timeoutMs));
+  }
 
   sleep(ms: number): Sync<void> {
-    if (ms <= 0) return;
-    // Stopped: a wait begun now (a sleep, or a poll waiting on) unwinds the guest instead.
-    if (this.isStopped) return Promise.reject(new GuestStopped());
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        this.sleeping.delete(wake);
-        cancel();
-        resolve();
-      };
-      const cancel = timeout(wake, ms);
-      this.sleeping.add(wake);
-    });
+    return this.stopping.sleep(ms);
   }
 
   writeStdio(fd: number, data: Uint8Array): Sync<void> {
@@ -197,26 +242,19 @@ export class LocalKernel extends SocketSetup implements Kernel {
     return this.stdinState.read(max);
   }
 
-  private readonly stopWatchers = new Set<() => void>();
-  private isStopped = false;
-
   onStop(fn: () => void): () => void {
-    this.stopWatchers.add(fn);
-    return () => this.stopWatchers.delete(fn);
+    return this.stopping.onStop(fn);
   }
 
   /** closeAll() has run: the runtime is stopped. */
   get hasStopped(): boolean {
-    return this.isStopped;
+    return this.stopping.stopped;
   }
 
   /** Close every socket (guest exit or runtime stop); a guest still waiting is unwound. */
   closeAll(): void {
-    for (const s of [...this.sockets.values()]) this.destroy(s);
+    for (const s of [...this.sockets.all()]) this.destroy(s);
     this.stdinState.close();
-    this.isStopped = true;
-    for (const wake of [...this.sleeping]) wake();
-    for (const fn of [...this.stopWatchers]) fn();
-    this.stopWatchers.clear();
+    this.stopping.stop();
   }
 }

@@ -1,6 +1,7 @@
 import type { Sync } from "../util/sync.js";
 import { PollBits } from "./api.js";
 import type { Socket } from "./socket.js";
+import { settled } from "./start-finish.js";
 import { soon, timeout } from "../util/timer.js";
 
 /**
@@ -39,10 +40,10 @@ export class Poller {
         let bits = 0;
         if (want & PollBits.READ && s.readable()) bits |= PollBits.READ;
         if (want & PollBits.WRITE && s.writable()) bits |= PollBits.WRITE;
-        if (want & PollBits.SETTLED && s.settled()) bits |= PollBits.SETTLED;
+        if (want & PollBits.SETTLED && settled(s)) bits |= PollBits.SETTLED;
         if (bits !== 0) {
           if (s.hangup()) bits |= PollBits.HANGUP;
-          const nbytes = s.listening ? s.listening.queue.length : bits & PollBits.READ ? s.rxBytes : Math.max(0, 65536 - (s.stream?.bufferedAmount ?? 0));
+          const nbytes = s.listening ? s.listening.queue.length : bits & PollBits.READ ? s.conn?.rxBytes ?? 0 : Math.max(0, 65536 - (s.conn?.stream.bufferedAmount ?? 0));
           out.push(i, bits, nbytes);
         }
       }

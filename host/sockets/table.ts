@@ -39,8 +39,8 @@ export function socketRow(s: Socket): SocketRow {
   return {
     proto: s.dgram ? "udp" : "tcp",
     fd: s.fd,
-    recvQ: s.listening ? s.listening.queue.length : s.dgram ? s.datagrams?.bytes ?? 0 : s.rxBytes,
-    sendQ: s.listening ? s.listening.backlog : s.stream?.bufferedAmount ?? 0,
+    recvQ: s.listening ? s.listening.queue.length : s.dgram ? s.datagrams?.bytes ?? 0 : s.conn?.rxBytes ?? 0,
+    sendQ: s.listening ? s.listening.backlog : s.conn?.stream.bufferedAmount ?? 0,
     local: fmt(s.local),
     peer: fmt(s.remote),
     state: s.dgram ? (s.remote ? "ESTABLISHED" : "UNCONN") : stateName(s.word, s.eof),

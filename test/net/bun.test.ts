@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { Runtime } from "../../host/entries/bun.js";
-import { RX_HIGH_WATER, TX_HIGH_WATER } from "../../host/sockets/socket.js";
+import { RX_HIGH_WATER, TX_HIGH_WATER } from "../../host/sockets/connection.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 import { RUNTIME } from "../helpers/runtime.js";

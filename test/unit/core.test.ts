@@ -32,6 +32,8 @@ const CONTRACT: Record<string, number> = {
   udp_step: 3, option_get: 4, option_set: 5, option_default: 3, option_from_abi: 2, p2_duration_secs: 2,
   // TCP data path
   stream_recv: 3, stream_send: 3, listener_accept: 3,
+  // what else differs by ABI
+  abi_flags: 1, family_check: 3, listen_backlog: 4, udp_send_op: 3,
 };
 
 describe("core.wasm", () => {

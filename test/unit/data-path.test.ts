@@ -3,6 +3,7 @@
 // userdata read back when events are written, even into the same buffer).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Connection } from "../../host/sockets/connection.js";
 import { Socket } from "../../host/sockets/socket.js";
 import type { NetStream } from "../../host/net/backend.js";
 import { GuestContext, guard } from "../../host/wasi/context.js";
@@ -12,15 +13,14 @@ import { Errno } from "../../host/core/enums.js";
 import { PollBits, type Kernel } from "../../host/sockets/kernel.js";
 import { EVENT_SIZE, Eventtype, SUBSCRIPTION_SIZE } from "../../host/wasi/types.js";
 
-/** A socket on a stream that does nothing but deliver what the test pushes. */
-function connected(): { s: Socket; push: (bytes: number[]) => void } {
+/** A connection on a stream that does nothing but deliver what the test pushes. */
+function connected(): { s: Connection; push: (bytes: number[]) => void } {
   const stream = {
     local: { host: "127.0.0.1", port: 1, family: 4 }, remote: { host: "127.0.0.1", port: 2, family: 4 },
     bufferedAmount: 0, write() {}, end() {}, pause() {}, resume() {}, close() {}, reset() {},
     setKeepAlive() {}, setNoDelay() {}, onData() {}, onEnd() {}, onDrain() {}, onError() {}, onClose() {},
   } as NetStream;
-  const s = new Socket();
-  s.attach(stream);
+  const s = new Connection(new Socket(), stream);
   return { s, push: (bytes) => stream.onData(Uint8Array.from(bytes)) };
 }
 
