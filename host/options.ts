@@ -8,7 +8,7 @@ import { GuestError } from "./bridge/link.js";
 import type { AllowOptions } from "./access.js";
 import type { Limits } from "./sockets/limits.js";
 import type { StdioOptions } from "./sockets/api.js";
-import { checkHostImports, type HostImports } from "./wasm/host-imports.js";
+import { checkHostImports, type HostImports } from "./bridge/host-imports.js";
 
 export type BridgeName = "auto" | "jspi" | "worker";
 

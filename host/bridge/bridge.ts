@@ -14,7 +14,7 @@ import type { LocalKernel } from "../sockets/kernel.js";
 import type { Kernel } from "../sockets/api.js";
 import type { Preopen } from "../wasi/fs/handles.js";
 import { GuestError } from "./link.js";
-import type { HostImports } from "../wasm/host-imports.js";
+import type { HostImports } from "./host-imports.js";
 
 export type BridgeKind = "jspi" | "worker";
 

@@ -12,7 +12,7 @@ import { GuestContext, GuestStopped } from "../wasi/context.js";
 import type { Bridge, ComponentGuest, ModuleGuest } from "./bridge.js";
 import { Held } from "./held.js";
 import { linkImports, startExport } from "./link.js";
-import type { HostImports } from "../wasm/host-imports.js";
+import type { HostImports } from "./host-imports.js";
 import { exitCodeOf } from "./outcome.js";
 import { STOP_GRACE_MS } from "../abi/stop-gate.js";
 import { Turns } from "../util/turns.js";

@@ -2,10 +2,10 @@ import { acceptedSignatures } from "../abi/imports.js";
 import { formatSignature, sameSignature } from "../abi/signature.js";
 import { functionImports } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
-import { checkKind, hostImport, type HostImports } from "../wasm/host-imports.js";
+import { checkKind, hostImport, type HostImports } from "./host-imports.js";
+import { GuestError } from "./guest-error.js";
 
-/** A guest problem found before or while running it (not a host bug). */
-export class GuestError extends Error {}
+export { GuestError };
 
 export { GuestTrap } from "../wasm/backtrace.js";
 

@@ -1,4 +1,4 @@
-// The host's own imports beside wasock's (RuntimeOptions.imports, host/wasm/host-imports.ts): a
+// The host's own imports beside wasock's (RuntimeOptions.imports, host/bridge/host-imports.ts): a
 // guest calls them, reads a global from them, waits on one that returns a promise (JSPI); they
 // cannot replace wasock's; a kind the guest does not declare, a missing one and a bad option are
 // each one GuestError naming the import; the worker bridge refuses them.

@@ -7,7 +7,7 @@
  * not checked: it receives what the guest passes, as from WebAssembly.
  */
 import { acceptedSignatures } from "../abi/imports.js";
-import { GuestError } from "../bridge/link.js";
+import { GuestError } from "./guest-error.js";
 
 /** What a guest may import from the host: `{ module: { name: value } }`, a value being a function,
  *  a WebAssembly.Memory, Table or Global, or a number or bigint (an immutable global's value). */
