@@ -8,7 +8,8 @@
  * Bytes cross once each way. What the guest gets back (a recv's, stdin's) is a view of the
  * channel, good until its next call: every ABI copies it into guest memory at once, and that
  * copy is its only one on this side. What the host gets (a send's, a stdio write's, a datagram's)
- * the kernel keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
+ * the guest's ABI gathers straight into the channel (RemoteKernel's Gathering), and the kernel
+ * keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
  *
  * Int slots: a field takes `slots` of the request's A0, A1, … in the order the table lists it.
  * The data area: a payload or a text at its start (its length in LEN), an address's text at its
@@ -50,6 +51,11 @@ function plain(b: Uint8Array): Uint8Array {
   return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+/** `v` is the data area's start already: bytes gathered straight into the channel. */
+export function inPlace(ch: Channel, v: Uint8Array): boolean {
+  return v.buffer === ch.data.buffer && v.byteOffset === ch.data.byteOffset;
+}
+
 export const int: Field<number> = {
   slots: 1,
   put: (ch, s, v) => void (ch.i32[s] = v),
@@ -75,11 +81,15 @@ export const fam: Field<4 | 6> = {
   get: (ch, s) => family(ch.i32[s]!),
 };
 
-/** Bytes at the start of the data area (at most DATA_BYTES: the guest's end splits larger ones). */
+/**
+ * Bytes at the start of the data area (at most DATA_BYTES: the guest's end splits larger ones).
+ * Bytes the guest already gathered there (a view of the data area's start: RemoteKernel's
+ * sendGathered) are not copied again.
+ */
 export const payload: Field<Uint8Array> = {
   slots: 0,
   put: (ch, _s, v) => {
-    ch.data.set(v);
+    if (!inPlace(ch, v)) ch.data.set(v);
     ch.i32[Slot.LEN] = v.length;
   },
   get: (ch) => owned(ch.data, 0, ch.i32[Slot.LEN]!),
