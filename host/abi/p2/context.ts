@@ -8,16 +8,20 @@ import { Core } from "../../core/core.js";
 import { Errno } from "../../core/enums.js";
 import type { Kernel } from "../../sockets/api.js";
 import { StopGate } from "../stop-gate.js";
+import { sendPath, type Gathering } from "../send-path.js";
 
 export class P2Context {
   readonly core = Core.load();
 
   /** Ends a guest on this thread when the runtime stops (abi/stop-gate.ts); none across the worker bridge. */
   readonly gate: StopGate | undefined;
+  /** Where a write's lent bytes are copied out: the kernel's side decides (abi/send-path.ts). */
+  readonly sends: Gathering;
 
   /** `inProcess`: the kernel lives on this thread (JSPI), so a guest that never waits starves it. */
   constructor(readonly kernel: Kernel, readonly inProcess = false) {
     this.gate = inProcess ? StopGate.of(kernel) : undefined;
+    this.sends = sendPath(kernel);
   }
 
   /** The `error-code` case name of a WASI errno (the core's errno_to_p2 table). */
