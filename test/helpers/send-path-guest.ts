@@ -7,6 +7,9 @@ import { Core } from "../../host/core/core.js";
 import { GuestContext } from "../../host/wasi/context.js";
 import { guestImports } from "../../host/abi/imports.js";
 import { RemoteKernel } from "../../host/bridge/remote-kernel.js";
+import { P2Context } from "../../host/abi/p2/context.js";
+import { OutputStream } from "../../host/abi/p2/streams.js";
+import { OutgoingDatagramStream } from "../../host/abi/p2/udp.js";
 
 export const PAGES = 80;
 export const MEM_END = PAGES * 65536;
@@ -16,7 +19,9 @@ export const STDOUT = -1;
 
 export interface Scenario {
   name: string;
-  call: "p1.sock_send" | "p1.fd_write" | "wx.sock_send" | "wx.sock_send_to" | "we.sock_send_to";
+  /** An ABI's import; p2.*: a wasi:sockets resource's method, given a view of guest memory as the
+   *  bindings lend it (host/p2/component.ts: lendWrites). */
+  call: "p1.sock_send" | "p1.fd_write" | "wx.sock_send" | "wx.sock_send_to" | "we.sock_send_to" | "p2.write" | "p2.blocking-write-and-flush" | "p2.udp-send";
   /** The kernel handle of the socket, or STDOUT. */
   handle: number;
   dgram?: boolean;
@@ -50,6 +55,10 @@ export const SCENARIOS: Scenario[] = [
   { name: "WASIX sock_send_to of a 60000-byte datagram in two iovecs", call: "wx.sock_send_to", handle: 10, dgram: true,
     iovs: [[0x40000, 30000], [0x20000, 30000]], errno: SUCCESS },
   { name: "WasmEdge sock_send_to of a datagram", call: "we.sock_send_to", handle: 11, dgram: true, iovs: [[0x6000, 1000]], errno: SUCCESS },
+  { name: "wasi:io output-stream write", call: "p2.write", handle: 12, iovs: [[0x7000, 4096]], errno: SUCCESS },
+  { name: "wasi:io output-stream blocking-write-and-flush of 2 MiB", call: "p2.blocking-write-and-flush", handle: 12, iovs: [[0x9000, 2 * MiB]], errno: SUCCESS },
+  { name: "wasi:io stdout write", call: "p2.write", handle: STDOUT, iovs: [[0x8000, 777]], errno: SUCCESS },
+  { name: "wasi:sockets UDP send", call: "p2.udp-send", handle: 13, dgram: true, iovs: [[0xa000, 1200]], errno: SUCCESS },
 ];
 
 /** The byte every guest address holds. */
@@ -79,8 +88,24 @@ function run(sab: SharedArrayBuffer): Result[] {
     set.call(this, from, at);
   } as typeof set;
 
+  const p2 = new P2Context(ctx.kernel);
   const fds = new Map<number, number>();
   return SCENARIOS.map((sc) => {
+    if (sc.call.startsWith("p2.")) {
+      const [p, len] = sc.iovs[0]!;
+      const lent = u8.subarray(p, p + len);
+      copied = 0;
+      if (sc.call === "p2.udp-send") {
+        const out = new OutgoingDatagramStream(p2, sc.handle);
+        out.checkSend();
+        out.send([{ data: lent, remoteAddress: { tag: "ipv4", val: { port: 5353, address: [127, 0, 0, 1] } } }]);
+      } else {
+        const out = new OutputStream(p2, sc.handle === STDOUT ? -1 : sc.handle);
+        if (sc.call === "p2.write") out.write(lent);
+        else void out.blockingWriteAndFlush(lent);
+      }
+      return { errno: SUCCESS, n: len, copied };
+    }
     let fd = sc.handle === STDOUT ? 1 : fds.get(sc.handle);
     if (fd === undefined) fds.set(sc.handle, (fd = ctx.fds.insert({ kind: "socket", handle: sc.handle, flags: 0, dgram: sc.dgram })));
     const at = sc.iovsAt ?? IOVS;
@@ -111,6 +136,8 @@ function run(sab: SharedArrayBuffer): Result[] {
         dv.setUint32(ADDR + 8, 0x0100007f, true);
         errno = fn(p1, "sock_send_to")(fd, at, n, ADDR, 5353, 0, RET);
         break;
+      default:
+        throw new Error(`no such call: ${sc.call}`);
     }
     return { errno, n: dv.getUint32(RET, true), copied };
   });
