@@ -45,7 +45,7 @@ export function outgoingBytes(data: Uint8Array): Outgoing {
  * `len` bytes of `src` from `at`, in memory of their own for a kernel to keep: small copies carved
  * from a slab (util/slab.ts), larger ones not zeroed before the copy fills them.
  */
-export function ownedCopy(src: Outgoing, at: number, len: number): Uint8Array {
+function ownedCopy(src: Outgoing, at: number, len: number): Uint8Array {
   const out = len <= SLAB_PIECE_MAX ? carve(len) : uninitialized(len);
   src.copyTo(out, at);
   return out;
