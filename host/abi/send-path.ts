@@ -1,5 +1,6 @@
 /**
- * How an ABI hands a send's bytes to the kernel without copying them more than once on its side.
+ * How an ABI hands a send's bytes to the kernel without copying them more than once on its side
+ * (and keeps a received answer past the kernel's next call: Keeping, below).
  *
  * The kernel keeps what it is given (Kernel.send: a socket's queue, a pipe's pending write), so a
  * send's bytes cannot stay a view of guest memory: someone copies them out. Who is best placed to
@@ -76,4 +77,24 @@ function gathers(k: Kernel): k is Kernel & Gathering {
 /** The kernel's own Gathering when it has one (the worker bridge's), else copies into owned memory. */
 export function sendPath(kernel: Kernel): Gathering {
   return gathers(kernel) ? kernel : new OwnedCopies(kernel);
+}
+
+/**
+ * The other way: bytes a kernel answers with (a recv's, a datagram's) may be a view of its
+ * channel, good until its next call (the worker bridge's), which every ABI that copies them into
+ * guest memory at once is content with. A caller that holds them past its next call (a
+ * wasi:sockets receive gathers several datagrams before jco lowers any) keeps them: a kernel
+ * whose answers are views copies them (`Keeping`, optional as Gathering is); one whose answers
+ * are the caller's own already (in-process) hands them back as they are.
+ */
+export interface Keeping {
+  keep(bytes: Uint8Array): Uint8Array;
+}
+
+const asTheyAre = (bytes: Uint8Array): Uint8Array => bytes;
+
+/** How to keep `kernel`'s answers past its next call. */
+export function keeper(kernel: Kernel): (bytes: Uint8Array) => Uint8Array {
+  const k = kernel as Kernel & Partial<Keeping>;
+  return typeof k.keep === "function" ? k.keep.bind(kernel) : asTheyAre;
 }

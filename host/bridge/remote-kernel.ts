@@ -13,14 +13,14 @@ import { PollBits } from "../sockets/api.js";
 import { Errno, TcpOp } from "../core/enums.js";
 import { Reply, type Stubs } from "./ops.js";
 import { stubs } from "./protocol.js";
-import type { Gathering, Outgoing } from "../abi/send-path.js";
+import type { Gathering, Keeping, Outgoing } from "../abi/send-path.js";
 
 /** At most this many Atomics.load polls (≈20 µs) before Atomics.wait. */
 const SPIN_MAX = 20_000;
 /** A park shorter than this (ms) means a longer spin would have caught the answer. */
 const SHORT_PARK_MS = 0.05;
 
-export class RemoteKernel implements Kernel, Gathering {
+export class RemoteKernel implements Kernel, Gathering, Keeping {
   private readonly ch: Channel;
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
   /** How long to spin before parking, per op, learnt from how its answers came (see call()). */
@@ -207,6 +207,12 @@ export class RemoteKernel implements Kernel, Gathering {
       return { data, from: typeof from === "number" ? { host: "0.0.0.0", port: 0, family: 4 } : from, truncated: false };
     }
     return this.wire.recvFrom(h, max, peek, nonblock);
+  }
+
+  /** Keeping (abi/send-path.ts): an answer's bytes past the next call. Only the channel's are
+   *  overwritten by it; bytes read ahead stay where they are until taken. */
+  keep(bytes: Uint8Array): Uint8Array {
+    return bytes.buffer === this.ch.sab ? bytes.slice() : bytes;
   }
 
   disconnect(h: number): number {

@@ -192,8 +192,9 @@ export const address: Answer<Addr | number> = {
 
 /**
  * A datagram (its bytes at the start, its sender's text at the tail; port A0, family A1, text
- * length A2, truncated A3), or -errno. Its bytes are the guest's own copy: a wasi:sockets
- * receive gathers several datagrams before any is copied into guest memory.
+ * length A2, truncated A3), or -errno. Its bytes are a view, as a recv's are: a wasi:sockets
+ * receive, which gathers several datagrams before any is copied into guest memory, keeps those
+ * it holds past the next call (RemoteKernel.keep).
  */
 export const datagram: Answer<Datagram | number> = {
   put: (ch, d) => {
@@ -210,7 +211,7 @@ export const datagram: Answer<Datagram | number> = {
     if (r < 0) return r;
     const i = ch.i32;
     return {
-      data: ch.data.slice(0, r),
+      data: ch.data.subarray(0, r),
       from: { host: ch.tailHost(i[Slot.A2]!), port: i[Slot.A0]!, family: family(i[Slot.A1]!) },
       truncated: i[Slot.A3] !== 0,
     };

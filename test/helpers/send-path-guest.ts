@@ -1,7 +1,8 @@
 // The guest's end of test/net/send-path.test.ts: in a worker thread, as on the worker bridge, a
 // GuestContext over a RemoteKernel calls the send imports of each ABI on guest memory laid out
-// by SCENARIOS, counting the bytes it copies (every copy is a Uint8Array set()), and posts the
-// results. The test's thread serves the channel and checks what the kernel got.
+// by SCENARIOS, then receives DATAGRAMS, counting the bytes it copies (every copy is a Uint8Array
+// set() or slice()), and posts the results. The test's thread serves the channel and checks what
+// the kernel got.
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { Core } from "../../host/core/core.js";
 import { GuestContext } from "../../host/wasi/context.js";
@@ -9,12 +10,14 @@ import { guestImports } from "../../host/abi/imports.js";
 import { RemoteKernel } from "../../host/bridge/remote-kernel.js";
 import { P2Context } from "../../host/abi/p2/context.js";
 import { OutputStream } from "../../host/abi/p2/streams.js";
-import { OutgoingDatagramStream } from "../../host/abi/p2/udp.js";
+import { IncomingDatagramStream, OutgoingDatagramStream } from "../../host/abi/p2/udp.js";
 
 export const PAGES = 80;
 export const MEM_END = PAGES * 65536;
 /** Where each scenario's iovec array, answer and address are written (below every payload). */
 const IOVS = 0x100, RET = 0x80, ADDR = 0x40;
+/** Where a datagram is received: above every send's bytes. */
+const RECV_AT = 0x480000;
 export const STDOUT = -1;
 
 export interface Scenario {
@@ -25,7 +28,7 @@ export interface Scenario {
   /** The kernel handle of the socket, or STDOUT. */
   handle: number;
   dgram?: boolean;
-  /** [ptr, len] pairs. */
+  /** [ptr, len] pairs (below RECV_AT). */
   iovs: [number, number][];
   /** Where the iovec array is (default IOVS). */
   iovsAt?: number;
@@ -61,6 +64,21 @@ export const SCENARIOS: Scenario[] = [
   { name: "wasi:sockets UDP send", call: "p2.udp-send", handle: 13, dgram: true, iovs: [[0xa000, 1200]], errno: SUCCESS },
 ];
 
+/** The datagrams the host has for the receive checks: WASIX's sock_recv_from takes the first (on
+ *  handle RECV_WX), a wasi:sockets receive of three the others (on RECV_P2). */
+export const DATAGRAMS = [1000, 3000, 170, 60000];
+const ADDRESS_MAX = 64;
+export const RECV_WX = 20, RECV_P2 = 21;
+export const datagram = (k: number): Uint8Array => Uint8Array.from({ length: DATAGRAMS[k]! }, (_, i) => (k * 37 + i * 11) & 0xff);
+
+export interface Received {
+  /** Each datagram arrived whole and right. */
+  right: boolean[];
+  /** Bytes the guest's thread copied, beside the copies into guest memory (jco lowers a
+   *  wasi:sockets receive's after it returns, so there are none there). */
+  copied: number;
+}
+
 /** The byte every guest address holds. */
 export const pattern = (a: number): number => (a ^ (a >>> 8) ^ (a >>> 16) ^ 0x5a) & 0xff;
 
@@ -72,7 +90,7 @@ export interface Result {
   copied: number;
 }
 
-function run(sab: SharedArrayBuffer): Result[] {
+function run(sab: SharedArrayBuffer): { sends: Result[]; receives: Received[] } {
   const ctx = new GuestContext(new RemoteKernel(sab), Core.load(), [], []);
   const memory = new WebAssembly.Memory({ initial: PAGES });
   ctx.mem.bind(memory);
@@ -83,14 +101,40 @@ function run(sab: SharedArrayBuffer): Result[] {
 
   let copied = 0;
   const set = Uint8Array.prototype.set;
+  // While receiving, a slice() is counted too, and an address's few bytes are not (its text, its
+  // bytes: at most 46); every datagram is larger.
+  let receiving = false;
+  const count = (n: number): void => void (receiving && n <= ADDRESS_MAX ? 0 : (copied += n));
   Uint8Array.prototype.set = function (this: Uint8Array, from: ArrayLike<number>, at?: number): void {
-    copied += from.length;
+    count(from.length);
     set.call(this, from, at);
   } as typeof set;
+  const slice = Uint8Array.prototype.slice;
+  Uint8Array.prototype.slice = function (this: Uint8Array, start?: number, end?: number): Uint8Array {
+    const out = slice.call(this, start, end);
+    if (receiving) count(out.length);
+    return out;
+  } as typeof slice;
 
   const p2 = new P2Context(ctx.kernel);
   const fds = new Map<number, number>();
-  return SCENARIOS.map((sc) => {
+  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  const receives: Received[] = [];
+  receiving = true;
+  {
+    const fd = ctx.fds.insert({ kind: "socket", handle: RECV_WX, flags: 0, dgram: true });
+    dv.setUint32(IOVS, RECV_AT, true);
+    dv.setUint32(IOVS + 4, 65536, true);
+    copied = 0;
+    const errno = fn(wx, "sock_recv_from")(fd, IOVS, 1, 0, RET, RET + 4, 0x200);
+    const got = u8.subarray(RECV_AT, RECV_AT + dv.getUint32(RET, true));
+    receives.push({ right: [errno === SUCCESS && same(got, datagram(0))], copied: copied - got.length });
+    copied = 0;
+    const list = new IncomingDatagramStream(p2, RECV_P2).receive(3n);
+    receives.push({ right: list.map((d, k) => same(d.data, datagram(k + 1))), copied });
+  }
+  receiving = false;
+  const sends = SCENARIOS.map((sc) => {
     if (sc.call.startsWith("p2.")) {
       const [p, len] = sc.iovs[0]!;
       const lent = u8.subarray(p, p + len);
@@ -141,6 +185,7 @@ function run(sab: SharedArrayBuffer): Result[] {
     }
     return { errno, n: dv.getUint32(RET, true), copied };
   });
+  return { sends, receives };
 }
 
 if (!isMainThread && (workerData as { sendPath?: boolean } | undefined)?.sendPath) {

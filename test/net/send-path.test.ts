@@ -3,7 +3,8 @@
 // post ring (host/abi/send-path.ts, RemoteKernel), and the host copies them out once, for the
 // kernel to keep. Counted here in bytes copied (every copy is a Uint8Array set()), for each ABI's
 // sender, with sends larger than the channel and guest pointers past the end of memory (EFAULT,
-// nothing sent, nothing copied). In-process, the one copy is the ABI's into owned memory.
+// nothing sent, nothing copied). In-process, the one copy is the ABI's into owned memory. And the
+// other way, a datagram's bytes are copied once on the guest's thread, into guest memory.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
@@ -12,16 +13,18 @@ import { takePosted, type Posted } from "../../host/bridge/post-ring.js";
 import { Dispatch } from "../../host/bridge/protocol.js";
 import { Core } from "../../host/core/core.js";
 import { Errno } from "../../host/core/enums.js";
-import type { Addr, Kernel, LocalKernel } from "../../host/sockets/kernel.js";
+import type { Addr, Datagram, Kernel, LocalKernel } from "../../host/sockets/kernel.js";
 import { GuestContext } from "../../host/wasi/context.js";
 import { guestImports } from "../../host/abi/imports.js";
 import { sendPath } from "../../host/abi/send-path.js";
-import { pattern, SCENARIOS, STDOUT, type Result } from "../helpers/send-path-guest.js";
+import { datagram, pattern, RECV_P2, RECV_WX, SCENARIOS, STDOUT, type Received as Receipt, type Result } from "../helpers/send-path-guest.js";
 
 /** What the kernel was handed, per handle (stdout as STDOUT). */
 interface Received {
   chunks: Map<number, Uint8Array[]>;
   addrs: (Addr | undefined)[];
+  /** Datagrams waiting to be received, per handle. */
+  datagrams: Map<number, Uint8Array[]>;
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
@@ -55,6 +58,10 @@ function recordingKernel(got: Received, room: number) {
     sendTo: (h: number, d: Uint8Array, addr: Addr | undefined): number => (keep(h, d), got.addrs.push(addr), d.length),
     writeStdio: (fd: number, d: Uint8Array): void => keep(fd === 1 ? STDOUT : -fd, d),
     sendRoom: (): number => room,
+    recvFrom: (h: number): Datagram | number => {
+      const d = got.datagrams.get(h)?.shift();
+      return d ? { data: d, from: { host: "10.0.0.9", port: 53, family: 4 }, truncated: false } : -Errno.AGAIN;
+    },
     close: (): number => 0,
   };
 }
@@ -110,10 +117,12 @@ async function serve(ch: Channel, kernel: LocalKernel, done: Promise<unknown>, c
 describe("send path", () => {
   it("across the worker bridge, every sender's bytes are copied once by the guest's thread and once by the host's", async () => {
     const ch = new Channel();
-    const got: Received = { chunks: new Map(), addrs: [] };
+    const got: Received = { chunks: new Map(), addrs: [], datagrams: new Map() };
+    got.datagrams.set(RECV_WX, [datagram(0)]);
+    got.datagrams.set(RECV_P2, [datagram(1), datagram(2), datagram(3)]);
     const kernel = recordingKernel(got, 256 * 1024) as unknown as LocalKernel;
     const worker = new Worker(new URL("../helpers/send-path-guest.js", import.meta.url), { workerData: { sendPath: true, sab: ch.sab } });
-    const results = new Promise<Result[]>((resolve, reject) => {
+    const results = new Promise<{ sends: Result[]; receives: Receipt[] }>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);
     });
@@ -123,7 +132,7 @@ describe("send path", () => {
     } finally {
       await worker.terminate();
     }
-    const res = await results;
+    const { sends: res, receives } = await results;
 
     let total = 0;
     const want = new Map<number, Uint8Array[]>();
@@ -143,17 +152,27 @@ describe("send path", () => {
     });
     for (const [h, parts] of want) {
       const chunks = got.chunks.get(h) ?? [];
-      assert.deepEqual(concat(chunks), concat(parts), `handle ${h}: the kernel got every byte, in order`);
+      const [a, b] = [concat(chunks), concat(parts)];
+      assert.equal(a.length, b.length, `handle ${h}: the kernel got every byte`);
+      const wrong = a.findIndex((x, k) => x !== b[k]);
+      assert.equal(wrong, -1, `handle ${h}: the kernel got every byte in order (first wrong: ${wrong})`);
       for (const c of chunks) assert.notEqual(c.buffer, ch.sab, "the kernel keeps bytes of its own, not the channel's");
     }
     assert.deepEqual([...got.chunks.keys()].sort(), [...want.keys()].sort(), "nothing sent on a fault");
-    assert.equal(host.n, total, "the host's thread copies each byte once");
+    const answered = [0, 1, 2, 3].reduce((n, k) => n + datagram(k).length, 0);
+    assert.equal(host.n, total + answered, "the host's thread copies each byte once: a send's out of the channel, a datagram's into it");
     const to = { host: "127.0.0.1", port: 5353, family: 4 };
     assert.deepEqual(got.addrs, [to, to, to]);
+
+    // Received datagrams are a view of the channel, copied once into guest memory; a wasi:sockets
+    // receive of several keeps all but the last (lowered by jco after it returns) past the next call.
+    assert.deepEqual(receives[0], { right: [true], copied: 0 }, "WASIX sock_recv_from: one copy, into guest memory");
+    assert.deepEqual(receives[1], { right: [true, true, true], copied: datagram(1).length + datagram(2).length },
+      "a wasi:sockets receive of three: the first two kept, each right");
   });
 
   it("in-process, the ABI's one copy is of the kernel's own: later guest writes leave it as it was", () => {
-    const got: Received = { chunks: new Map(), addrs: [] };
+    const got: Received = { chunks: new Map(), addrs: [], datagrams: new Map() };
     const kernel = recordingKernel(got, 0) as unknown as Kernel;
     const ctx = new GuestContext(kernel, Core.load(), [], []);
     const memory = new WebAssembly.Memory({ initial: 4 });

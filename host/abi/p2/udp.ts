@@ -45,6 +45,10 @@ export class IncomingDatagramStream {
   receive(max: bigint): { data: Uint8Array; remoteAddress: IpSocketAddress }[] {
     const out: { data: Uint8Array; remoteAddress: IpSocketAddress }[] = [];
     while (BigInt(out.length) < max) {
+      // An answer may be good only until the kernel's next call (the worker bridge's): the last
+      // one is lowered into guest memory before any, the others are kept past it.
+      const last = out[out.length - 1];
+      if (last) last.data = this.ctx.keep(last.data);
       const d = this.ctx.kernel.recvFrom(this.h, MAX_DATAGRAM, false, true);
       if (typeof d === "number") {
         if (d === -Errno.AGAIN || out.length > 0) break; // an error waits for the next call
