@@ -4,6 +4,10 @@
  * where an answer is already here: a TCP send that fits the room the host reported for its
  * socket is posted (post-ring.ts) and returns at once, bytes read ahead are read here
  * (read-ahead.ts), and a close is posted. Never returns a promise.
+ *
+ * A send's bytes are gathered here, straight out of guest memory into the channel or the post
+ * ring (the Gathering of abi/send-path.ts); bytes answered are views of the channel, good until
+ * the next call, kept past it only when asked (Keeping).
  */
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
 import { Channel, DATA_BYTES, HOST_BYTES, ring, Slot, State } from "./channel.js";
@@ -153,8 +157,8 @@ export class RemoteKernel implements Kernel, Gathering, Keeping {
     return data;
   }
 
-  // The Kernel's sends take bytes the caller already owns (a wasi:sockets write's, lifted by
-  // jco): they are copied into the channel as the ABIs' iovecs are, once.
+  // The Kernel's sends take bytes the caller owns (a wasi:sockets splice's, a write of zeroes):
+  // they are copied into the channel as the ABIs' lent bytes are, once.
   send(h: number, data: Uint8Array, nonblock: boolean): number {
     return this.sendGathered(h, this.bytes.of(data), 0, data.length, nonblock);
   }

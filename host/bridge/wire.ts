@@ -5,11 +5,11 @@
  * the host and got by the guest. Both ends run the same Field and Answer, so the two never
  * disagree on where a byte lies.
  *
- * Bytes cross once each way. What the guest gets back (a recv's, stdin's) is a view of the
- * channel, good until its next call: every ABI copies it into guest memory at once, and that
- * copy is its only one on this side. What the host gets (a send's, a stdio write's, a datagram's)
- * the guest's ABI gathers straight into the channel (RemoteKernel's Gathering), and the kernel
- * keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
+ * Bytes cross once each way. What the guest gets back (a recv's, a datagram's, stdin's) is a
+ * view of the channel, good until its next call: every ABI copies it into guest memory at once,
+ * and that copy is its only one on this side. What the host gets (a send's, a datagram's, a stdio
+ * write's) the guest's ABI gathers straight into the channel (RemoteKernel's Gathering), and the
+ * kernel keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
  *
  * Int slots: a field takes `slots` of the request's A0, A1, … in the order the table lists it.
  * The data area: a payload or a text at its start (its length in LEN), an address's text at its

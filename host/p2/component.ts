@@ -1,7 +1,7 @@
 /**
  * WASI 0.2 components: recognise one, transpile it with jco (once per component, bridge and jco
- * version: cached on disk), instantiate the bindings with this host's imports and run its
- * `wasi:cli/run` export.
+ * version: cached on disk; the bindings lend a write's bytes, see lendWrites), instantiate the
+ * bindings with this host's imports and run its `wasi:cli/run` export.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
