@@ -92,6 +92,8 @@ async function serve(ch: Channel, kernel: LocalKernel, done: Promise<unknown>, c
       Uint8Array.prototype.set = set;
     }
   };
+  // Deno counts no Atomics.waitAsync as pending work (worker-host.ts does the same).
+  const keepAlive = setInterval(() => {}, 1 << 30);
   while (!over) {
     const events = Atomics.load(i, Slot.EVENTS);
     const s = Atomics.load(i, Slot.STATE);
@@ -112,6 +114,7 @@ async function serve(ch: Channel, kernel: LocalKernel, done: Promise<unknown>, c
     Atomics.store(i, Slot.WAITING, 0);
   }
   counted(() => takePosted(ch, posted));
+  clearInterval(keepAlive);
 }
 
 describe("send path", () => {
