@@ -115,6 +115,12 @@ test("the component's bindings lend a write's bytes: a view of guest memory, not
       assert.doesNotMatch(t, /\.buffer\.slice\(/);
     }
   }
+  // A view sees the bytes jco's copy had, for any pointer and length (i32 arguments: negative too).
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  new Uint8Array(memory.buffer).forEach((_, k, a) => (a[k] = k * 7));
+  for (const [ptr, len] of [[0, 5], [65530, 10], [70000, 3], [-6, 4], [-6, 100], [100, -3], [2 ** 31, 1], [65536, 0]] as const) {
+    assert.deepEqual(new Uint8Array(memory.buffer).subarray(ptr, ptr + len * 1), new Uint8Array(memory.buffer.slice(ptr, ptr + len * 1)), `${ptr}, ${len}`);
+  }
   // Every other list<u8> lifting is jco's as it was.
   const js = "const _trampoline1 = function(arg0) {\n  var r = new Uint8Array(memory0.buffer.slice(ptr3, ptr3 + len3 * 1));\n};\n  _trampoline1.fnName = 'wasi:filesystem/types@0.2.3#write';\n";
   assert.equal(lendWrites(js), js);
