@@ -15,6 +15,7 @@
 import { ring, Slot, type Channel } from "./channel.js";
 import type { Sync } from "../util/sync.js";
 import { owned } from "./wire.js";
+import type { Outgoing } from "../abi/send-path.js";
 
 /** The largest send that is posted; larger ones are a request of their own. */
 export const MAX_POST = 64 * 1024;
@@ -28,40 +29,65 @@ const recordSize = (len: number): number => RECORD + (len > 0 ? (len + 3) & ~3 :
 /** The guest's end: appends records and rings the host if it sleeps. */
 export class RingWriter {
   private tail = 0;
+  /** The tail once the record being written is published. */
+  private next = 0;
 
   constructor(private readonly ch: Channel) {}
 
   /** Append a send of `data` on handle `h`; false if the ring has no room for it now. */
   post(h: number, data: Uint8Array): boolean {
-    return this.append(h, data.length, data);
+    const at = this.reserve(h, data.length);
+    if (at < 0) return false;
+    this.ch.ring.set(data, at);
+    this.publish();
+    return true;
+  }
+
+  /**
+   * Append a send on handle `h` of bytes [from, from + len) of `src`, gathered straight into the
+   * record (abi/send-path.ts): the guest's only copy of them. False if the ring has no room now.
+   */
+  postGathered(h: number, src: Outgoing, from: number, len: number): boolean {
+    const at = this.reserve(h, len);
+    if (at < 0) return false;
+    src.copyTo(this.ch.ring.subarray(at, at + len), from);
+    this.publish();
+    return true;
   }
 
   /** Append the close of handle `h`; false if the ring has no room for it now. */
   postClose(h: number, unread: boolean): boolean {
-    return this.append(h, unread ? CLOSED_UNREAD : CLOSED, undefined);
+    if (this.reserve(h, unread ? CLOSED_UNREAD : CLOSED) < 0) return false;
+    this.publish();
+    return true;
   }
 
-  private append(h: number, len: number, data: Uint8Array | undefined): boolean {
+  /** Write a record's header; where its bytes go, or -1 if the ring has no room for it now. The
+   *  host sees nothing of it before publish(). */
+  private reserve(h: number, len: number): number {
     const size = recordSize(len), ringBytes = this.ch.ring.length;
     const i = this.ch.i32, view = this.ch.ringView;
     let t = this.tail;
     const toEnd = ringBytes - t;
     const used = (t - Atomics.load(i, Slot.HEAD) + ringBytes) % ringBytes;
     // Never fill it completely: tail == head means empty.
-    if (used + size + (toEnd < size ? toEnd : 0) >= ringBytes) return false;
+    if (used + size + (toEnd < size ? toEnd : 0) >= ringBytes) return -1;
     if (toEnd < size) {
       if (toEnd >= RECORD) view.setInt32(t, -1, true);
       t = 0;
     }
     view.setInt32(t, h, true);
     view.setInt32(t + 4, len, true);
-    if (data) this.ch.ring.set(data, t + RECORD);
-    t += size;
-    if (t === ringBytes) t = 0;
-    this.tail = t;
-    Atomics.store(i, Slot.TAIL, t);
+    this.next = t + size === ringBytes ? 0 : t + size;
+    return t + RECORD;
+  }
+
+  /** Hand the reserved record to the host. */
+  private publish(): void {
+    const i = this.ch.i32;
+    this.tail = this.next;
+    Atomics.store(i, Slot.TAIL, this.tail);
     if (Atomics.exchange(i, Slot.WAITING, 0) === 1) ring(i);
-    return true;
   }
 }
 

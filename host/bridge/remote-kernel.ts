@@ -4,6 +4,10 @@
  * where an answer is already here: a TCP send that fits the room the host reported for its
  * socket is posted (post-ring.ts) and returns at once, bytes read ahead are read here
  * (read-ahead.ts), and a close is posted. Never returns a promise.
+ *
+ * A send's bytes are gathered here, straight out of guest memory into the channel or the post
+ * ring (the Gathering of abi/send-path.ts); bytes answered are views of the channel, good until
+ * the next call, kept past it only when asked (Keeping).
  */
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
 import { Channel, DATA_BYTES, HOST_BYTES, ring, Slot, State } from "./channel.js";
@@ -13,13 +17,14 @@ import { PollBits } from "../sockets/api.js";
 import { Errno, TcpOp } from "../core/enums.js";
 import { Reply, type Stubs } from "./ops.js";
 import { stubs } from "./protocol.js";
+import type { Gathering, Keeping, Outgoing } from "../abi/send-path.js";
 
 /** At most this many Atomics.load polls (≈20 µs) before Atomics.wait. */
 const SPIN_MAX = 20_000;
 /** A park shorter than this (ms) means a longer spin would have caught the answer. */
 const SHORT_PARK_MS = 0.05;
 
-export class RemoteKernel implements Kernel {
+export class RemoteKernel implements Kernel, Gathering, Keeping {
   private readonly ch: Channel;
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
   /** How long to spin before parking, per op, learnt from how its answers came (see call()). */
@@ -33,6 +38,8 @@ export class RemoteKernel implements Kernel {
   private revoked = 0;
   /** The requests, one function per op. */
   private readonly wire: Stubs;
+  /** A send's array as an Outgoing, reused: this kernel's calls never overlap. */
+  private readonly bytes = new ArrayBytes();
   // No onStop: the host stops a worker's guest by terminating its thread.
 
   // The calls with nothing to answer on this side are the stubs themselves (an open's absent
@@ -60,18 +67,25 @@ export class RemoteKernel implements Kernel {
     } = this.wire);
   }
 
-  /** Post `data` if the socket's credit covers it; false: send it as a request. */
-  private posted(h: number, data: Uint8Array): boolean {
-    if (data.length === 0 || data.length > MAX_POST) return false;
+  /** Post bytes [from, from + len) of `src` if the socket's credit covers them; false: send them as a request. */
+  private posted(h: number, src: Outgoing, from: number, len: number): boolean {
+    if (len === 0 || len > MAX_POST) return false;
     const revoked = Atomics.load(this.ch.i32, Slot.REVOKED);
     if (revoked !== this.revoked) {
       this.revoked = revoked; // a posted send failed: the next call on its socket reports why
       this.credit.clear();
     }
     const c = this.credit.get(h) ?? 0;
-    if (data.length > c || !this.ring.post(h, data)) return false;
-    this.credit.set(h, c - data.length);
+    if (len > c || !this.ring.postGathered(h, src, from, len)) return false;
+    this.credit.set(h, c - len);
     return true;
+  }
+
+  /** Up to DATA_BYTES of `src` from `from`, copied to the start of the data area: a request's payload in place. */
+  private gather(src: Outgoing, from: number, len: number): Uint8Array {
+    const into = this.ch.data.subarray(0, len);
+    src.copyTo(into, from);
+    return into;
   }
 
   /** Make the request whose arguments are in the channel; its RESULT. */
@@ -143,29 +157,50 @@ export class RemoteKernel implements Kernel {
     return data;
   }
 
+  // The Kernel's sends take bytes the caller owns (a wasi:sockets splice's, a write of zeroes):
+  // they are copied into the channel as the ABIs' lent bytes are, once.
   send(h: number, data: Uint8Array, nonblock: boolean): number {
-    if (this.posted(h, data)) return data.length;
+    return this.sendGathered(h, this.bytes.of(data), 0, data.length, nonblock);
+  }
+
+  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): number {
+    return this.sendToGathered(h, this.bytes.of(data), addr, nonblock);
+  }
+
+  writeStdio(fd: number, data: Uint8Array): void {
+    this.writeStdioGathered(fd, this.bytes.of(data));
+  }
+
+  // Gathering (abi/send-path.ts): the ABI's bytes go straight from guest memory into the post
+  // ring or the data area, the guest thread's one copy of them; the host copies them out once.
+
+  sendGathered(h: number, src: Outgoing, at: number, len: number, nonblock: boolean): number {
+    if (this.posted(h, src, at, len)) return len;
     let sent = 0;
     do {
-      const n = Math.min(data.length - sent, DATA_BYTES);
-      const r = this.wire.send(h, n === data.length ? data : data.subarray(sent, sent + n), nonblock);
+      const n = Math.min(len - sent, DATA_BYTES);
+      const r = this.wire.send(h, this.gather(src, at + sent, n), nonblock);
       this.credit.set(h, this.ch.i32[Reply.ROOM]!); // the room left, as the host answered
       if (r < 0) return sent > 0 ? sent : r;
       sent += r;
       if (r < n || nonblock) break;
-    } while (sent < data.length);
+    } while (sent < len);
     return sent;
   }
 
+  sendToGathered(h: number, src: Outgoing, addr: Addr | undefined, nonblock: boolean): number {
+    if (src.length > DATA_BYTES - HOST_BYTES) return -Errno.MSGSIZE; // no datagram is this large
+    return this.wire.sendTo(h, this.gather(src, 0, src.length), addr, nonblock);
+  }
 
-
-
-
-
-
-  sendTo(h: number, data: Uint8Array, addr: Addr | undefined, nonblock: boolean): number {
-    if (data.length > DATA_BYTES - HOST_BYTES) return -Errno.MSGSIZE; // no datagram is this large
-    return this.wire.sendTo(h, data, addr, nonblock);
+  writeStdioGathered(fd: number, src: Outgoing): void {
+    // An empty write is still one request.
+    let o = 0;
+    do {
+      const n = Math.min(src.length - o, DATA_BYTES);
+      this.wire.writeStdio(fd, this.gather(src, o, n));
+      o += n;
+    } while (o < src.length);
   }
 
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Datagram | number {
@@ -178,14 +213,16 @@ export class RemoteKernel implements Kernel {
     return this.wire.recvFrom(h, max, peek, nonblock);
   }
 
-
-
+  /** Keeping (abi/send-path.ts): an answer's bytes past the next call. Only the channel's are
+   *  overwritten by it; bytes read ahead stay where they are until taken. */
+  keep(bytes: Uint8Array): Uint8Array {
+    return bytes.buffer === this.ch.sab ? bytes.slice() : bytes;
+  }
 
   disconnect(h: number): number {
     this.credit.delete(h);
     return this.wire.disconnect(h);
   }
-
 
   shutdown(h: number, op: number): number {
     this.credit.delete(h);
@@ -218,13 +255,22 @@ export class RemoteKernel implements Kernel {
   sleep(ms: number): void {
     if (ms > 0) Atomics.wait(this.nap, 0, 0, ms);
   }
+}
 
-  writeStdio(fd: number, data: Uint8Array): void {
-    for (let o = 0; o < data.length || o === 0; o += DATA_BYTES) {
-      const n = Math.min(data.length - o, DATA_BYTES);
-      this.wire.writeStdio(fd, n === data.length ? data : data.subarray(o, o + n));
-      if (data.length === 0) break;
-    }
+/** A host array's bytes as an Outgoing (RemoteKernel.send). */
+class ArrayBytes implements Outgoing {
+  private data: Uint8Array = new Uint8Array(0);
+
+  get length(): number {
+    return this.data.length;
   }
 
+  of(data: Uint8Array): this {
+    this.data = data;
+    return this;
+  }
+
+  copyTo(into: Uint8Array, from: number): void {
+    into.set(this.data.subarray(from, from + into.length));
+  }
 }

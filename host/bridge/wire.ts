@@ -5,10 +5,11 @@
  * the host and got by the guest. Both ends run the same Field and Answer, so the two never
  * disagree on where a byte lies.
  *
- * Bytes cross once each way. What the guest gets back (a recv's, stdin's) is a view of the
- * channel, good until its next call: every ABI copies it into guest memory at once, and that
- * copy is its only one on this side. What the host gets (a send's, a stdio write's, a datagram's)
- * the kernel keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
+ * Bytes cross once each way. What the guest gets back (a recv's, a datagram's, stdin's) is a
+ * view of the channel, good until its next call: every ABI copies it into guest memory at once,
+ * and that copy is its only one on this side. What the host gets (a send's, a datagram's, a stdio
+ * write's) the guest's ABI gathers straight into the channel (RemoteKernel's Gathering), and the
+ * kernel keeps, so it is copied out of the channel, once, into memory of its own (`owned`).
  *
  * Int slots: a field takes `slots` of the request's A0, A1, … in the order the table lists it.
  * The data area: a payload or a text at its start (its length in LEN), an address's text at its
@@ -50,6 +51,11 @@ function plain(b: Uint8Array): Uint8Array {
   return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+/** `v` is the data area's start already: bytes gathered straight into the channel. */
+export function inPlace(ch: Channel, v: Uint8Array): boolean {
+  return v.buffer === ch.data.buffer && v.byteOffset === ch.data.byteOffset;
+}
+
 export const int: Field<number> = {
   slots: 1,
   put: (ch, s, v) => void (ch.i32[s] = v),
@@ -75,11 +81,15 @@ export const fam: Field<4 | 6> = {
   get: (ch, s) => family(ch.i32[s]!),
 };
 
-/** Bytes at the start of the data area (at most DATA_BYTES: the guest's end splits larger ones). */
+/**
+ * Bytes at the start of the data area (at most DATA_BYTES: the guest's end splits larger ones).
+ * Bytes the guest already gathered there (a view of the data area's start: RemoteKernel's
+ * sendGathered) are not copied again.
+ */
 export const payload: Field<Uint8Array> = {
   slots: 0,
   put: (ch, _s, v) => {
-    ch.data.set(v);
+    if (!inPlace(ch, v)) ch.data.set(v);
     ch.i32[Slot.LEN] = v.length;
   },
   get: (ch) => owned(ch.data, 0, ch.i32[Slot.LEN]!),
@@ -182,8 +192,9 @@ export const address: Answer<Addr | number> = {
 
 /**
  * A datagram (its bytes at the start, its sender's text at the tail; port A0, family A1, text
- * length A2, truncated A3), or -errno. Its bytes are the guest's own copy: a wasi:sockets
- * receive gathers several datagrams before any is copied into guest memory.
+ * length A2, truncated A3), or -errno. Its bytes are a view, as a recv's are: a wasi:sockets
+ * receive, which gathers several datagrams before any is copied into guest memory, keeps those
+ * it holds past the next call (RemoteKernel.keep).
  */
 export const datagram: Answer<Datagram | number> = {
   put: (ch, d) => {
@@ -200,7 +211,7 @@ export const datagram: Answer<Datagram | number> = {
     if (r < 0) return r;
     const i = ch.i32;
     return {
-      data: ch.data.slice(0, r),
+      data: ch.data.subarray(0, r),
       from: { host: ch.tailHost(i[Slot.A2]!), port: i[Slot.A0]!, family: family(i[Slot.A1]!) },
       truncated: i[Slot.A3] !== 0,
     };

@@ -1,7 +1,7 @@
 /**
  * WASI 0.2 components: recognise one, transpile it with jco (once per component, bridge and jco
- * version: cached on disk), instantiate the bindings with this host's imports and run its
- * `wasi:cli/run` export.
+ * version: cached on disk; the bindings lend a write's bytes, see lendWrites), instantiate the
+ * bindings with this host's imports and run its `wasi:cli/run` export.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -64,7 +64,7 @@ export function onTranspile(listener: ((e: TranspileEvent) => void) | undefined)
  */
 export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<string> {
   const version = jcoVersion();
-  const key = createHash("sha256").update(bytes).update(`\0${version}\0${jspi ? "jspi" : "sync"}`).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(bytes).update(`\0${version}\0${jspi ? "jspi" : "sync"}\0${LENT}`).digest("hex").slice(0, 32);
   const dir = join(cacheRoot(), `component-${key}`);
   if (existsSync(join(dir, "component.js"))) return dir;
   const began = performance.now();
@@ -82,7 +82,7 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
   const tmp = `${dir}.${process.pid}.${Date.now()}`;
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
-    writeFileSync(join(tmp, name), data);
+    writeFileSync(join(tmp, name), name === "component.js" ? lendWrites(new TextDecoder().decode(data)) : data);
   }
   try {
     renameSync(tmp, dir);
@@ -91,6 +91,27 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
   }
   transpileListener?.({ phase: "done", ms: performance.now() - began });
   return dir;
+}
+
+/** Part of the cache key: bindings cached before lendWrites, or by another version of it, are made again. */
+const LENT = "lent-writes-1";
+
+/** The imports whose list<u8> the host copies out itself (abi/send-path.ts), by jco's fnName. */
+const LENDS = /^wasi:io\/streams@[\d.]+#(?:write|blockingWriteAndFlush)$|^wasi:sockets\/udp@[\d.]+#send$/;
+
+/**
+ * jco lifts a list<u8> argument into a copy of guest memory, `new Uint8Array(memoryN.buffer
+ * .slice(ptr, ptr + len * 1))`, because a host may keep what it is given. An output stream's write
+ * and a UDP send do not keep it: their bytes are copied once, by the kernel's side, where it keeps
+ * them (straight into the channel on the worker bridge), so jco's copy would be one too many.
+ * Their trampolines get a view of the same bytes instead: subarray() takes the same (start, end)
+ * as slice() and clamps them the same way, so the bytes seen are the same, for any pointer.
+ * Bindings of a jco that writes the lifting otherwise are left as they are (the bytes are then
+ * copied twice, and still right).
+ */
+export function lendWrites(js: string): string {
+  return js.replace(/const (_trampoline\d+) = (?:async )?function[\s\S]*?\n\s*\1\.fnName = '([^']*)';/g, (body: string, _t: string, name: string) =>
+    LENDS.test(name) ? body.replace(/new Uint8Array\((memory\d+)\.buffer\.slice\((\w+), (\w+ \+ \w+ \* 1)\)\)/g, "new Uint8Array($1.buffer).subarray($2, $3)") : body);
 }
 
 interface Bindings {

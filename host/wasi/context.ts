@@ -5,6 +5,7 @@ import { GuestMemory, MemoryFault } from "../wasm/guest-memory.js";
 import type { Kernel } from "../sockets/kernel.js";
 import type { Sync } from "../util/sync.js";
 import { FdTable } from "./fd-table.js";
+import { sendPath, type Gathering } from "../abi/send-path.js";
 import type { Preopen } from "./fs/handles.js";
 import { NO_FILES, type Files } from "./files.js";
 
@@ -23,6 +24,8 @@ export { GuestStopped } from "../sockets/stopped.js";
 export class GuestContext {
   readonly mem = new GuestMemory();
   readonly fds: FdTable;
+  /** Where a send's bytes are copied out of guest memory: the kernel's side decides (abi/send-path.ts). */
+  readonly sends: Gathering;
 
   constructor(
     readonly kernel: Kernel,
@@ -34,6 +37,7 @@ export class GuestContext {
     readonly files: Files = NO_FILES,
   ) {
     this.fds = new FdTable(maxFds, terminals);
+    this.sends = sendPath(kernel);
   }
 
   /** The pre-opened directories, in fd order. */

@@ -1,3 +1,4 @@
+import type { Outgoing } from "../abi/send-path.js";
 import { carve, SLAB_PIECE_MAX, uninitialized } from "../util/slab.js";
 
 /**
@@ -143,10 +144,19 @@ export class GuestMemory {
     return out;
   }
 
-  /** Copy `len` bytes out starting `skip` bytes into the iovecs (a piece of a large send). */
-  gatherRange(iovs: Iovec[], skip: number, len: number): Uint8Array {
+  /**
+   * The iovecs' bytes as a send hands them over (abi/send-path.ts), not copied yet: the kernel's
+   * side copies them, once, where it keeps them. Good only while the call that read the iovecs
+   * lasts, as the iovecs are.
+   */
+  outgoing(iovs: Iovec[]): Outgoing {
+    return new IovecBytes(this, iovs, GuestMemory.total(iovs));
+  }
+
+  /** Copy `into.length` bytes out starting `skip` bytes into the iovecs. */
+  copyOut(iovs: Iovec[], skip: number, into: Uint8Array): void {
     this.fresh();
-    const out = uninitialized(len);
+    const len = into.length;
     let o = 0;
     for (const v of iovs) {
       if (o >= len) break;
@@ -155,11 +165,10 @@ export class GuestMemory {
         continue;
       }
       const n = Math.min(v.len - skip, len - o);
-      out.set(this.u8.subarray(v.ptr + skip, v.ptr + skip + n), o);
+      into.set(this.u8.subarray(v.ptr + skip, v.ptr + skip + n), o);
       o += n;
       skip = 0;
     }
-    return out;
   }
 
   /** Copy `data` into the iovecs in order; returns bytes written (≤ total capacity). */
@@ -177,5 +186,14 @@ export class GuestMemory {
 
   string(ptr: number, len: number): string {
     return new TextDecoder().decode(this.view(ptr, len));
+  }
+}
+
+/** Checked iovecs' bytes, copied out on demand (GuestMemory.outgoing). */
+class IovecBytes implements Outgoing {
+  constructor(private readonly mem: GuestMemory, private readonly iovs: Iovec[], readonly length: number) {}
+
+  copyTo(into: Uint8Array, from: number): void {
+    this.mem.copyOut(this.iovs, from, into);
   }
 }

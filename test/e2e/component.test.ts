@@ -2,7 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Runtime } from "../../host/entries/node.js";
+import { lendWrites, transpiled } from "../../host/p2/component.js";
 import { BRIDGES, wasm } from "../helpers/guest.js";
 import { connect, readBytes } from "../helpers/clients.js";
 
@@ -106,3 +108,30 @@ for (const bridge of BRIDGES) {
     });
   });
 }
+
+// An output stream's write hands the kernel's side a view of guest memory, which copies it once
+// where it keeps it (host/abi/send-path.ts): jco's own copy of the bytes is taken out of the
+// bindings (host/p2/component.ts: lendWrites). Should a jco upgrade write the lifting otherwise,
+// the bytes would be copied twice again without any other test noticing.
+test("the component's bindings lend a write's bytes: a view of guest memory, not jco's copy", async () => {
+  for (const jspi of [true, false]) {
+    const js = readFileSync(join(await transpiled(component, jspi), "component.js"), "utf8");
+    const trampolines = js.split(/\n\s*const _trampoline\d+ = /);
+    const writes = trampolines.filter((t) => /\.fnName = 'wasi:io\/streams@[\d.]+#(write|blockingWriteAndFlush)'/.test(t));
+    assert.equal(writes.length, 2, "write and blocking-write-and-flush");
+    for (const t of writes) {
+      assert.match(t, /new Uint8Array\(memory\d+\.buffer\)\.subarray\(/);
+      assert.doesNotMatch(t, /\.buffer\.slice\(/);
+    }
+  }
+  // A view sees the bytes jco's copy had, for any pointer and length (i32 arguments: negative too).
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  new Uint8Array(memory.buffer).forEach((_, k, a) => (a[k] = k * 7));
+  for (const [ptr, len] of [[0, 5], [65530, 10], [70000, 3], [-6, 4], [-6, 100], [100, -3], [2 ** 31, 1], [65536, 0]] as const) {
+    assert.deepEqual(new Uint8Array(memory.buffer).subarray(ptr, ptr + len * 1), new Uint8Array(memory.buffer.slice(ptr, ptr + len * 1)), `${ptr}, ${len}`);
+  }
+  // Every other list<u8> lifting is jco's as it was.
+  const js = "const _trampoline1 = function(arg0) {\n  var r = new Uint8Array(memory0.buffer.slice(ptr3, ptr3 + len3 * 1));\n};\n  _trampoline1.fnName = 'wasi:filesystem/types@0.2.3#write';\n";
+  assert.equal(lendWrites(js), js);
+  assert.equal(lendWrites(js.replace("filesystem/types", "io/streams")), js.replace("filesystem/types", "io/streams").replace(".buffer.slice(ptr3, ptr3 + len3 * 1))", ".buffer).subarray(ptr3, ptr3 + len3 * 1)"));
+});

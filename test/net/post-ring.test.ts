@@ -1,9 +1,11 @@
 // The worker bridge's posted-send ring (host/bridge/post-ring.ts), both ends on one thread: every
-// record comes out once, whole and in order, across wrap-arounds, and a full ring refuses.
+// record comes out once, whole and in order, across wrap-arounds (posted from an array or gathered
+// into the ring), and a full ring refuses.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Channel, RING_BYTES, Slot } from "../../host/bridge/channel.js";
 import { MAX_POST, RingWriter, takePosted } from "../../host/bridge/post-ring.js";
+import { outgoingBytes } from "../../host/abi/send-path.js";
 
 function bytes(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -48,7 +50,14 @@ describe("posted-send ring", () => {
     // Post until the ring refuses, take all, repeat: ~40 MiB through a 1 MiB ring.
     while (total < 40 * RING_BYTES) {
       let posted = 0;
-      while (w.post(seq, bytes(sizes[seq % sizes.length]!, seq))) {
+      // Every other record gathered straight into the ring, from a piece of a larger buffer.
+      const post = (h: number, b: Uint8Array): boolean => {
+        if (h % 2 === 0) return w.post(h, b);
+        const within = new Uint8Array(b.length + 10);
+        within.set(b, 7);
+        return w.postGathered(h, outgoingBytes(within), 7, b.length);
+      };
+      while (post(seq, bytes(sizes[seq % sizes.length]!, seq))) {
         total += sizes[seq % sizes.length]!;
         seq++;
         posted++;

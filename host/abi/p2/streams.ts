@@ -11,6 +11,7 @@ import { PollBits } from "../../sockets/api.js";
 import { after, chain, type Sync } from "../../util/sync.js";
 import { CLOSED, failed, type P2Context } from "./context.js";
 import { Pollable, type Pending } from "./poll.js";
+import { outgoingBytes } from "../send-path.js";
 
 /** The most one read hands back (and the most check-write grants). */
 const CHUNK = 64 * 1024;
@@ -134,29 +135,42 @@ export class OutputStream {
     return BigInt(Math.max(r[2]!, 1));
   }
 
-  // jco lifts a list<u8> into a fresh copy of guest memory: the kernel may keep it as it is.
+  // A write's bytes are lent: jco's lifting of them is a view of guest memory for the call
+  // (p2/component.ts: lendWrites), copied once by the kernel's side, where it keeps them
+  // (abi/send-path.ts). Bytes a splice or a write of zeroes made are the stream's own to hand over.
   write(data: Uint8Array): void {
+    this.put(data, true);
+  }
+
+  private put(data: Uint8Array, lent: boolean): void {
     if (this.closed) throw CLOSED;
-    if (this.handle < 0) return void this.stdio(data);
+    if (this.handle < 0) return void this.stdio(data, lent);
     if (data.length === 0) return;
-    this.sent(this.ctx.kernel.send(this.handle, data, true) as number);
+    const r = lent ? this.ctx.sends.sendGathered(this.handle, outgoingBytes(data), 0, data.length, true) : this.ctx.kernel.send(this.handle, data, true);
+    this.sent(r as number);
   }
 
   /** Stdio bytes handed on; pending while the sink is full (the last write's promise). */
   private stdioFull: Promise<void> | undefined;
-  private stdio(data: Uint8Array): void {
-    const r = this.ctx.kernel.writeStdio(-this.handle, data);
+  private stdio(data: Uint8Array, lent: boolean): void {
+    const fd = -this.handle;
+    const r = lent ? this.ctx.sends.writeStdioGathered(fd, outgoingBytes(data)) : this.ctx.kernel.writeStdio(fd, data);
     this.stdioFull = r instanceof Promise ? r.then(() => void (this.stdioFull = undefined)) : undefined;
   }
 
   blockingWriteAndFlush(data: Uint8Array): Sync<void> {
+    return this.putAndFlush(data, true);
+  }
+
+  private putAndFlush(data: Uint8Array, lent: boolean): Sync<void> {
     if (this.closed) throw CLOSED;
     if (this.handle < 0) {
-      this.write(data);
+      this.put(data, lent);
       return this.stdioFull; // waits while the pipe is full
     }
-    if (data.length === 0) return this.write(data);
-    return after(this.ctx.kernel.send(this.handle, data, false), (r) => this.sent(r));
+    if (data.length === 0) return this.put(data, lent);
+    const r = lent ? this.ctx.sends.sendGathered(this.handle, outgoingBytes(data), 0, data.length, false) : this.ctx.kernel.send(this.handle, data, false);
+    return after(r, (n) => this.sent(n));
   }
 
   flush(): void {
@@ -171,22 +185,22 @@ export class OutputStream {
   }
 
   writeZeroes(len: bigint): void {
-    this.write(new Uint8Array(count(len)));
+    this.put(new Uint8Array(count(len)), false);
   }
 
   blockingWriteZeroesAndFlush(len: bigint): Sync<void> {
-    return this.blockingWriteAndFlush(new Uint8Array(count(len)));
+    return this.putAndFlush(new Uint8Array(count(len)), false);
   }
 
   splice(src: InputStream, len: bigint): bigint {
     const permit = this.checkWrite();
     const data = src.read(len < permit ? len : permit);
-    this.write(data);
+    this.put(data, false);
     return BigInt(data.length);
   }
 
   blockingSplice(src: InputStream, len: bigint): Sync<bigint> {
-    return chain(src.blockingRead(len), (data) => after(this.blockingWriteAndFlush(data), () => BigInt(data.length)));
+    return chain(src.blockingRead(len), (data) => after(this.putAndFlush(data, false), () => BigInt(data.length)));
   }
 
   subscribe(): Pollable {

@@ -10,6 +10,7 @@ import type { P2Context } from "./context.js";
 import { familyOf, fromAddr, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { Pollable } from "./poll.js";
 import { P2Socket } from "./socket.js";
+import { outgoingBytes } from "../send-path.js";
 
 /** The most a datagram can carry (IPv6's larger limit; the kernel refuses more per family). */
 const MAX_DATAGRAM = 65535;
@@ -44,6 +45,10 @@ export class IncomingDatagramStream {
   receive(max: bigint): { data: Uint8Array; remoteAddress: IpSocketAddress }[] {
     const out: { data: Uint8Array; remoteAddress: IpSocketAddress }[] = [];
     while (BigInt(out.length) < max) {
+      // An answer may be good only until the kernel's next call (the worker bridge's): the last
+      // one is lowered into guest memory before any, the others are kept past it.
+      const last = out[out.length - 1];
+      if (last) last.data = this.ctx.keep(last.data);
       const d = this.ctx.kernel.recvFrom(this.h, MAX_DATAGRAM, false, true);
       if (typeof d === "number") {
         if (d === -Errno.AGAIN || out.length > 0) break; // an error waits for the next call
@@ -82,7 +87,8 @@ export class OutgoingDatagramStream {
     let sent = 0n;
     for (const d of datagrams) {
       const to = d.remoteAddress === undefined ? undefined : toAddr(d.remoteAddress);
-      const r = this.ctx.kernel.sendTo(this.h, d.data, to, true);
+      // Lent bytes, as a stream write's (streams.ts): copied once where the kernel keeps them.
+      const r = this.ctx.sends.sendToGathered(this.h, outgoingBytes(d.data), to, true);
       if (typeof r !== "number") break; // an auto-bind: never for wasi:sockets (stream() needs a bound socket)
       if (r < 0) {
         if (sent === 0n) throw this.ctx.code(-r);

@@ -96,9 +96,9 @@ export function preview1(ctx: GuestContext): Implementation<typeof PREVIEW1 & ty
       mem.check(retPtr, 4);
       if (e.kind === "socket") return sendFrom(ctx, e, iovs, retPtr);
       if (e.fd === 0) return Errno.BADF;
-      const data = mem.gather(iovs);
+      const data = mem.outgoing(iovs);
       mem.setU32(retPtr, data.length);
-      return after(kernel.writeStdio(e.fd, data), written); // a full pipe holds the guest
+      return after(ctx.sends.writeStdioGathered(e.fd, data), written); // a full pipe holds the guest
     }),
 
     fd_read: guard((fd: number, iovsPtr: number, iovsLen: number, retPtr: number): Sync<number> => {

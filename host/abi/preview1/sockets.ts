@@ -40,13 +40,13 @@ function received(ctx: GuestContext, data: Uint8Array | number, iovs: Iovec[], r
  */
 const SEND_PIECE = 64 * 1024;
 
-/** Send gathered iovecs: writes the byte count at `retLen`. Shared with fd_write. */
+/** Send checked iovecs (copied out by the kernel's side: abi/send-path.ts); writes the byte count at `retLen`. Shared with fd_write. */
 export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number, siflags = 0): Sync<number> {
   // WASIX's SEND_DONT_WAIT (MSG_DONTWAIT); other ABIs reject the bit earlier.
   const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0;
   const total = GuestMemory.total(iovs);
   if (total > SEND_PIECE && !s.dgram) return sendPieces(ctx, s.handle, iovs, total, retLen, nonblock);
-  const r = ctx.kernel.send(s.handle, ctx.mem.gather(iovs), nonblock);
+  const r = ctx.sends.sendGathered(s.handle, ctx.mem.outgoing(iovs), 0, total, nonblock);
   return r instanceof Promise ? sendLater(ctx, r, retLen) : sent(ctx, r, retLen);
 }
 
@@ -62,6 +62,7 @@ function sent(ctx: GuestContext, n: number, retLen: number): number {
 
 /** A stream send larger than SEND_PIECE, copied and handed to the socket a piece at a time. */
 function sendPieces(ctx: GuestContext, handle: number, iovs: Iovec[], total: number, retLen: number, nonblock: boolean): Sync<number> {
+  const src = ctx.mem.outgoing(iovs);
   let done = 0;
   let failed = 0;
   /** Account one piece's answer; true to go on with the next. */
@@ -76,7 +77,7 @@ function sendPieces(ctx: GuestContext, handle: number, iovs: Iovec[], total: num
   const loop = (): Sync<number> => {
     while (done < total) {
       const n = Math.min(SEND_PIECE, total - done);
-      const r = ctx.kernel.send(handle, ctx.mem.gatherRange(iovs, done, n), nonblock);
+      const r = ctx.sends.sendGathered(handle, src, done, n, nonblock);
       if (r instanceof Promise) return r.then((k) => (took(k, n) ? loop() : finish()));
       if (!took(r, n)) return finish();
     }

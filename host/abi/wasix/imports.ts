@@ -24,7 +24,7 @@ import { WASIX } from "./table.js";
 
 /** `base` is the guest's wasi_snapshot_preview1 module, whose imports this namespace also carries. */
 export function wasix(ctx: GuestContext, base: Implementation<typeof PREVIEW1 & typeof WASMEDGE> = preview1(ctx)): Implementation<typeof PREVIEW1 & typeof WASMEDGE & typeof WASIX> {
-  const { mem, fds, kernel, core } = ctx;
+  const { mem, fds, kernel, core, sends } = ctx;
   /** Datagram sockets this module opened (kernel handles are never reused), for sock_status. */
   const dgrams = new Set<number>();
 
@@ -87,11 +87,12 @@ export function wasix(ctx: GuestContext, base: Implementation<typeof PREVIEW1 & 
     });
   }
 
-  /** Send gathered iovecs; send_to passes `to` (a stream ignores it, as Wasmer and Linux do). */
+  /** Send checked iovecs (copied out by the kernel's side: abi/send-path.ts); send_to passes `to`
+   *  (a stream ignores it, as Wasmer and Linux do). */
   function transmit(s: SocketEntry, iovs: Iovec[], flags: number, retLen: number, to?: Addr): Sync<number> {
-    const data = mem.gather(iovs);
+    const data = mem.outgoing(iovs);
     const nb = nonblocking(s, (flags & SIFLAGS_SEND_DONT_WAIT) !== 0);
-    const r = to !== undefined ? kernel.sendTo(s.handle, data, to, nb) : kernel.send(s.handle, data, nb);
+    const r = to !== undefined ? sends.sendToGathered(s.handle, data, to, nb) : sends.sendGathered(s.handle, data, 0, data.length, nb);
     return after(r, (n) => {
       if (n < 0) return -n;
       mem.setU32(retLen, n);

@@ -33,7 +33,7 @@ export function wasmedgeNet(ctx: GuestContext, readAddr: AddrReader) {
       mem.check(retLen, 4);
       const to = readAddr(addrPtr, port, v2);
       if (typeof to === "number") return to;
-      return after(kernel.sendTo(s.handle, mem.gather(iovs), to, (s.flags & Fdflags.NONBLOCK) !== 0), (n) => {
+      return after(ctx.sends.sendToGathered(s.handle, mem.outgoing(iovs), to, (s.flags & Fdflags.NONBLOCK) !== 0), (n) => {
         if (n < 0) return -n;
         mem.setU32(retLen, n);
         return Errno.SUCCESS;
