@@ -15,7 +15,7 @@
 import { ring, Slot, type Channel } from "./channel.js";
 import type { Sync } from "../util/sync.js";
 import { owned } from "./wire.js";
-import type { Outgoing } from "../abi/send-path.js";
+import type { Outgoing } from "../sockets/send-path.js";
 
 /** The largest send that is posted; larger ones are a request of their own. */
 export const MAX_POST = 64 * 1024;
@@ -45,7 +45,7 @@ export class RingWriter {
 
   /**
    * Append a send on handle `h` of bytes [from, from + len) of `src`, gathered straight into the
-   * record (abi/send-path.ts): the guest's only copy of them. False if the ring has no room now.
+   * record (sockets/send-path.ts): the guest's only copy of them. False if the ring has no room now.
    */
   postGathered(h: number, src: Outgoing, from: number, len: number): boolean {
     const at = this.reserve(h, len);

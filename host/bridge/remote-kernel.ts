@@ -6,7 +6,7 @@
  * (read-ahead.ts), and a close is posted. Never returns a promise.
  *
  * A send's bytes are gathered here, straight out of guest memory into the channel or the post
- * ring (the Gathering of abi/send-path.ts); bytes answered are views of the channel, good until
+ * ring (the Gathering of sockets/send-path.ts); bytes answered are views of the channel, good until
  * the next call, kept past it only when asked (Keeping).
  */
 import type { Addr, Datagram, Kernel } from "../sockets/kernel.js";
@@ -17,7 +17,7 @@ import { PollBits } from "../sockets/api.js";
 import { Errno, TcpOp } from "../core/enums.js";
 import { Reply, type Stubs } from "./ops.js";
 import { stubs } from "./protocol.js";
-import type { Gathering, Keeping, Outgoing } from "../abi/send-path.js";
+import type { Gathering, Keeping, Outgoing } from "../sockets/send-path.js";
 
 /** At most this many Atomics.load polls (≈20 µs) before Atomics.wait. */
 const SPIN_MAX = 20_000;
@@ -171,7 +171,7 @@ export class RemoteKernel implements Kernel, Gathering, Keeping {
     this.writeStdioGathered(fd, this.bytes.of(data));
   }
 
-  // Gathering (abi/send-path.ts): the ABI's bytes go straight from guest memory into the post
+  // Gathering (sockets/send-path.ts): the ABI's bytes go straight from guest memory into the post
   // ring or the data area, the guest thread's one copy of them; the host copies them out once.
 
   sendGathered(h: number, src: Outgoing, at: number, len: number, nonblock: boolean): number {
@@ -213,7 +213,7 @@ export class RemoteKernel implements Kernel, Gathering, Keeping {
     return this.wire.recvFrom(h, max, peek, nonblock);
   }
 
-  /** Keeping (abi/send-path.ts): an answer's bytes past the next call. Only the channel's are
+  /** Keeping (sockets/send-path.ts): an answer's bytes past the next call. Only the channel's are
    *  overwritten by it; bytes read ahead stay where they are until taken. */
   keep(bytes: Uint8Array): Uint8Array {
     return bytes.buffer === this.ch.sab ? bytes.slice() : bytes;

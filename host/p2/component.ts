@@ -96,7 +96,7 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
 /** Part of the cache key: bindings cached before lendWrites, or by another version of it, are made again. */
 const LENT = "lent-writes-1";
 
-/** The imports whose list<u8> the host copies out itself (abi/send-path.ts), by jco's fnName. */
+/** The imports whose list<u8> the host copies out itself (sockets/send-path.ts), by jco's fnName. */
 const LENDS = /^wasi:io\/streams@[\d.]+#(?:write|blockingWriteAndFlush)$|^wasi:sockets\/udp@[\d.]+#send$/;
 
 /**

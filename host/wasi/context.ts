@@ -5,7 +5,7 @@ import { GuestMemory, MemoryFault } from "../wasm/guest-memory.js";
 import type { Kernel } from "../sockets/kernel.js";
 import type { Sync } from "../util/sync.js";
 import { FdTable } from "./fd-table.js";
-import { sendPath, type Gathering } from "../abi/send-path.js";
+import { sendPath, type Gathering } from "../sockets/send-path.js";
 import type { Preopen } from "./fs/handles.js";
 import { NO_FILES, type Files } from "./files.js";
 
@@ -24,7 +24,7 @@ export { GuestStopped } from "../sockets/stopped.js";
 export class GuestContext {
   readonly mem = new GuestMemory();
   readonly fds: FdTable;
-  /** Where a send's bytes are copied out of guest memory: the kernel's side decides (abi/send-path.ts). */
+  /** Where a send's bytes are copied out of guest memory: the kernel's side decides (sockets/send-path.ts). */
   readonly sends: Gathering;
 
   constructor(

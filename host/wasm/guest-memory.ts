@@ -1,4 +1,3 @@
-import type { Outgoing } from "../abi/send-path.js";
 import { carve, SLAB_PIECE_MAX, uninitialized } from "../util/slab.js";
 
 /**
@@ -10,6 +9,17 @@ export class MemoryFault extends Error {
   constructor(readonly ptr: number, readonly len: number) {
     super(`guest memory access out of bounds: ${ptr}+${len}`);
   }
+}
+
+/**
+ * Bytes a send hands over, not yet copied: `length` of them, already checked against guest memory
+ * (or a host array). `copyTo` writes bytes [from, from + into.length) into `into`. It is called
+ * only during the call that was given it, before that call returns or waits: the bytes may be a
+ * view of guest memory, which a later growth detaches.
+ */
+export interface Outgoing {
+  readonly length: number;
+  copyTo(into: Uint8Array, from: number): void;
 }
 
 /** One scatter/gather buffer: an (offset, length) pair already checked against memory. */
@@ -145,7 +155,7 @@ export class GuestMemory {
   }
 
   /**
-   * The iovecs' bytes as a send hands them over (abi/send-path.ts), not copied yet: the kernel's
+   * The iovecs' bytes as a send hands them over (sockets/send-path.ts), not copied yet: the kernel's
    * side copies them, once, where it keeps them. Good only while the call that read the iovecs
    * lasts, as the iovecs are.
    */

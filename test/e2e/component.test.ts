@@ -110,7 +110,7 @@ for (const bridge of BRIDGES) {
 }
 
 // An output stream's write hands the kernel's side a view of guest memory, which copies it once
-// where it keeps it (host/abi/send-path.ts): jco's own copy of the bytes is taken out of the
+// where it keeps it (host/sockets/send-path.ts): jco's own copy of the bytes is taken out of the
 // bindings (host/p2/component.ts: lendWrites). Should a jco upgrade write the lifting otherwise,
 // the bytes would be copied twice again without any other test noticing.
 test("the component's bindings lend a write's bytes: a view of guest memory, not jco's copy", async () => {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Channel, RING_BYTES, Slot } from "../../host/bridge/channel.js";
 import { MAX_POST, RingWriter, takePosted } from "../../host/bridge/post-ring.js";
-import { outgoingBytes } from "../../host/abi/send-path.js";
+import { outgoingBytes } from "../../host/sockets/send-path.js";
 
 function bytes(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);

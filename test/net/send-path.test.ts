@@ -1,6 +1,6 @@
 // A send's bytes are copied once on each side of the worker bridge (docs/bridges.md, "Bytes across
 // the channel"): the guest's ABI gathers them out of guest memory straight into the channel or the
-// post ring (host/abi/send-path.ts, RemoteKernel), and the host copies them out once, for the
+// post ring (host/sockets/send-path.ts, RemoteKernel), and the host copies them out once, for the
 // kernel to keep. Counted here in bytes copied (every copy is a Uint8Array set()), for each ABI's
 // sender, with sends larger than the channel and guest pointers past the end of memory (EFAULT,
 // nothing sent, nothing copied). In-process, the one copy is the ABI's into owned memory. And the
@@ -16,7 +16,7 @@ import { Errno } from "../../host/core/enums.js";
 import type { Addr, Datagram, Kernel, LocalKernel } from "../../host/sockets/kernel.js";
 import { GuestContext } from "../../host/wasi/context.js";
 import { guestImports } from "../../host/abi/imports.js";
-import { sendPath } from "../../host/abi/send-path.js";
+import { sendPath } from "../../host/sockets/send-path.js";
 import { datagram, pattern, RECV_P2, RECV_WX, SCENARIOS, STDOUT, type Received as Receipt, type Result } from "../helpers/send-path-guest.js";
 
 /** What the kernel was handed, per handle (stdout as STDOUT). */

@@ -8,16 +8,16 @@ import { Core } from "../../core/core.js";
 import { Errno } from "../../core/enums.js";
 import type { Kernel } from "../../sockets/api.js";
 import { StopGate } from "../stop-gate.js";
-import { keeper, sendPath, type Gathering } from "../send-path.js";
+import { keeper, sendPath, type Gathering } from "../../sockets/send-path.js";
 
 export class P2Context {
   readonly core = Core.load();
 
   /** Ends a guest on this thread when the runtime stops (abi/stop-gate.ts); none across the worker bridge. */
   readonly gate: StopGate | undefined;
-  /** Where a write's lent bytes are copied out: the kernel's side decides (abi/send-path.ts). */
+  /** Where a write's lent bytes are copied out: the kernel's side decides (sockets/send-path.ts). */
   readonly sends: Gathering;
-  /** Make a kernel's answer outlive its next call (abi/send-path.ts). */
+  /** Make a kernel's answer outlive its next call (sockets/send-path.ts). */
   readonly keep: (bytes: Uint8Array) => Uint8Array;
 
   /** `inProcess`: the kernel lives on this thread (JSPI), so a guest that never waits starves it. */

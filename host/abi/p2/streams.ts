@@ -11,7 +11,7 @@ import { PollBits } from "../../sockets/api.js";
 import { after, chain, type Sync } from "../../util/sync.js";
 import { CLOSED, failed, type P2Context } from "./context.js";
 import { Pollable, type Pending } from "./poll.js";
-import { outgoingBytes } from "../send-path.js";
+import { outgoingBytes } from "../../sockets/send-path.js";
 
 /** The most one read hands back (and the most check-write grants). */
 const CHUNK = 64 * 1024;
@@ -137,7 +137,7 @@ export class OutputStream {
 
   // A write's bytes are lent: jco's lifting of them is a view of guest memory for the call
   // (p2/component.ts: lendWrites), copied once by the kernel's side, where it keeps them
-  // (abi/send-path.ts). Bytes a splice or a write of zeroes made are the stream's own to hand over.
+  // (sockets/send-path.ts). Bytes a splice or a write of zeroes made are the stream's own to hand over.
   write(data: Uint8Array): void {
     this.put(data, true);
   }

@@ -10,7 +10,7 @@ import type { P2Context } from "./context.js";
 import { familyOf, fromAddr, toAddr, type IpAddressFamily, type IpSocketAddress } from "./network.js";
 import { Pollable } from "./poll.js";
 import { P2Socket } from "./socket.js";
-import { outgoingBytes } from "../send-path.js";
+import { outgoingBytes } from "../../sockets/send-path.js";
 
 /** The most a datagram can carry (IPv6's larger limit; the kernel refuses more per family). */
 const MAX_DATAGRAM = 65535;

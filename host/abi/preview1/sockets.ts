@@ -40,7 +40,7 @@ function received(ctx: GuestContext, data: Uint8Array | number, iovs: Iovec[], r
  */
 const SEND_PIECE = 64 * 1024;
 
-/** Send checked iovecs (copied out by the kernel's side: abi/send-path.ts); writes the byte count at `retLen`. Shared with fd_write. */
+/** Send checked iovecs (copied out by the kernel's side: sockets/send-path.ts); writes the byte count at `retLen`. Shared with fd_write. */
 export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLen: number, siflags = 0): Sync<number> {
   // WASIX's SEND_DONT_WAIT (MSG_DONTWAIT); other ABIs reject the bit earlier.
   const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0;

@@ -87,7 +87,7 @@ export function wasix(ctx: GuestContext, base: Implementation<typeof PREVIEW1 & 
     });
   }
 
-  /** Send checked iovecs (copied out by the kernel's side: abi/send-path.ts); send_to passes `to`
+  /** Send checked iovecs (copied out by the kernel's side: sockets/send-path.ts); send_to passes `to`
    *  (a stream ignores it, as Wasmer and Linux do). */
   function transmit(s: SocketEntry, iovs: Iovec[], flags: number, retLen: number, to?: Addr): Sync<number> {
     const data = mem.outgoing(iovs);

@@ -11,20 +11,13 @@
  * them (`Gathering`, an optional capability next to the Kernel interface). An ABI never asks
  * which one it has: `sendPath(kernel)` gives the kernel's own, or the in-process one.
  */
-import type { Addr, Kernel } from "../sockets/api.js";
+import type { Addr, Kernel } from "./api.js";
 import { carve, SLAB_PIECE_MAX, uninitialized } from "../util/slab.js";
 import type { Sync } from "../util/sync.js";
 
-/**
- * Bytes a send hands over, not yet copied: `length` of them, already checked against guest memory
- * (or a host array). `copyTo` writes bytes [from, from + into.length) into `into`. It is called
- * only during the call that was given it, before that call returns or waits: the bytes may be a
- * view of guest memory, which a later growth detaches.
- */
-export interface Outgoing {
-  readonly length: number;
-  copyTo(into: Uint8Array, from: number): void;
-}
+import type { Outgoing } from "../wasm/guest-memory.js";
+
+export type { Outgoing };
 
 /**
  * The kernel side's way to take an Outgoing: each method is its Kernel method's, with the bytes
