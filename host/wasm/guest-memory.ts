@@ -157,10 +157,10 @@ export class GuestMemory {
   /**
    * The iovecs' bytes as a send hands them over (sockets/send-path.ts), not copied yet: the kernel's
    * side copies them, once, where it keeps them. Good only while the call that read the iovecs
-   * lasts, as the iovecs are.
+   * lasts, as the iovecs are. `total`: their length together, when the caller has it already.
    */
-  outgoing(iovs: Iovec[]): Outgoing {
-    return new IovecBytes(this, iovs, GuestMemory.total(iovs));
+  outgoing(iovs: Iovec[], total = GuestMemory.total(iovs)): Outgoing {
+    return new IovecBytes(this, iovs, total);
   }
 
   /** Copy `into.length` bytes out starting `skip` bytes into the iovecs. */

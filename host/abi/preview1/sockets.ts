@@ -46,7 +46,7 @@ export function sendFrom(ctx: GuestContext, s: SocketEntry, iovs: Iovec[], retLe
   const nonblock = (s.flags & Fdflags.NONBLOCK) !== 0 || (siflags & SEND_DONT_WAIT) !== 0;
   const total = GuestMemory.total(iovs);
   if (total > SEND_PIECE && !s.dgram) return sendPieces(ctx, s.handle, iovs, total, retLen, nonblock);
-  const r = ctx.sends.sendGathered(s.handle, ctx.mem.outgoing(iovs), 0, total, nonblock);
+  const r = ctx.sends.sendGathered(s.handle, ctx.mem.outgoing(iovs, total), 0, total, nonblock);
   return r instanceof Promise ? sendLater(ctx, r, retLen) : sent(ctx, r, retLen);
 }
 
@@ -62,7 +62,7 @@ function sent(ctx: GuestContext, n: number, retLen: number): number {
 
 /** A stream send larger than SEND_PIECE, copied and handed to the socket a piece at a time. */
 function sendPieces(ctx: GuestContext, handle: number, iovs: Iovec[], total: number, retLen: number, nonblock: boolean): Sync<number> {
-  const src = ctx.mem.outgoing(iovs);
+  const src = ctx.mem.outgoing(iovs, total);
   let done = 0;
   let failed = 0;
   /** Account one piece's answer; true to go on with the next. */
