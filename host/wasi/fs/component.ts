@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync, constants as C, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, linkSync, lutimesSync,
-  mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync, writeSync,
+  mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync,
   type BigIntStats, type Dirent,
 } from "node:fs";
 import { Errno } from "../../core/enums.js";
@@ -10,6 +10,7 @@ import { dirPath, lstatEntry, openSubdir, reopen } from "./dirfd.js";
 import { hostDir, hostFile, type HostDir, type HostFile } from "./handles.js";
 import { filetypeOf, newTimes } from "./host.js";
 import { futimesNs, utimesNs } from "./ns-times.js";
+import { writeAll } from "./file-io.js";
 import { resolveBeneath, type Resolved } from "./resolve.js";
 
 /**
@@ -111,14 +112,7 @@ function read(f: HostFile, len: number, offset: number | null): Uint8Array {
 /** Write all of `data` (looping over short writes); "append" writes at the current end, as
  *  preview1's APPEND does (file-io.ts: wasock appends itself, O_APPEND is never set). */
 function write(f: HostFile, data: Uint8Array, offset: number | "append" | null): number {
-  const at = offset === "append" ? fstatSync(f.hostFd).size : offset;
-  let off = 0;
-  while (off < data.length) {
-    const n = writeSync(f.hostFd, data, off, data.length - off, at === null ? null : at + off);
-    if (n === 0) break;
-    off += n;
-  }
-  return off;
+  return writeAll(f, data, offset === "append" ? fstatSync(f.hostFd).size : offset);
 }
 
 function setTimesAt(d: HostDir, path: string, follow: boolean, atim: bigint, mtim: bigint, fst: number): void {

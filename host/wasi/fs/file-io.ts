@@ -26,7 +26,7 @@ function readInto(ctx: GuestContext, f: HostFile, iovs: Iovec[], at: number | nu
 }
 
 /** Write all of `data` (looping over short writes) at `at`, or at the host's offset when null. */
-function writeAll(f: HostFile, data: Uint8Array, at: number | null): number {
+export function writeAll(f: HostFile, data: Uint8Array, at: number | null): number {
   let off = 0;
   while (off < data.length) {
     const n = writeSync(f.hostFd, data, off, data.length - off, at === null ? null : at + off);
