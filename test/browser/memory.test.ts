@@ -7,6 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ROOT, wasm } from "../helpers/guest.js";
@@ -80,6 +81,7 @@ interface Report {
 describe("wasock/memory in headless Chromium", { skip }, () => {
   let server: Server;
   let bundle: string;
+  let example: string;
 
   before(async () => {
     const esbuild = await import("esbuild");
@@ -89,12 +91,20 @@ describe("wasock/memory in headless Chromium", { skip }, () => {
       bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
     });
     bundle = built.outputFiles[0]!.text;
+    // The README's browser example, bundled as its header says.
+    const page = await esbuild.build({
+      entryPoints: [join(ROOT, "examples/browser/page.mjs")],
+      bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
+    });
+    example = page.outputFiles[0]!.text;
     const guest = readFileSync(wasm("examples/echo-poll.wasm"));
     server = createServer((req, res) => {
       const [type, body] =
         req.url === "/" ? ["text/html", PAGE]
         : req.url === "/wasock.js" ? ["text/javascript", bundle]
-        : req.url === "/echo-poll.wasm" ? ["application/wasm", guest]
+        : req.url === "/echo-poll.wasm" || req.url === "/example/echo-poll.wasm" ? ["application/wasm", guest]
+        : req.url === "/example/" ? ["text/html", readFileSync(join(ROOT, "examples/browser/index.html"))]
+        : req.url === "/example/page.js" ? ["text/javascript", example]
         : [undefined, undefined];
       if (type === undefined) return void res.writeHead(404).end();
       res.writeHead(200, { "content-type": type }).end(body);
@@ -135,6 +145,29 @@ describe("wasock/memory in headless Chromium", { skip }, () => {
       assert.equal(report.ended, true, "the guest half-closed after the echo");
       assert.equal(typeof report.exit?.exitCode, "number");
       assert.deepEqual(report.preopen, { isPreopenError: true, message: "/tmp: this host has no files to pre-open" });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test("the README's example page (examples/browser) runs: the echo, the live table, the exit", async () => {
+    const { default: puppeteer } = await import("puppeteer-core");
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+    const console: string[] = [];
+    try {
+      const page = await browser.newPage();
+      page.on("console", (m) => console.push(`${m.type()}: ${m.text()}`));
+      page.on("pageerror", (e) => console.push(`pageerror: ${String(e)}`));
+      const { port } = server.address() as AddressInfo;
+      await page.goto(`http://127.0.0.1:${port}/example/`);
+      await page.waitForFunction(`document.getElementById("log").textContent.includes("exit code")`, { timeout: 30_000 }).catch(() => {
+        throw new Error(`the example never exited in 30 s; its console:\n${console.join("\n")}`);
+      });
+      const log = (await page.evaluate(`document.getElementById("log").textContent`)) as string;
+      assert.match(log, /^echoed: hello$/m, log);
+      assert.match(log, /^tcp fd 3 127\.0\.0\.1:7000 LISTEN$/m, log);
+      assert.match(log, /^tcp fd \d+ 127\.0\.0\.1:7000 ESTABLISHED$/m, log);
+      assert.match(log, /^exit code \d+$/m, log);
     } finally {
       await browser.close();
     }

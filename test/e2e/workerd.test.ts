@@ -20,6 +20,7 @@ import connectOnly from "guests/we_connect_only.wasm";
 import wasmedgeClient from "guests/wasmedge-client.wasm";
 import wasixClient from "guests/wasix-client.wasm";
 import coreBytes from "core.bin";
+import example from "example-worker.mjs";
 
 const report = (name, value) => console.log("#result " + JSON.stringify({ name, value }));
 
@@ -54,6 +55,8 @@ export default {
     }
     const bytes = await guest(new Uint8Array(8), ["bytes"], {});
     report("bytes", bytes.thrown);
+    const res = await example.fetch(new Request("http://example/"), { PEER: peer });
+    report("example", { status: res.status, body: await res.text() });
   },
 };
 `;
@@ -110,8 +113,15 @@ describe("wasock/workerd under workerd", { skip }, () => {
       "guests/we_connect_only.wasm": "test/guests/we_connect_only.wasm",
       "guests/wasmedge-client.wasm": "examples/wasmedge-client.wasm",
       "guests/wasix-client.wasm": "examples/wasix-client.wasm",
+      "wasmedge-client.wasm": "examples/wasmedge-client.wasm",
     };
-    run = await runWorkerd(WORKER, wasm, vars);
+    // The README's Worker (examples/workerd/worker.mjs) as a project would have it: "wasock/workerd"
+    // is the package's entry, the .wasm beside it (workerd resolves a bare name beside its importer).
+    const esModules = {
+      "wasock/workerd": `export * from "../dist/host/entries/workerd.js";`,
+      "example-worker.mjs": readFileSync(`${ROOT}examples/workerd/worker.mjs`, "utf8"),
+    };
+    run = await runWorkerd(WORKER, wasm, vars, 60_000, esModules);
     for (const line of run.output.split("\n")) {
       const at = line.indexOf("#result ");
       if (at < 0) continue;
@@ -170,5 +180,8 @@ describe("wasock/workerd under workerd", { skip }, () => {
 
   test("bytes instead of a module: a GuestError saying why", () => {
     assert.match(result<string>("bytes"), /^GuestError: workerd compiles no WebAssembly at run time/);
+  });
+  test("the README's Worker (examples/workerd/worker.mjs) answers with its guest's reply", () => {
+    assert.deepEqual(result("example"), { status: 200, body: "got:hello from a Worker" });
   });
 });

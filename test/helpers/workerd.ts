@@ -28,14 +28,19 @@ export interface WorkerdRun {
 /**
  * `script` is the worker's main module (ESM, with a `test()` handler); it imports the host as
  * "./dist/host/…" and each of `wasm` (module name → repo path) by its name. `vars` become text
- * bindings on `env`.
+ * bindings on `env`; `esModules` (module name → source text) are further modules the script imports.
  */
-export function runWorkerd(script: string, wasm: Record<string, string>, vars: Record<string, string>, timeoutMs = 60_000): Promise<WorkerdRun> {
+export function runWorkerd(script: string, wasm: Record<string, string>, vars: Record<string, string>, timeoutMs = 60_000, esModules: Record<string, string> = {}): Promise<WorkerdRun> {
   const dir = mkdtempSync(join(tmpdir(), "wasock-workerd-"));
   const embed = (p: string): string => JSON.stringify(relative(dir, p));
   writeFileSync(join(dir, "worker.js"), script);
+  const extra = Object.entries(esModules).map(([name, text], i) => {
+    writeFileSync(join(dir, `extra-${i}.mjs`), text);
+    return `(name = ${JSON.stringify(name)}, esModule = embed "extra-${i}.mjs")`;
+  });
   const modules = [
     `(name = "worker.js", esModule = embed "worker.js")`,
+    ...extra,
     ...jsFiles(join(ROOT, "dist/host")).map((p) => `(name = ${JSON.stringify(relative(ROOT, p))}, esModule = embed ${embed(p)})`),
     `(name = "dist/host/core/core.wasm", wasm = embed ${embed(join(ROOT, "dist/host/core/core.wasm"))})`,
     `(name = "core.bin", data = embed ${embed(join(ROOT, "dist/host/core/core.wasm"))})`,
