@@ -139,6 +139,8 @@ export function udpSendTo(k: SocketTable, s: Socket, data: Uint8Array, addr: Add
   }
   // Linux binds an unbound UDP socket to the wildcard address and an ephemeral port on first send.
   return k.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
+    // Closed while the bind was under way: nothing would ever close this OS socket.
+    if (s.state === TcpState.CLOSED) return void udp.close(), -Errno.BADF;
     if (s.udp) udp.close();
     else attachUdp(k, s, udp);
     k.commit(s, from, r);
