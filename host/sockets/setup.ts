@@ -4,7 +4,7 @@
  * core first and the policy (access) before the network.
  */
 import { stepErrno } from "../core/core.js";
-import { AbiFlag, Errno, P2AddrUse, TcpOp, TcpState } from "../core/enums.js";
+import { AbiFlag, Errno, P2AddrUse, TcpOp, TcpState, UdpOp } from "../core/enums.js";
 import type { Sync } from "../util/sync.js";
 import { isUnspecifiedHost } from "../ip.js";
 import { SocketType, type Addr } from "./api.js";
@@ -116,13 +116,14 @@ function connectStream(t: SocketTable, s: Socket, addr: Addr, nonblock: boolean)
 }
 
 export function localAddr(t: SocketTable, s: Socket): Addr | number {
-  const e = t.core.tcpStep(s.abi, s.word, TcpOp.LOCAL_ADDR);
+  // Asked of the socket's own table (udp_step for a datagram socket), nothing stored.
+  const e = t.ask(s, s.dgram ? UdpOp.LOCAL_ADDR : TcpOp.LOCAL_ADDR);
   if (stepErrno(e) !== 0) return -stepErrno(e);
   return s.local ?? { host: s.family === 6 ? "::" : "0.0.0.0", port: 0, family: s.family };
 }
 
 export function peerAddr(t: SocketTable, s: Socket): Addr | number {
-  const e = t.core.tcpStep(s.abi, s.word, TcpOp.PEER_ADDR);
+  const e = t.ask(s, s.dgram ? UdpOp.PEER_ADDR : TcpOp.PEER_ADDR);
   if (stepErrno(e) !== 0) return -stepErrno(e);
   return s.remote ?? -Errno.NOTCONN;
 }
