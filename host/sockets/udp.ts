@@ -86,7 +86,10 @@ function udpConnectOs(s: Socket, addr: Addr): void {
   if (!udp) return;
   if (s.local && isUnspecifiedHost(s.local.host) && isLoopbackHost(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
   udp.connect(addr.host, addr.port, () => {
-    if (s.udp === udp && s.remote === addr) s.local = udp.localNow();
+    if (s.udp !== udp || s.remote !== addr) return;
+    // Deno's node:dgram still says the wildcard after a connect: keep the source known above.
+    const now = udp.localNow();
+    if (!(isUnspecifiedHost(now.host) && s.local && !isUnspecifiedHost(s.local.host))) s.local = now;
   });
 }
 
