@@ -82,7 +82,7 @@ export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promis
   const began = performance.now();
   transpileListener?.({ phase: "start" });
   const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpileBytes(bytes, {
+  const { files, imports } = await transpileBytes(bytes, {
     name: "component",
     instantiation: "async",
     noTypescript: true,
@@ -96,6 +96,7 @@ export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promis
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
     writeFileSync(join(tmp, name), name === "component.js" ? lendWrites(new TextDecoder().decode(data)) : data);
   }
+  writeFileSync(join(tmp, IMPORTS_FILE), JSON.stringify(imports));
   try {
     renameSync(tmp, dir);
   } catch {
@@ -126,12 +127,27 @@ export function lendWrites(js: string): string {
     LENDS.test(name) ? body.replace(/new Uint8Array\((memory\d+)\.buffer\.slice\((\w+), (\w+ \+ \w+ \* 1)\)\)/g, "new Uint8Array($1.buffer).subarray($2, $3)") : body);
 }
 
+/** The interfaces the component imports (jco's list, unversioned), kept beside its bindings. */
+const IMPORTS_FILE = "imports.json";
+
+/**
+ * A component that imports an interface wasock does not serve (wasi:http, 0.3's filesystem) is a
+ * guest problem, said in one line, not jco's TypeError from inside its instantiate.
+ */
+function checkServed(dir: string, imports: ImportObject): void {
+  const file = join(dir, IMPORTS_FILE);
+  if (!existsSync(file)) return;
+  const missing = (JSON.parse(readFileSync(file, "utf8")) as string[]).filter((name) => !(name in imports));
+  if (missing.length > 0) throw new GuestError(`the component imports ${missing.join(", ")}, which wasock does not provide`);
+}
+
 interface Bindings {
   instantiate(getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: ImportObject): Promise<Record<string, unknown>>;
 }
 
 /** Instantiate transpiled bindings with `imports`; resolves with the component's `run`. */
 export async function instantiateRun(dir: string, imports: ImportObject, p3 = false): Promise<() => unknown> {
+  checkServed(dir, imports);
   const { instantiate } = (await import(pathToFileURL(join(dir, "component.js")).href)) as Bindings;
   const exports = await instantiate(async (name) => WebAssembly.compile(readFileSync(join(dir, name))), imports);
   const run = ((p3 ? exports[RUN_P3] : undefined) ?? exports.run ?? exports["wasi:cli/run"]) as { run?: () => unknown } | undefined;
