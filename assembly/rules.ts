@@ -2,7 +2,7 @@
 // socket follows. A new ABI adds a row (a case) here, not a branch to the host. Where the
 // difference is the host's own I/O (whether an OS call is made at all), abi_flags says so.
 
-import { Abi, SockKind, SockOpt, UdpOp } from "./enums";
+import { Abi, SockKind, SockOpt, UdpOp, wasiSockets } from "./enums";
 import { Errno } from "./errno";
 import { backlogEffective } from "./backlog";
 import { optionDefault } from "./options";
@@ -24,6 +24,7 @@ const FLAGS: StaticArray<i32> = [
   /* LINUX */ 0,
   /* WASIX */ 0,
   /* P2    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS,
+  /* P3    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS,
 ];
 if (FLAGS.length != <i32>Abi.COUNT) unreachable();
 
@@ -40,7 +41,7 @@ export function abiFlags(abi: i32): i32 {
  */
 export function familyCheck(abi: i32, socketFamily: i32, addrFamily: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT || (socketFamily != 4 && socketFamily != 6) || (addrFamily != 4 && addrFamily != 6)) return Errno.INVAL;
-  if (abi == Abi.P2) return Errno.SUCCESS;
+  if (wasiSockets(abi)) return Errno.SUCCESS;
   return addrFamily == socketFamily ? Errno.SUCCESS : Errno.AFNOSUPPORT;
 }
 
@@ -51,7 +52,7 @@ export function familyCheck(abi: i32, socketFamily: i32, addrFamily: i32): i32 {
  */
 export function listenBacklog(abi: i32, requested: i32, option: i32, somaxconn: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT) return -Errno.INVAL;
-  if (abi == Abi.P2) requested = option >= 0 ? option : optionDefault(abi, SockKind.TCP, SockOpt.LISTEN_BACKLOG);
+  if (wasiSockets(abi)) requested = option >= 0 ? option : optionDefault(abi, SockKind.TCP, SockOpt.LISTEN_BACKLOG);
   return backlogEffective(requested, somaxconn);
 }
 
@@ -64,5 +65,5 @@ export function listenBacklog(abi: i32, requested: i32, option: i32, somaxconn: 
 export function udpSendOp(abi: i32, explicit: i32, toPeer: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT) return -Errno.INVAL;
   if (explicit == 0) return UdpOp.SEND;
-  return abi == Abi.P2 && toPeer != 0 ? UdpOp.SEND : UdpOp.SEND_TO;
+  return wasiSockets(abi) && toPeer != 0 ? UdpOp.SEND : UdpOp.SEND_TO;
 }

@@ -94,6 +94,8 @@ export const Abi = {
   WASIX: 1,
   /** wasi:sockets 0.2. */
   P2: 2,
+  /** wasi:sockets 0.3: P2's rows but for an implicit bind at listen and disconnect's invalid-state. */
+  P3: 3,
 } as const;
 export type Abi = (typeof Abi)[keyof typeof Abi];
 

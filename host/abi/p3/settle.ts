@@ -28,8 +28,9 @@ export function wildcard(family: 4 | 6): Addr {
 }
 
 /**
- * 0.3's implicit bind (before listen, a UDP connect or send): to the wildcard address and an
- * ephemeral port when the socket has no local address yet. A bind the state does not allow is
+ * 0.3's implicit bind before a UDP connect or send (listen's is the core's P3 row): to the
+ * wildcard address and an ephemeral port when the socket has no local address yet. The kernel
+ * opens a datagram socket's OS socket at bind, and a connect wants it there to pick the source. A bind the state does not allow is
  * left for the operation itself to report; any other failure (the policy's) is the answer.
  */
 export async function bindImplicitly(ctx: P2Context, h: number, family: 4 | 6): Promise<void> {

@@ -1,8 +1,8 @@
 /**
- * wasi:sockets@0.3.0 `tcp-socket` over the kernel. The 0.2 socket (abi/p2/tcp.ts) already holds
- * the option getters and setters, the addresses and drop, all under the core's P2 rows; 0.3 adds
- * single-call bind/listen/connect (settle.ts), listen's implicit bind, an accept stream, a send
- * that takes a whole stream and ends with a FIN, and receive's stream and future.
+ * wasi:sockets@0.3.0 `tcp-socket` over the kernel, under the core's P3 rows (P2's, but listen
+ * binds implicitly). The 0.2 socket (abi/p2/tcp.ts) already holds the option getters and setters,
+ * the addresses and drop; 0.3 adds single-call bind/listen/connect (settle.ts), an accept stream,
+ * a send that takes a whole stream and ends with a FIN, and receive's stream and future.
  */
 import { Abi, Errno, TcpOp } from "../../core/enums.js";
 import { SocketType } from "../../sockets/api.js";
@@ -10,7 +10,7 @@ import type { P2Context } from "../p2/context.js";
 import { familyOf, toAddr, type IpAddressFamily, type IpSocketAddress } from "../p2/network.js";
 import { TcpSocket as P2TcpSocket } from "../p2/tcp.js";
 import { ByteSource, CHUNK, drain, resultFuture, type ByteReader } from "./streams.js";
-import { bindImplicitly, startFinish } from "./settle.js";
+import { startFinish } from "./settle.js";
 import { tagErrors } from "./errors.js";
 
 /** P2's shutdown-type `send`, as the core's shutdown_op takes it. */
@@ -33,8 +33,8 @@ export class TcpSocket extends P2TcpSocket {
     this.check(await startFinish(this.ctx, this.h, () => this.k.connect(this.h, toAddr(remote), true), TcpOp.FINISH_CONNECT));
   }
 
+  /** The core's P3 row binds an unbound socket implicitly (the kernel's listen, as Linux's). */
   async listen(): Promise<AcceptStream> {
-    await bindImplicitly(this.ctx, this.h, this.family);
     this.check(await startFinish(this.ctx, this.h, () => this.k.listen(this.h, 0), TcpOp.FINISH_LISTEN));
     this.listens = true;
     // Accepted sockets are of this one's class: the instance's, the one jco checks resources against.
@@ -55,7 +55,7 @@ export class TcpSocket extends P2TcpSocket {
         off += this.check(r);
       }
     });
-    const r = this.k.shutdown(this.h, this.ctx.core.shutdownOp(Abi.P2, SHUT_SEND));
+    const r = this.k.shutdown(this.h, this.ctx.core.shutdownOp(Abi.P3, SHUT_SEND));
     if (r < 0 && r !== -Errno.NOTCONN) this.check(r);
   }
 
@@ -148,7 +148,7 @@ export function tcpSocketClass(ctx: P2Context): typeof TcpSocket {
   return tagErrors(class InstanceTcpSocket extends TcpSocket {
     static create(f: IpAddressFamily): TcpSocket {
       const family = familyOf(f);
-      return new InstanceTcpSocket(ctx, ctx.check(ctx.kernel.open(family, SocketType.STREAM, Abi.P2)), family);
+      return new InstanceTcpSocket(ctx, ctx.check(ctx.kernel.open(family, SocketType.STREAM, Abi.P3)), family);
     }
   });
 }

@@ -1,7 +1,8 @@
 /**
  * wasi:sockets@0.3.0 `udp-socket` over the kernel: the 0.2 socket (abi/p2/udp.ts) under the core's
- * P2 UDP rows, with 0.3's shape — connect/disconnect in place of stream(), send and receive of one
- * datagram as async calls, and the implicit bind before a connect or a send.
+ * P3 UDP rows (P2's, but disconnect without a peer is invalid-state), with 0.3's shape —
+ * connect/disconnect in place of stream(), send and receive of one datagram as async calls, and
+ * the implicit bind before a connect or a send (settle.ts: the host binds, then the rows apply).
  */
 import { Abi, TcpOp } from "../../core/enums.js";
 import { SocketType } from "../../sockets/api.js";
@@ -25,8 +26,8 @@ export class UdpSocket extends P2UdpSocket {
     this.ctx.check(this.ctx.kernel.connect(this.h, toAddr(remote), true) as number);
   }
 
+  /** Without a peer: invalid-state (the core's P3 row). */
   disconnect(): void {
-    if (typeof this.ctx.kernel.peerAddr(this.h) === "number") throw "invalid-state";
     this.ctx.check(this.ctx.kernel.disconnect(this.h));
   }
 
@@ -68,7 +69,7 @@ export function udpSocketClass(ctx: P2Context): typeof UdpSocket {
   return tagErrors(class InstanceUdpSocket extends UdpSocket {
     static create(f: IpAddressFamily): UdpSocket {
       const family = familyOf(f);
-      return new InstanceUdpSocket(ctx, ctx.check(ctx.kernel.open(family, SocketType.DGRAM, Abi.P2)), family);
+      return new InstanceUdpSocket(ctx, ctx.check(ctx.kernel.open(family, SocketType.DGRAM, Abi.P3)), family);
     }
   });
 }
