@@ -17,6 +17,9 @@ export const enum AbiFlag {
   /** A UDP socket's receive and send buffer sizes are set on the OS socket, as the guest asked
    *  (the Linux ABIs keep the doubled value getsockopt reads, and set nothing). */
   UDP_OS_BUFFERS = 0x8,
+  /** A UDP connect on an unbound socket binds its OS socket first (to the wildcard address and an
+   *  ephemeral port), so the OS picks the source and local-address reads it (wasi:sockets 0.3). */
+  UDP_CONNECT_BINDS = 0x10,
 }
 
 // prettier-ignore
@@ -24,7 +27,7 @@ const FLAGS: StaticArray<i32> = [
   /* LINUX */ 0,
   /* WASIX */ 0,
   /* P2    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS,
-  /* P3    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS,
+  /* P3    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS | AbiFlag.UDP_CONNECT_BINDS,
 ];
 if (FLAGS.length != <i32>Abi.COUNT) unreachable();
 

@@ -331,6 +331,8 @@ export const AbiFlag = {
   UDP_CONNECT_OS: 0x4,
   /** A UDP socket's receive/send buffer sizes are set on the OS socket as asked. */
   UDP_OS_BUFFERS: 0x8,
+  /** A UDP connect on an unbound socket binds its OS socket first (wasi:sockets 0.3). */
+  UDP_CONNECT_BINDS: 0x10,
 } as const;
 
 /** What a socket is, for the option tables; OR in INET6 for an IPv6 socket. */

@@ -68,10 +68,10 @@ const P2: Matrix = {
 };
 
 // prettier-ignore
-/** P3 (wasi:sockets 0.3): P2's, but disconnect without a peer is invalid-state. */
+/** P3 (wasi:sockets 0.3): P2's, but connect and a send to an address bind an unbound socket implicitly, and disconnect without a peer is invalid-state. */
 const P3: Matrix = {
   //                   BIND LISTEN ACCEPT CONNECT C_OK C_FAIL RECV SEND        SHUT_RD SHUT_WR | SHUT_RW LOCAL PEER F_BIND F_LSN F_CON PEER_CL SETOPT CLOSE F_FAIL | SEND_TO DISCONN
-  UNBOUND:            ">BIP NOTSUP NOTSUP IS      NIP  NIP    IS   IS          NOTSUP  NOTSUP    NOTSUP  IS    IS   NIP    NIP   NIP   INVAL   ok     >X    NIP      IS      IS",
+  UNBOUND:            ">BIP NOTSUP NOTSUP >CD     NIP  NIP    IS   DESTADDRREQ NOTSUP  NOTSUP    NOTSUP  IS    IS   NIP    NIP   NIP   INVAL   ok     >X    NIP      send>B  IS",
   BIND_IN_PROGRESS:   "CC   NOTSUP NOTSUP IS      NIP  NIP    IS   IS          NOTSUP  NOTSUP    NOTSUP  IS    IS   >B     NIP   NIP   INVAL   ok     >X    >U       IS      IS",
   BOUND:              "IS   NOTSUP NOTSUP >CD     NIP  NIP    ok   DESTADDRREQ NOTSUP  NOTSUP    NOTSUP  ok    IS   NIP    NIP   NIP   INVAL   ok     >X    NIP      ok      IS",
   LISTEN_IN_PROGRESS: NOT_A_STATE,

@@ -1,8 +1,8 @@
 /**
  * wasi:sockets@0.3.0 `udp-socket` over the kernel: the 0.2 socket (abi/p2/udp.ts) under the core's
  * P3 UDP rows (P2's, but disconnect without a peer is invalid-state), with 0.3's shape —
- * connect/disconnect in place of stream(), send and receive of one datagram as async calls, and
- * the implicit bind before a connect or a send (settle.ts: the host binds, then the rows apply).
+ * connect/disconnect in place of stream(), send and receive of one datagram as async calls. Its
+ * implicit binds (connect, a send to an address) are the P3 rows' and the kernel's.
  */
 import { Abi, TcpOp } from "../../core/enums.js";
 import { SocketType } from "../../sockets/api.js";
@@ -10,7 +10,7 @@ import { outgoingBytes } from "../../sockets/send-path.js";
 import type { P2Context } from "../p2/context.js";
 import { familyOf, fromAddr, toAddr, type IpAddressFamily, type IpSocketAddress } from "../p2/network.js";
 import { UdpSocket as P2UdpSocket } from "../p2/udp.js";
-import { bindImplicitly, startFinish } from "./settle.js";
+import { startFinish } from "./settle.js";
 import { tagErrors } from "./errors.js";
 
 /** The most a datagram can carry (IPv6's larger limit; the kernel refuses more per family). */
@@ -21,9 +21,9 @@ export class UdpSocket extends P2UdpSocket {
     this.ctx.check(await startFinish(this.ctx, this.h, () => this.ctx.kernel.bind(this.h, toAddr(local)), TcpOp.FINISH_BIND));
   }
 
+  /** An unbound socket is bound implicitly: the core's P3 row and the kernel (UDP_CONNECT_BINDS). */
   async connect(remote: IpSocketAddress): Promise<void> {
-    await bindImplicitly(this.ctx, this.h, this.family);
-    this.ctx.check(this.ctx.kernel.connect(this.h, toAddr(remote), true) as number);
+    this.ctx.check(await this.ctx.kernel.connect(this.h, toAddr(remote), true));
   }
 
   /** Without a peer: invalid-state (the core's P3 row). */
@@ -33,7 +33,7 @@ export class UdpSocket extends P2UdpSocket {
 
   /** One datagram, to `remote` or the connected peer; waits while the OS cannot take it. */
   async send(data: Uint8Array, remote: IpSocketAddress | undefined): Promise<void> {
-    await bindImplicitly(this.ctx, this.h, this.family);
+    // To an address, an unbound socket is bound implicitly (the P3 row; the kernel's auto-bind).
     const addr = remote === undefined ? undefined : toAddr(remote);
     this.ctx.check(await this.ctx.sends.sendToGathered(this.h, outgoingBytes(data), addr, false));
   }
