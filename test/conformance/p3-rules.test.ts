@@ -24,12 +24,12 @@ async function component(): Promise<Uint8Array> {
 }
 
 async function run(bytes: Uint8Array, listen: string[]): Promise<number> {
-  const rt = new Runtime({ allow: { listen }, stderr: () => {} });
+  const rt = new Runtime({ allow: { listen, connect: ["127.0.0.1:*"] }, stderr: () => {} });
   return (await rt.run(bytes)).exitCode;
 }
 
 describe("WASI 0.3 rules from inside a component (test/guests/p3_rules.wat)", { skip }, () => {
-  test("listen binds implicitly, a second listen or bind is invalid-state, disconnect without a peer is invalid-state", async () => {
+  test("listen and a UDP connect bind implicitly, a second listen or bind is invalid-state, disconnect without a peer is invalid-state", async () => {
     assert.equal(await run(await component(), ["127.0.0.1:*", "0.0.0.0:*"]), 0);
   });
 

@@ -13,7 +13,10 @@
   (import "wasi:sockets/types@0.3.0" "[static]udp-socket.create" (func $udp_create (param i32 i32)))
   (import "wasi:sockets/types@0.3.0" "[method]udp-socket.bind"
     (func $udp_bind (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
+  (import "wasi:sockets/types@0.3.0" "[method]udp-socket.connect"
+    (func $udp_connect (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "wasi:sockets/types@0.3.0" "[method]udp-socket.disconnect" (func $udp_disconnect (param i32 i32)))
+  (import "wasi:sockets/types@0.3.0" "[method]udp-socket.get-local-address" (func $udp_local (param i32 i32)))
   (import "wasi:cli/exit@0.2.0" "exit-with-code" (func $exit (param i32)))
 
   (memory (export "memory") 1)
@@ -81,5 +84,17 @@
     (call $expect_ok (i32.const 13))
     (call $udp_disconnect (local.get $u) (global.get $ret))
     (call $expect_invalid_state (i32.const 14))
+    ;; 15: connect on an unbound UDP socket binds it implicitly (0.2's stream: invalid-state);
+    ;; 16: to an ephemeral port; 17: the OS chose loopback as the source, not the wildcard.
+    (call $udp_create (i32.const 0) (global.get $ret))
+    (call $expect_ok (i32.const 15))
+    (local.set $u (call $payload))
+    (call $udp_connect (local.get $u) (i32.const 0) (i32.const 9) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1)
+      (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (global.get $ret))
+    (call $expect_ok (i32.const 16))
+    (call $udp_local (local.get $u) (global.get $ret))
+    (call $expect_ok (i32.const 17))
+    (if (i32.eqz (i32.load16_u (i32.add (global.get $ret) (i32.const 8)))) (then (call $fail (i32.const 18))))
+    (if (i32.ne (i32.load8_u (i32.add (global.get $ret) (i32.const 10))) (i32.const 127)) (then (call $fail (i32.const 19))))
     (i32.const 0))
 )
