@@ -9,7 +9,14 @@ export const enum Abi {
   WASIX = 1,
   /** wasi:sockets 0.2 (docs/abi.md §4.2). */
   P2 = 2,
-  COUNT = 3,
+  /** wasi:sockets 0.3: P2's rules, but for the implicit binds and the calls it drops (docs/abi.md §4.6). */
+  P3 = 3,
+  COUNT = 4,
+}
+
+/** wasi:sockets, either version: the rules P2 and P3 share (options, flags, addresses, backlog). */
+@inline export function wasiSockets(abi: i32): bool {
+  return abi == Abi.P2 || abi == Abi.P3;
 }
 
 /** Bits of a TCP state word above the state (low 4 bits). */

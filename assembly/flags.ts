@@ -1,7 +1,7 @@
 // Validation of the flag arguments guests pass (docs/abi.md §1.2, §1.3, §3.2). Undefined bits are
 // EINVAL, as wasmtime's generated bindings and WasmEdge reject them.
 
-import { Abi, FdFlags, RiFlags, SdFlags, ShutdownType, TcpOp } from "./enums";
+import { Abi, FdFlags, RiFlags, SdFlags, ShutdownType, TcpOp, wasiSockets } from "./enums";
 import { Errno } from "./errno";
 
 @inline function validAbi(abi: i32): bool {
@@ -23,7 +23,7 @@ export function checkRiflags(abi: i32, flags: i32): i32 {
   if (abi == Abi.LINUX) allowed = RiFlags.RECV_PEEK | RiFlags.RECV_WAITALL;
   else if (abi == Abi.WASIX) {
     allowed = RiFlags.RECV_PEEK | RiFlags.RECV_WAITALL | RiFlags.RECV_DATA_TRUNCATED | RiFlags.RECV_DONT_WAIT;
-  } else if (abi != Abi.P2) return Errno.INVAL;
+  } else if (!wasiSockets(abi)) return Errno.INVAL;
   return (flags & ~allowed) == 0 ? Errno.SUCCESS : Errno.INVAL;
 }
 
@@ -47,7 +47,7 @@ const SIFLAGS_SEND_DONT_WAIT: i32 = 0x1;
  * P2 passes wasi:sockets shutdown-type instead: receive 0, send 1, both 2.
  */
 export function shutdownOp(abi: i32, how: i32): i32 {
-  if (abi == Abi.P2) {
+  if (wasiSockets(abi)) {
     if (how == ShutdownType.RECEIVE) return TcpOp.SHUT_RD;
     if (how == ShutdownType.SEND) return TcpOp.SHUT_WR;
     if (how == ShutdownType.BOTH) return TcpOp.SHUT_RDWR;

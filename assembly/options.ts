@@ -13,7 +13,7 @@
 //   converts its nanoseconds with p2_duration_secs). BINDTODEVICE: the name's length.
 // * P2 and WASIX values are unsigned: the layer saturates them to i32::MAX; negative is EINVAL.
 
-import { Abi, OptClass, SockKind, SockOpt, Word } from "./enums";
+import { Abi, OptClass, SockKind, SockOpt, wasiSockets, Word } from "./enums";
 import { Errno } from "./errno";
 
 const OPTS = <i32>SockOpt.COUNT;
@@ -290,7 +290,7 @@ export function optionGet(abi: i32, kind: i32, word: i32, opt: i32): i32 {
 /** The value a permitted write stores (>= 0), or -errno for a value the ABI rejects. */
 function optionValue(abi: i32, kind: i32, word: i32, opt: i32, value: i32): i32 {
   const k = kind & 3;
-  if (abi == Abi.P2) {
+  if (wasiSockets(abi)) {
     switch (opt) {
       case SockOpt.KEEPALIVE: return value != 0 ? 1 : 0;
       case SockOpt.KEEPIDLE:
@@ -352,7 +352,7 @@ export function optionDefault(abi: i32, kind: i32, opt: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT || !validKind(kind) || <u32>opt >= <u32>OPTS) return -Errno.INVAL;
   const k = kind & 3;
   const udp = k == SockKind.UDP;
-  if (abi == Abi.P2) {
+  if (wasiSockets(abi)) {
     switch (opt) {
       // wasmtime reads Linux's values and halves the buffer sizes (so a set reads back).
       case SockOpt.RCVBUF: return udp ? 106496 : 65536;

@@ -2,7 +2,7 @@
 // socket follows. A new ABI adds a row (a case) here, not a branch to the host. Where the
 // difference is the host's own I/O (whether an OS call is made at all), abi_flags says so.
 
-import { Abi, SockKind, SockOpt, UdpOp } from "./enums";
+import { Abi, SockKind, SockOpt, UdpOp, wasiSockets } from "./enums";
 import { Errno } from "./errno";
 import { backlogEffective } from "./backlog";
 import { optionDefault } from "./options";
@@ -17,6 +17,9 @@ export const enum AbiFlag {
   /** A UDP socket's receive and send buffer sizes are set on the OS socket, as the guest asked
    *  (the Linux ABIs keep the doubled value getsockopt reads, and set nothing). */
   UDP_OS_BUFFERS = 0x8,
+  /** A UDP connect on an unbound socket binds its OS socket first (to the wildcard address and an
+   *  ephemeral port), so the OS picks the source and local-address reads it (wasi:sockets 0.3). */
+  UDP_CONNECT_BINDS = 0x10,
 }
 
 // prettier-ignore
@@ -24,6 +27,7 @@ const FLAGS: StaticArray<i32> = [
   /* LINUX */ 0,
   /* WASIX */ 0,
   /* P2    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS,
+  /* P3    */ AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS | AbiFlag.UDP_CONNECT_BINDS,
 ];
 if (FLAGS.length != <i32>Abi.COUNT) unreachable();
 
@@ -40,7 +44,7 @@ export function abiFlags(abi: i32): i32 {
  */
 export function familyCheck(abi: i32, socketFamily: i32, addrFamily: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT || (socketFamily != 4 && socketFamily != 6) || (addrFamily != 4 && addrFamily != 6)) return Errno.INVAL;
-  if (abi == Abi.P2) return Errno.SUCCESS;
+  if (wasiSockets(abi)) return Errno.SUCCESS;
   return addrFamily == socketFamily ? Errno.SUCCESS : Errno.AFNOSUPPORT;
 }
 
@@ -51,7 +55,7 @@ export function familyCheck(abi: i32, socketFamily: i32, addrFamily: i32): i32 {
  */
 export function listenBacklog(abi: i32, requested: i32, option: i32, somaxconn: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT) return -Errno.INVAL;
-  if (abi == Abi.P2) requested = option >= 0 ? option : optionDefault(abi, SockKind.TCP, SockOpt.LISTEN_BACKLOG);
+  if (wasiSockets(abi)) requested = option >= 0 ? option : optionDefault(abi, SockKind.TCP, SockOpt.LISTEN_BACKLOG);
   return backlogEffective(requested, somaxconn);
 }
 
@@ -64,5 +68,5 @@ export function listenBacklog(abi: i32, requested: i32, option: i32, somaxconn: 
 export function udpSendOp(abi: i32, explicit: i32, toPeer: i32): i32 {
   if (<u32>abi >= <u32>Abi.COUNT) return -Errno.INVAL;
   if (explicit == 0) return UdpOp.SEND;
-  return abi == Abi.P2 && toPeer != 0 ? UdpOp.SEND : UdpOp.SEND_TO;
+  return wasiSockets(abi) && toPeer != 0 ? UdpOp.SEND : UdpOp.SEND_TO;
 }

@@ -178,6 +178,35 @@ const TABLE: StaticArray<u16> = [
 /* CLOSED */
     INVST, INVST, INVST, INVST,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
     INVST, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVST, INVST, OK,    NOTIP,
+// ─── P3: wasi:sockets 0.3 tcp-socket (docs/abi.md §4.6): P2's rows, run as one call each ────────
+//  The host makes bind/listen/connect one call (the start, then the finish once settled).
+//  BIND=start-bind LISTEN=start-listen CONNECT=start-connect, F_*=finish-*, CLOSE=drop
+//  BIND   LISTEN ACCEPT CONNECT CONN_OK CONN_FAIL RECV SEND  SHUT_RD SHUT_WR
+//  SHUT_RDWR LOCAL PEER F_BIND F_LISTEN F_CONN PEER_CLOSED SET_OPT CLOSE F_FAIL
+/* UNBOUND: listen binds implicitly (to the wildcard address and an ephemeral port) */
+    BNDIP, LSNIP, INVST, CONNG,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVST, OK,    CLOSD, NOTIP,
+/* BIND_IN_PROGRESS */
+    CNFLT, CNFLT, INVST, CNFLT,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, BOUND,  NOTIP,  NOTIP,    INVST, OK,    CLOSD, UNBND,
+/* BOUND */
+    INVST, LSNIP, INVST, CONNG,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, OK,    INVST, NOTIP,  NOTIP,  NOTIP,    INVST, OK,    CLOSD, NOTIP,
+/* LISTEN_IN_PROGRESS */
+    CNFLT, CNFLT, INVST, CNFLT,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, NOTIP,  LSTNG,  NOTIP,    INVST, OK,    CLOSD, CLOSD,
+/* LISTENING */
+    INVST, INVST, OK,    INVST,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, OK,    INVST, NOTIP,  NOTIP,  NOTIP,    INVST, OK,    CLOSD, NOTIP,
+/* CONNECTING */
+    CNFLT, CNFLT, INVST, CNFLT,  CNDPC,  CLOSD,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, NOTIP,  NOTIP,  CNDPC,    SETPC, INVST, CLOSD, CLOSD,
+/* CONNECTED */
+    INVST, INVST, INVST, INVST,  NOTIP,  NOTIP,    OK,    SEND_, SETRD, SETWR,
+    SETRW, OK,    OK,    NOTIP,  NOTIP,  NOTIP,    SETPC, OK,    CLOSD, NOTIP,
+/* CLOSED */
+    INVST, INVST, INVST, INVST,  NOTIP,  NOTIP,    INVST, INVST, INVST, INVST,
+    INVST, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVST, INVST, OK,    NOTIP,
 ];
 
 // Notes on the cells, and every place they part from POSIX (or from the brief's own source):
@@ -212,6 +241,10 @@ const TABLE: StaticArray<u16> = [
 //   reports the host's broken pipe.
 // * Wasmer's connect blocks, so a guest never sees CONNECTING there; for a non-blocking connect
 //   the host may offer, a second connect/bind/listen is EALREADY and the rest is a pre-socket's.
+//
+// P3 (wasi:sockets@0.3.0's WIT; wasmtime's p3 tcp.rs)
+// * listen on an unbound socket binds it implicitly (the WIT: "If the socket is not already bound,
+//   it will be bound implicitly"); P2's start-listen there is invalid-state. Everything else is P2's.
 //
 // P2 (wasmtime is the reference implementation)
 // * A second start-* while any operation is in progress is concurrency-conflict (§4.2's rule);

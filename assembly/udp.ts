@@ -183,6 +183,43 @@ const TABLE: StaticArray<u16> = [
     INVST, NOTSP, NOTSP, INVST,  NOTIP,  NOTIP,    INVST, INVST, NOTSP, NOTSP,
     NOTSP, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVAL, INVST, OK,    NOTIP,
     INVST, INVST,
+// ─── P3: wasi:sockets 0.3 udp-socket (docs/abi.md §4.6): P2's rows but implicit binds, DISCONNECT ─
+//  CONNECT=connect, DISCONNECT=disconnect, SEND/SEND_TO=send with none/some address, RECV=receive.
+//  BIND=start-bind, F_BIND=finish-bind, CONNECT=stream(some), DISCONNECT=stream(none),
+//  RECV=incoming receive, SEND=outgoing send to the connected peer (no address, or the peer's),
+//  SEND_TO=outgoing send to another address, CLOSE=drop. No listen/accept/shutdown methods.
+/* UNBOUND: connect and send to an address bind implicitly (the host binds, AbiFlag.UDP_CONNECT_BINDS) */
+    BNDIP, NOTSP, NOTSP, CONND,  NOTIP,  NOTIP,    INVST, DADDR, NOTSP, NOTSP,
+    NOTSP, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVAL, OK,   CLOSD, NOTIP,
+    STO_B, INVST,
+/* BIND_IN_PROGRESS */
+    CNFLT, NOTSP, NOTSP, INVST,  NOTIP,  NOTIP,    INVST, INVST, NOTSP, NOTSP,
+    NOTSP, INVST, INVST, BOUND,  NOTIP,  NOTIP,    INVAL, OK,   CLOSD, UNBND,
+    INVST, INVST,
+/* BOUND: disconnect without a peer is invalid-state */
+    INVST, NOTSP, NOTSP, CONND,  NOTIP,  NOTIP,    OK,   DADDR, NOTSP, NOTSP,
+    NOTSP, OK,    INVST, NOTIP,  NOTIP,  NOTIP,    INVAL, OK,   CLOSD, NOTIP,
+    OK,    INVST,
+/* LISTEN_IN_PROGRESS (not a UDP state) */
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, INVAL, INVAL,
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, CLOSD, INVAL,
+    INVAL, INVAL,
+/* LISTENING (not a UDP state) */
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, INVAL, INVAL,
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, CLOSD, INVAL,
+    INVAL, INVAL,
+/* CONNECTING (not a UDP state) */
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, INVAL, INVAL,
+    INVAL, INVAL, INVAL, INVAL,  INVAL,  INVAL,    INVAL, INVAL, CLOSD, INVAL,
+    INVAL, INVAL,
+/* CONNECTED */
+    INVST, NOTSP, NOTSP, OK,     NOTIP,  NOTIP,    OK,   OK,    NOTSP, NOTSP,
+    NOTSP, OK,    OK,    NOTIP,  NOTIP,  NOTIP,    INVAL, OK,   CLOSD, NOTIP,
+    INVAL, BOUND,
+/* CLOSED */
+    INVST, NOTSP, NOTSP, INVST,  NOTIP,  NOTIP,    INVST, INVST, NOTSP, NOTSP,
+    NOTSP, INVST, INVST, NOTIP,  NOTIP,  NOTIP,    INVAL, INVST, OK,    NOTIP,
+    INVST, INVST,
 ];
 
 // A table of the wrong size traps at instantiation, so it cannot load.
@@ -214,6 +251,15 @@ if (TABLE.length != ABIS * STATES * OPS) unreachable();
 //   send without a peer: ENOTCONN (virtual-net NotConnected), not EDESTADDRREQ; getpeername on a
 //   socket without a peer succeeds (unspecified address, port 0).
 // * DISCONNECT: Wasmer's read_ip_port takes no AF_UNSPEC address: EINVAL.
+//
+// P3 (wasi:sockets@0.3.0's WIT)
+// * disconnect on a socket without a peer is invalid-state ("the socket is not connected"); P2's
+//   stream(none) there is fine.
+// * connect and send to an address on an unbound socket bind it implicitly (the WIT), to the
+//   wildcard address and an ephemeral port: connect goes to CONNECTED (the host binds the OS socket
+//   first, AbiFlag.UDP_CONNECT_BINDS), a send to BOUND (the host's auto-bind, as LINUX's). A send
+//   without an address on an unbound socket has no peer: invalid-argument (EDESTADDRREQ), as on a
+//   bound one (the WIT: "remote-address is none and the socket is not connected").
 //
 // P2 (wasmtime is the reference implementation)
 // * stream(some) and stream(none) need a bound socket (invalid-state before finish-bind);

@@ -48,16 +48,16 @@ const program = new Command("wasock")
 
 program
   .command("run")
-  .description("run a WASI command module or a wasi:sockets 0.2 component")
+  .description("run a WASI command module or a wasi:sockets 0.2 or 0.3 component")
   .argument("<module>", "the .wasm file")
   .argument("[guest-args...]", "arguments for the guest: everything after the module is the guest's")
   .passThroughOptions()
   .option("--listen <host:port>", "pre-open a TCP listener as fd 3, 4, … and set LISTEN_FDS (repeatable; port 0 = any)", collect)
   .addHelpText("after", `
 Rules: host:port, host:lo-hi, cidr:port, *:port, host:*; IPv6 in brackets ([::1]:8080).
-The module is a WASI command (preview1, WasmEdge or WASIX imports) or a wasi:sockets 0.2
-component; a component opens its own sockets (no --listen). Everything after the module is
-the guest's.
+The module is a WASI command (preview1, WasmEdge or WASIX imports) or a wasi:sockets 0.2 or
+0.3 component (0.3 needs JSPI); a component opens its own sockets (no --listen). Everything
+after the module is the guest's.
 
 Example:
   wasock run --listen 127.0.0.1:8080 --allow-resolve '*.example.com' server.wasm --port 8080`)

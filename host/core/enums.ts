@@ -94,6 +94,8 @@ export const Abi = {
   WASIX: 1,
   /** wasi:sockets 0.2. */
   P2: 2,
+  /** wasi:sockets 0.3: P2's rows but for an implicit bind at listen and disconnect's invalid-state. */
+  P3: 3,
 } as const;
 export type Abi = (typeof Abi)[keyof typeof Abi];
 
@@ -329,6 +331,8 @@ export const AbiFlag = {
   UDP_CONNECT_OS: 0x4,
   /** A UDP socket's receive/send buffer sizes are set on the OS socket as asked. */
   UDP_OS_BUFFERS: 0x8,
+  /** A UDP connect on an unbound socket binds its OS socket first (wasi:sockets 0.3). */
+  UDP_CONNECT_BINDS: 0x10,
 } as const;
 
 /** What a socket is, for the option tables; OR in INET6 for an IPv6 socket. */

@@ -10,12 +10,23 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BLOCKING_IMPORTS, type ImportObject } from "../abi/p2/imports.js";
+import { P3_SUSPENDING_IMPORTS } from "../abi/p3/imports.js";
+import { ProcExit } from "../wasi/context.js";
 import { GuestError } from "../bridge/link.js";
 import { TRANSPILER, TranspilerMissingError } from "./errors.js";
 
-export { isComponent } from "./detect.js";
+export { isComponent, isP3Component } from "./detect.js";
 
 const RUN_EXPORT = "wasi:cli/run#run";
+/** A 0.3 command's run (jco names the instance with its version when 0.2's is exported too). */
+const RUN_P3 = "wasi:cli/run@0.3.0";
+
+/**
+ * How a component is transpiled: `sync` (the worker bridge's), `jspi` (0.2 bindings whose
+ * blocking imports suspend), `p3` (WASI 0.3: jco's async glue, which needs JSPI, with 0.3's
+ * synchronous calls that wait on I/O made to suspend too). Part of the cache key.
+ */
+export type TranspileMode = "sync" | "jspi" | "p3";
 
 /**
  * jco-transpile's version (its package.json, found beside its entry point; exports hides it).
@@ -62,21 +73,22 @@ export function onTranspile(listener: ((e: TranspileEvent) => void) | undefined)
  * first use. `jspi`: bindings whose blocking imports and run export suspend (JSPI); otherwise
  * plain synchronous bindings, for the worker bridge.
  */
-export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<string> {
+export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promise<string> {
   const version = jcoVersion();
-  const key = createHash("sha256").update(bytes).update(`\0${version}\0${jspi ? "jspi" : "sync"}\0${LENT}`).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(bytes).update(`\0${version}\0${mode}\0${LENT}`).digest("hex").slice(0, 32);
+  const asyncImports = mode === "p3" ? [...BLOCKING_IMPORTS, ...P3_SUSPENDING_IMPORTS] : BLOCKING_IMPORTS;
   const dir = join(cacheRoot(), `component-${key}`);
   if (existsSync(join(dir, "component.js"))) return dir;
   const began = performance.now();
   transpileListener?.({ phase: "start" });
   const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpileBytes(bytes, {
+  const { files, imports } = await transpileBytes(bytes, {
     name: "component",
     instantiation: "async",
     noTypescript: true,
     nodejsCompat: false,
     wasiShim: false,
-    ...(jspi ? { asyncMode: "jspi", asyncImports: BLOCKING_IMPORTS, asyncExports: [RUN_EXPORT] } : {}),
+    ...(mode !== "sync" ? { asyncMode: "jspi", asyncImports, asyncExports: [RUN_EXPORT] } : {}),
   } as Parameters<typeof transpileBytes>[1]);
   // Write beside, then rename: a concurrent run sees the whole directory or none of it.
   const tmp = `${dir}.${process.pid}.${Date.now()}`;
@@ -84,6 +96,7 @@ export async function transpiled(bytes: Uint8Array, jspi: boolean): Promise<stri
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
     writeFileSync(join(tmp, name), name === "component.js" ? lendWrites(new TextDecoder().decode(data)) : data);
   }
+  writeFileSync(join(tmp, IMPORTS_FILE), JSON.stringify(imports));
   try {
     renameSync(tmp, dir);
   } catch {
@@ -114,15 +127,40 @@ export function lendWrites(js: string): string {
     LENDS.test(name) ? body.replace(/new Uint8Array\((memory\d+)\.buffer\.slice\((\w+), (\w+ \+ \w+ \* 1)\)\)/g, "new Uint8Array($1.buffer).subarray($2, $3)") : body);
 }
 
+/** The interfaces the component imports (jco's list, unversioned), kept beside its bindings. */
+const IMPORTS_FILE = "imports.json";
+
+/**
+ * A component that imports an interface wasock does not serve (wasi:http, 0.3's filesystem) is a
+ * guest problem, said in one line, not jco's TypeError from inside its instantiate.
+ */
+function checkServed(dir: string, imports: ImportObject): void {
+  const file = join(dir, IMPORTS_FILE);
+  if (!existsSync(file)) return;
+  const missing = (JSON.parse(readFileSync(file, "utf8")) as string[]).filter((name) => !(name in imports));
+  if (missing.length > 0) throw new GuestError(`the component imports ${missing.join(", ")}, which wasock does not provide`);
+}
+
 interface Bindings {
   instantiate(getCoreModule: (name: string) => Promise<WebAssembly.Module>, imports: ImportObject): Promise<Record<string, unknown>>;
 }
 
 /** Instantiate transpiled bindings with `imports`; resolves with the component's `run`. */
-export async function instantiateRun(dir: string, imports: ImportObject): Promise<() => unknown> {
+export async function instantiateRun(dir: string, imports: ImportObject, p3 = false): Promise<() => unknown> {
+  checkServed(dir, imports);
   const { instantiate } = (await import(pathToFileURL(join(dir, "component.js")).href)) as Bindings;
   const exports = await instantiate(async (name) => WebAssembly.compile(readFileSync(join(dir, name))), imports);
-  const run = (exports.run ?? exports["wasi:cli/run"]) as { run?: () => unknown } | undefined;
+  const run = ((p3 ? exports[RUN_P3] : undefined) ?? exports.run ?? exports["wasi:cli/run"]) as { run?: () => unknown } | undefined;
   if (typeof run?.run !== "function") throw new GuestError("the component exports no wasi:cli/run");
-  return run.run.bind(run);
+  if (!p3 || !exports[RUN_P3]) return run.run.bind(run);
+  const p3run = run.run.bind(run);
+  // jco's 0.3 run throws the `err` payload of its result<_, _> itself: nothing (undefined).
+  return async () => {
+    try {
+      return await p3run();
+    } catch (e) {
+      if (e === undefined) throw new ProcExit(1);
+      throw e;
+    }
+  };
 }

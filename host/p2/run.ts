@@ -7,9 +7,10 @@
 import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
-import { instantiateRun, transpiled } from "./component.js";
+import { instantiateRun, isP3Component, transpiled } from "./component.js";
 import { TranspilerMissingError } from "./errors.js";
 import { componentInstance } from "../abi/p2/imports.js";
+import { p3ComponentInstance } from "../abi/p3/imports.js";
 import type { Files } from "../wasi/files.js";
 import type { Preopen } from "../wasi/fs/handles.js";
 
@@ -19,9 +20,12 @@ const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
 export async function runComponent(
   bytes: Uint8Array, kernel: LocalKernel, bridge: Bridge, args: string[], env: string[], fs: { files?: Files; dirs: readonly Preopen[] } = { dirs: [] },
 ): Promise<number> {
+  const p3 = isP3Component(bytes);
+  // jco's 0.3 glue is JSPI's (Suspending at instantiation), and a guest's wait must not block.
+  if (p3 && !bridge.suspends) throw new GuestError(`a WASI 0.3 component needs JSPI (Node ≥ 24.20, Deno, Bun); the ${bridge.kind} bridge has none`);
   let dir: string;
   try {
-    dir = await transpiled(bytes, bridge.suspends);
+    dir = await transpiled(bytes, p3 ? "p3" : bridge.suspends ? "jspi" : "sync");
   } catch (e) {
     if (e instanceof TranspilerMissingError) throw e; // its message says all: what to install
     throw new GuestError(`cannot transpile the component: ${(e as Error)?.message ?? String(e)}`);
@@ -33,14 +37,14 @@ export async function runComponent(
     dirs: [...fs.dirs],
     // On this thread: the instance's host fds close when its run ends, or its runtime stops.
     instantiate: async (k) => {
-      const instance = componentInstance(k, { args, env }, bridge.suspends, fs);
+      const instance = (p3 ? p3ComponentInstance : componentInstance)(k, { args, env }, bridge.suspends, fs);
       const forget = kernel.onStop(instance.close);
       const done = (): void => {
         forget();
         instance.close();
       };
       try {
-        const run = await instantiateRun(dir, instance.imports);
+        const run = await instantiateRun(dir, instance.imports, p3);
         return async () => {
           try {
             return await run();

@@ -51,17 +51,30 @@ export function takeDatagram(s: Socket, max: number, peek: boolean): Datagram | 
   return d.data.length > max ? { data: d.data.subarray(0, max), from: d.from, truncated: true } : d;
 }
 
-/** UDP connect only sets the default peer (and the only peer datagrams are taken from): 0 or -errno. */
-export function udpConnect(t: SocketTable, s: Socket, addr: Addr): number {
+/**
+ * UDP connect sets the default peer (and the only peer datagrams are taken from): 0 or -errno.
+ * Where the ABI binds an unbound socket at connect (UDP_CONNECT_BINDS), its OS socket is bound
+ * first, and the step is committed only once it is.
+ */
+export function udpConnect(t: SocketTable, s: Socket, addr: Addr): Sync<number> {
   const from = s.word;
   const r = t.ask(s, UdpOp.CONNECT);
   if (stepErrno(r) !== 0) return -stepErrno(r);
   const denied = checkAddress(t, s, addr, P2AddrUse.REMOTE) || t.access("connect", addr);
   if (denied !== 0) return -denied;
-  t.commit(s, from, r);
-  s.remote = addr;
-  if (t.abiDoes(s.abi, AbiFlag.UDP_CONNECT_OS)) udpConnectOs(s, addr);
-  return 0;
+  const connected = (): number => {
+    t.commit(s, from, r);
+    s.remote = addr;
+    if (t.abiDoes(s.abi, AbiFlag.UDP_CONNECT_OS)) udpConnectOs(s, addr);
+    return 0;
+  };
+  if (s.udp || !t.abiDoes(s.abi, AbiFlag.UDP_CONNECT_BINDS)) return connected();
+  return t.backend.udpBind(s.family === 6 ? "::" : "0.0.0.0", 0, s.family).then((udp) => {
+    if (s.state === TcpState.CLOSED) return udp.close(), -Errno.BADF;
+    if (s.udp) udp.close();
+    else attachUdp(t, s, udp);
+    return connected();
+  }, (err: unknown) => -t.core.errnoFromError(err));
 }
 
 /** Drop the default peer (connect to AF_UNSPEC; wasi:sockets `stream(none)`): 0 or -errno. */
@@ -86,7 +99,10 @@ function udpConnectOs(s: Socket, addr: Addr): void {
   if (!udp) return;
   if (s.local && isUnspecifiedHost(s.local.host) && isLoopbackHost(addr.host)) s.local = { ...s.local, host: addr.family === 6 ? "::1" : "127.0.0.1" };
   udp.connect(addr.host, addr.port, () => {
-    if (s.udp === udp && s.remote === addr) s.local = udp.localNow();
+    if (s.udp !== udp || s.remote !== addr) return;
+    // Deno's node:dgram still says the wildcard after a connect: keep the source known above.
+    const now = udp.localNow();
+    if (!(isUnspecifiedHost(now.host) && s.local && !isUnspecifiedHost(s.local.host))) s.local = now;
   });
 }
 

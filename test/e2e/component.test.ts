@@ -114,8 +114,8 @@ for (const bridge of BRIDGES) {
 // bindings (host/p2/component.ts: lendWrites). Should a jco upgrade write the lifting otherwise,
 // the bytes would be copied twice again without any other test noticing.
 test("the component's bindings lend a write's bytes: a view of guest memory, not jco's copy", async () => {
-  for (const jspi of [true, false]) {
-    const js = readFileSync(join(await transpiled(component, jspi), "component.js"), "utf8");
+  for (const mode of ["jspi", "sync"] as const) {
+    const js = readFileSync(join(await transpiled(component, mode), "component.js"), "utf8");
     const trampolines = js.split(/\n\s*const _trampoline\d+ = /);
     const writes = trampolines.filter((t) => /\.fnName = 'wasi:io\/streams@[\d.]+#(write|blockingWriteAndFlush)'/.test(t));
     assert.equal(writes.length, 2, "write and blocking-write-and-flush");

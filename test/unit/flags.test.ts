@@ -6,7 +6,7 @@ import { Abi, Errno, FdFlags, RiFlags, SdFlags, ShutdownType, TcpOp } from "../.
 
 const core = Core.load();
 const ABIS = [Abi.LINUX, Abi.WASIX, Abi.P2];
-const BAD_ABIS = [-1, 3, 100];
+const BAD_ABIS = [-1, 4, 100];
 /** Each single bit of a u16, then values no u16 flag set can hold. */
 const BITS = [...Array.from({ length: 16 }, (_, i) => 1 << i), 0x10000, 0x80000000 | 0, -1];
 

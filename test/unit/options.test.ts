@@ -289,7 +289,7 @@ describe("option tables", () => {
   it("arguments out of range are EINVAL", () => {
     const ok = [Abi.LINUX, SockKind.TCP, TcpState.UNBOUND, SockOpt.REUSEADDR] as const;
     const cases: [number, number, number, number][] = [
-      [-1, ok[1], ok[2], ok[3]], [3, ok[1], ok[2], ok[3]],
+      [-1, ok[1], ok[2], ok[3]], [4, ok[1], ok[2], ok[3]],
       [ok[0], -1, ok[2], ok[3]], [ok[0], 8, ok[2], ok[3]],
       [ok[0], ok[1], -1, ok[3]], [ok[0], ok[1], 0x100, ok[3]], [ok[0], ok[1], 8, ok[3]], [ok[0], ok[1], 15, ok[3]],
       [ok[0], ok[1], ok[2], -1], [ok[0], ok[1], ok[2], 32], [ok[0], ok[1], ok[2], 0x400 | SockOpt.REUSEADDR],
@@ -301,7 +301,7 @@ describe("option tables", () => {
       assert.equal(core.optionGet(abi, kind, word, opt), Errno.INVAL, `get ${abi} ${kind} ${word} ${opt}`);
       assert.equal(core.optionSet(abi, kind, word, opt, 1), -Errno.INVAL, `set ${abi} ${kind} ${word} ${opt}`);
     }
-    for (const [abi, kind, opt] of [[-1, 0, 4], [3, 0, 4], [0, -1, 4], [0, 8, 4], [0, 0, -1], [0, 0, 32], [1, 0, 0x104]]) {
+    for (const [abi, kind, opt] of [[-1, 0, 4], [4, 0, 4], [0, -1, 4], [0, 8, 4], [0, 0, -1], [0, 0, 32], [1, 0, 0x104]]) {
       assert.equal(core.optionDefault(abi!, kind!, opt!), -Errno.INVAL, `default ${abi} ${kind} ${opt}`);
     }
     // The word's upper bits (shutdown, peer-closed, 0x80) do not matter.

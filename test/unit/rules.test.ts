@@ -6,14 +6,15 @@ import { Core } from "../../host/core/core.js";
 import { Abi, AbiFlag, Errno, UdpOp } from "../../host/core/enums.js";
 
 const core = Core.load();
-const ABIS = [Abi.LINUX, Abi.WASIX, Abi.P2];
-const OUT_OF_RANGE = [-1, 3, 0x7fffffff, -0x80000000];
+const ABIS = [Abi.LINUX, Abi.WASIX, Abi.P2, Abi.P3];
+const OUT_OF_RANGE = [-1, 4, 0x7fffffff, -0x80000000];
 
 describe("abi_flags", () => {
   it("only wasi:sockets asks the policy to create, checks addresses and does UDP's OS calls", () => {
     assert.equal(core.abiFlags(Abi.LINUX), 0);
     assert.equal(core.abiFlags(Abi.WASIX), 0);
     assert.equal(core.abiFlags(Abi.P2), AbiFlag.ADDRESS_RULES | AbiFlag.UDP_CONNECT_OS | AbiFlag.UDP_OS_BUFFERS);
+    assert.equal(core.abiFlags(Abi.P3), core.abiFlags(Abi.P2) | AbiFlag.UDP_CONNECT_BINDS);
   });
 
   it("an abi out of range is -EINVAL", () => {
@@ -26,7 +27,7 @@ describe("family_check", () => {
     for (const abi of ABIS) {
       for (const sf of [4, 6]) {
         for (const af of [4, 6]) {
-          const want = sf === af || abi === Abi.P2 ? 0 : Errno.AFNOSUPPORT;
+          const want = sf === af || abi === Abi.P2 || abi === Abi.P3 ? 0 : Errno.AFNOSUPPORT;
           assert.equal(core.familyCheck(abi, sf, af), want, `abi ${abi}, socket ${sf}, address ${af}`);
         }
       }

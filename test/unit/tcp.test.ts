@@ -63,6 +63,20 @@ const P2: Matrix = {
   CLOSED:             "IS   IS     IS     IS      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    NIP   NIP   IS      IS     ok    NIP",
 };
 
+// prettier-ignore
+/** P3 (wasi:sockets 0.3): P2's, but listen binds an unbound socket implicitly. */
+const P3: Matrix = {
+  //                   BIND LISTEN ACCEPT CONNECT C_OK C_FAIL RECV SEND SHUT_RD SHUT_WR | SHUT_RW LOCAL PEER F_BIND F_LSN F_CON PEER_CL SETOPT CLOSE F_FAIL
+  UNBOUND:            ">BIP >LIP   IS     >CG     NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    NIP   NIP   IS      ok     >X    NIP",
+  BIND_IN_PROGRESS:   "CC   CC     IS     CC      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   >B     NIP   NIP   IS      ok     >X    >U",
+  BOUND:              "IS   >LIP   IS     >CG     NIP  NIP    IS   IS   IS      IS        IS      ok    IS   NIP    NIP   NIP   IS      ok     >X    NIP",
+  LISTEN_IN_PROGRESS: "CC   CC     IS     CC      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    >L    NIP   IS      ok     >X    >X",
+  LISTENING:          "IS   IS     ok     IS      NIP  NIP    IS   IS   IS      IS        IS      ok    IS   NIP    NIP   NIP   IS      ok     >X    NIP",
+  CONNECTING:         "CC   CC     IS     CC      >CD* >X     IS   IS   IS      IS        IS      IS    IS   NIP    NIP   >CD*  +PC     IS     >X    >X",
+  CONNECTED:          "IS   IS     IS     IS      NIP  NIP    ok   send +RD     +WR       +RW     ok    ok   NIP    NIP   NIP   +PC     ok     >X    NIP",
+  CLOSED:             "IS   IS     IS     IS      NIP  NIP    IS   IS   IS      IS        IS      IS    IS   NIP    NIP   NIP   IS      IS     ok    NIP",
+};
+
 const ABBREV: Record<string, number> = {
   U: TcpState.UNBOUND, BIP: TcpState.BIND_IN_PROGRESS, B: TcpState.BOUND, LIP: TcpState.LISTEN_IN_PROGRESS,
   L: TcpState.LISTENING, CG: TcpState.CONNECTING, CD: TcpState.CONNECTED, X: TcpState.CLOSED,
@@ -119,6 +133,7 @@ describe("tcp_step matrices", () => {
   it("LINUX (preview1, WasmEdge)", () => checkMatrix(Abi.LINUX, LINUX));
   it("WASIX", () => checkMatrix(Abi.WASIX, WASIX));
   it("P2 (wasi:sockets)", () => checkMatrix(Abi.P2, P2));
+  it("P3 (wasi:sockets 0.3)", () => checkMatrix(Abi.P3, P3));
 
   it("P2 errnos are the error-codes docs/abi.md §4.2 asks for", () => {
     assert.equal(core.errnoToP2(P2_ALIASES.IS!), ErrorCode.INVALID_STATE);
@@ -127,7 +142,7 @@ describe("tcp_step matrices", () => {
   });
 
   it("an error never changes the word", () => {
-    for (let abi = 0; abi < 3; abi++) {
+    for (let abi = 0; abi < 4; abi++) {
       for (let word = 0; word <= 0xff; word++) {
         if ((word & Word.STATE) > TcpState.CLOSED) continue;
         for (let op = 0; op < OPS.length; op++) {
@@ -142,7 +157,7 @@ describe("tcp_step matrices", () => {
 describe("tcp_step outside the tables", () => {
   const inval = (word: number) => (Errno.INVAL << 8) | (word & 0xff);
   it("abi out of range", () => {
-    for (const abi of [-1, 3, 255, 0x7fffffff]) assert.equal(core.tcpStep(abi, TcpState.BOUND, TcpOp.LISTEN), inval(TcpState.BOUND));
+    for (const abi of [-1, 4, 255, 0x7fffffff]) assert.equal(core.tcpStep(abi, TcpState.BOUND, TcpOp.LISTEN), inval(TcpState.BOUND));
   });
   it("op out of range", () => {
     for (const op of [-1, 20, 21, 0x7fffffff]) assert.equal(core.tcpStep(Abi.LINUX, TcpState.UNBOUND, op), inval(0));

@@ -67,6 +67,20 @@ const P2: Matrix = {
   CLOSED:             "IS   NOTSUP NOTSUP IS      NIP  NIP    IS   IS          NOTSUP  NOTSUP    NOTSUP  IS    IS   NIP    NIP   NIP   INVAL   IS     ok    NIP      IS      IS",
 };
 
+// prettier-ignore
+/** P3 (wasi:sockets 0.3): P2's, but connect and a send to an address bind an unbound socket implicitly, and disconnect without a peer is invalid-state. */
+const P3: Matrix = {
+  //                   BIND LISTEN ACCEPT CONNECT C_OK C_FAIL RECV SEND        SHUT_RD SHUT_WR | SHUT_RW LOCAL PEER F_BIND F_LSN F_CON PEER_CL SETOPT CLOSE F_FAIL | SEND_TO DISCONN
+  UNBOUND:            ">BIP NOTSUP NOTSUP >CD     NIP  NIP    IS   DESTADDRREQ NOTSUP  NOTSUP    NOTSUP  IS    IS   NIP    NIP   NIP   INVAL   ok     >X    NIP      send>B  IS",
+  BIND_IN_PROGRESS:   "CC   NOTSUP NOTSUP IS      NIP  NIP    IS   IS          NOTSUP  NOTSUP    NOTSUP  IS    IS   >B     NIP   NIP   INVAL   ok     >X    >U       IS      IS",
+  BOUND:              "IS   NOTSUP NOTSUP >CD     NIP  NIP    ok   DESTADDRREQ NOTSUP  NOTSUP    NOTSUP  ok    IS   NIP    NIP   NIP   INVAL   ok     >X    NIP      ok      IS",
+  LISTEN_IN_PROGRESS: NOT_A_STATE,
+  LISTENING:          NOT_A_STATE,
+  CONNECTING:         NOT_A_STATE,
+  CONNECTED:          "IS   NOTSUP NOTSUP ok      NIP  NIP    ok   ok          NOTSUP  NOTSUP    NOTSUP  ok    ok   NIP    NIP   NIP   INVAL   ok     >X    NIP      INVAL   >B",
+  CLOSED:             "IS   NOTSUP NOTSUP IS      NIP  NIP    IS   IS          NOTSUP  NOTSUP    NOTSUP  IS    IS   NIP    NIP   NIP   INVAL   IS     ok    NIP      IS      IS",
+};
+
 const ABBREV: Record<string, number> = {
   U: UdpState.UNBOUND, BIP: UdpState.BIND_IN_PROGRESS, B: UdpState.BOUND, CD: UdpState.CONNECTED, X: UdpState.CLOSED,
 };
@@ -130,6 +144,7 @@ describe("udp_step matrices", () => {
   it("LINUX (preview1, WasmEdge)", () => checkMatrix(Abi.LINUX, LINUX));
   it("WASIX", () => checkMatrix(Abi.WASIX, WASIX));
   it("P2 (wasi:sockets)", () => checkMatrix(Abi.P2, P2));
+  it("P3 (wasi:sockets 0.3)", () => checkMatrix(Abi.P3, P3));
 
   it("P2 errnos are the error-codes the WIT asks for", () => {
     assert.equal(core.errnoToP2(Errno.BADF), ErrorCode.INVALID_STATE);
@@ -142,7 +157,7 @@ describe("udp_step matrices", () => {
   });
 
   it("an error keeps the word, except a Linux shutdown that only sets flags", () => {
-    for (let abi = 0; abi < 3; abi++) {
+    for (let abi = 0; abi < 4; abi++) {
       for (let word = 0; word <= 0xff; word++) {
         if ((word & Word.STATE) > UdpState.CLOSED) continue;
         for (let op = 0; op < OPS.length; op++) {
@@ -161,7 +176,7 @@ describe("udp_step matrices", () => {
 describe("udp_step outside the tables", () => {
   const inval = (word: number) => (Errno.INVAL << 8) | (word & 0xff);
   it("abi out of range", () => {
-    for (const abi of [-1, 3, 255, 0x7fffffff]) assert.equal(core.udpStep(abi, UdpState.BOUND, UdpOp.SEND_TO), inval(UdpState.BOUND));
+    for (const abi of [-1, 4, 255, 0x7fffffff]) assert.equal(core.udpStep(abi, UdpState.BOUND, UdpOp.SEND_TO), inval(UdpState.BOUND));
   });
   it("op out of range", () => {
     for (const op of [-1, 22, 23, 0x7fffffff]) assert.equal(core.udpStep(Abi.LINUX, UdpState.UNBOUND, op), inval(0));

@@ -27,12 +27,19 @@ export function componentImports(kernel: Kernel, opts: CliOptions, inProcess: bo
   return componentInstance(kernel, opts, inProcess).imports;
 }
 
+/** One instance's imports, what closes its files, and the context its resources share. */
+export interface ComponentInstance {
+  imports: ImportObject;
+  close(): void;
+  ctx: P2Context;
+}
+
 /**
  * The imports of one component instance, and `close` for when it ends: the host fds of its
  * pre-opened directories (opened here, for this instance: PreopenError if one cannot be) and of
  * the files and directories it left open.
  */
-export function componentInstance(kernel: Kernel, opts: CliOptions, inProcess: boolean, fs?: ComponentFilesOptions): { imports: ImportObject; close(): void } {
+export function componentInstance(kernel: Kernel, opts: CliOptions, inProcess: boolean, fs?: ComponentFilesOptions): ComponentInstance {
   const ctx = new P2Context(kernel, inProcess);
   const files = fs?.files;
   const dirs: [Preopen, HostDir][] = [];
@@ -55,6 +62,7 @@ export function componentInstance(kernel: Kernel, opts: CliOptions, inProcess: b
       ...udpImports(ctx),
     },
     close: filesystem.close,
+    ctx,
   };
 }
 

@@ -7,17 +7,40 @@
 import { NodeNetBackend } from "../node/backend.js";
 import { allFlushed, type ConnectOptions, type ListenOptions, type NetBackend, type NetListener, type NetStream, type NetUdp, type SockAddr } from "../backend.js";
 import { addrOf, codeOf, DenoStream } from "./stream.js";
-import type { DenoListener, DenoNamespace } from "./types.js";
+import type { DenoConn, DenoListener, DenoNamespace } from "./types.js";
 
 /** Deno says why in a class name; a bind needs a Node-style code for the caller. */
 function asCoded(e: unknown): Error {
   return Object.assign(e instanceof Error ? e : new Error(String(e)), { code: codeOf(e) });
 }
 
+/**
+ * Listeners closed while their accept() was pending. Deno frees the port only once that accept
+ * has settled, a turn after close() (measured: an immediate Deno.listen on it is AddrInUse, one a
+ * turn later binds), where a native close frees it at once: a bind or listen that finds the port
+ * in use waits for these and tries once more.
+ */
+const releasing = new Set<Promise<void>>();
+
+async function retryingInUse<T>(f: () => T): Promise<T> {
+  try {
+    return f();
+  } catch (e) {
+    if ((codeOf(e) !== "EADDRINUSE" && codeOf(e) !== "AddrInUse") || releasing.size === 0) throw asCoded(e);
+  }
+  await Promise.all(releasing);
+  try {
+    return f();
+  } catch (e) {
+    throw asCoded(e);
+  }
+}
+
 class DenoTcpListener implements NetListener {
   readonly local: SockAddr;
   onConnection: (stream: NetStream) => void = (s) => s.reset();
   private closed = false;
+  private accepting: Promise<DenoConn> | undefined;
 
   constructor(private readonly listener: DenoListener, private readonly wrap: (s: DenoStream) => DenoStream) {
     this.local = addrOf(listener.addr);
@@ -27,7 +50,9 @@ class DenoTcpListener implements NetListener {
   private async acceptLoop(): Promise<void> {
     while (!this.closed) {
       try {
-        const conn = await this.listener.accept(); // first: a call would take onConnection before the await
+        this.accepting = this.listener.accept();
+        const conn = await this.accepting; // first: a call would take onConnection before the await
+        this.accepting = undefined;
         this.onConnection(this.wrap(new DenoStream(conn)));
       } catch {
         if (this.closed) return; // closed under the pending accept
@@ -42,6 +67,10 @@ class DenoTcpListener implements NetListener {
       this.listener.close();
     } catch {
       // already closed
+    }
+    if (this.accepting) {
+      const released: Promise<void> = this.accepting.then(() => {}, () => {}).then(() => new Promise<void>((r) => setTimeout(r, 0))).finally(() => releasing.delete(released));
+      releasing.add(released);
     }
   }
 }
@@ -62,11 +91,8 @@ export class DenoNetBackend implements NetBackend {
   }
 
   async listen(o: ListenOptions): Promise<NetListener> {
-    try {
-      return new DenoTcpListener(this.deno.listen({ hostname: o.host, port: o.port, transport: "tcp" }), (s) => this.track(s));
-    } catch (e) {
-      throw asCoded(e);
-    }
+    const l = await retryingInUse(() => this.deno.listen({ hostname: o.host, port: o.port, transport: "tcp" }));
+    return new DenoTcpListener(l, (s) => this.track(s));
   }
 
   async connect(o: ConnectOptions): Promise<NetStream> {
@@ -79,12 +105,7 @@ export class DenoNetBackend implements NetBackend {
   }
 
   async probeBind(host: string, port: number): Promise<number> {
-    let l: DenoListener;
-    try {
-      l = this.deno.listen({ hostname: host, port, transport: "tcp" });
-    } catch (e) {
-      throw asCoded(e);
-    }
+    const l = await retryingInUse(() => this.deno.listen({ hostname: host, port, transport: "tcp" }));
     const bound = l.addr.port;
     l.close();
     return bound;

@@ -1,0 +1,87 @@
+/**
+ * WASI 0.3's `stream<u8>` and `future` as jco's p3 glue hands them to a host and takes them back:
+ * a stream the guest writes arrives as a reader (`read({count})` resolving `{value, done}`); a
+ * stream the host returns is any async iterator of byte chunks (Uint8Array), pulled only when the
+ * guest reads; a future is a promise (a rejection with an error-code case name is its `err`).
+ */
+import type { Sync } from "../../util/sync.js";
+
+/** What the glue gives for a guest-written `stream<u8>`. */
+export interface ByteReader {
+  read(opts: { count: number }): Promise<{ value?: unknown; done: boolean }>;
+  [Symbol.dispose]?(): void;
+}
+
+/** The most one read asks of a stream or of the kernel (the p2 streams' chunk). */
+export const CHUNK = 65536;
+
+/** A chunk as bytes: jco hands a u8 stream's values as an array of numbers or a typed array. */
+function bytesOf(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value.slice(); // the kernel keeps what it is given
+  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (typeof value === "number") return Uint8Array.of(value);
+  return new Uint8Array(0);
+}
+
+/** Each chunk the guest writes to `data`, handed to `sink` in order, until the guest ends it. */
+export async function drain(data: ByteReader, sink: (bytes: Uint8Array) => Promise<void>): Promise<void> {
+  try {
+    for (;;) {
+      const { value, done } = await data.read({ count: CHUNK });
+      const bytes = bytesOf(value);
+      if (bytes.length > 0) await sink(bytes);
+      if (done) return;
+    }
+  } finally {
+    data[Symbol.dispose]?.();
+  }
+}
+
+/**
+ * A stream the host writes: chunks from `pull` (one at a time, as the guest reads) until it
+ * answers `undefined` (the end). `ended` is told once, with how it ended: `undefined` for a
+ * clean end or the guest dropping it early, else the error-code case name.
+ */
+export class ByteSource implements AsyncIterableIterator<Uint8Array> {
+  private over = false;
+
+  constructor(
+    private readonly pull: () => Sync<Uint8Array | string | undefined>,
+    private readonly ended: (error: string | undefined) => void = () => {},
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.over) return { done: true, value: undefined };
+    const r = await this.pull();
+    if (r instanceof Uint8Array && r.length > 0) return { done: false, value: r };
+    this.end(typeof r === "string" ? r : undefined);
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.end(undefined);
+    return { done: true, value: undefined };
+  }
+
+  private end(error: string | undefined): void {
+    if (this.over) return;
+    this.over = true;
+    this.ended(error);
+  }
+}
+
+/** A `future<result<_, error-code>>` and the function that settles it. */
+export function resultFuture(): [Promise<{ tag: "ok"; val: undefined }>, (error: string | undefined) => void] {
+  let settle: (error: string | undefined) => void = () => {};
+  const p = new Promise<{ tag: "ok"; val: undefined }>((resolve, reject) => {
+    // An error-code is 0.3's variant (errors.ts): `{ tag }`.
+    settle = (error) => (error === undefined ? resolve({ tag: "ok", val: undefined }) : reject({ tag: error }));
+  });
+  p.catch(() => {}); // the guest may never read it
+  return [p, settle];
+}
