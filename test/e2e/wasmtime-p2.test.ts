@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { BRIDGES } from "../helpers/guest.js";
-import { cli } from "../helpers/runtime.js";
+import { cli, RUNTIME } from "../helpers/runtime.js";
 
 /**
  * wasmtime's own wasi:sockets test programs, run unmodified as WASI 0.2 components under
@@ -19,11 +19,14 @@ const dir = process.env.WASOCK_P2_TESTS;
 const skip = dir && existsSync(dir) ? false : "set WASOCK_P2_TESTS to a directory of wasmtime's p2_*.component.wasm (or jco 1.1.1's tests/gen)";
 
 const ALLOWED = ["--allow-net"];
+/** The UDP sample application's first datagram is empty, which Deno's node:dgram never sends. */
+const NO_EMPTY_DATAGRAM = RUNTIME === "deno" ? "Deno's node:dgram sends no zero-length datagram, and this program's first datagram is one" : undefined;
 /** [program, flags, exit code expected (0 unless it must trap), todo: why it cannot pass]. */
 type Program = [string, string[], number?, string?];
 const CURRENT: Program[] = [
   ...["bind", "connect", "listen", "states", "sockopts", "streams", "sample_application", "busy_poll"].map((t): Program => [`p2_tcp_${t}`, ALLOWED]),
-  ...["bind", "connect", "states", "sockopts", "sample_application", "send_to_closed_receiver", "stream"].map((t): Program => [`p2_udp_${t}`, ALLOWED]),
+  ...["bind", "connect", "states", "sockopts", "send_to_closed_receiver", "stream"].map((t): Program => [`p2_udp_${t}`, ALLOWED]),
+  ["p2_udp_sample_application", ALLOWED, 0, NO_EMPTY_DATAGRAM],
   // Sending more datagrams than check-send permitted must trap (the WIT): exit 134, as a trap.
   ["p2_udp_send_too_much", ALLOWED, 134],
   ["p2_ip_name_lookup", ALLOWED],
@@ -34,7 +37,8 @@ const CURRENT: Program[] = [
 ];
 const GEN_2024: Program[] = [
   ...["bind", "connect", "sample_application", "sockopts", "states"].map((t): Program => [`preview2_tcp_${t}`, ALLOWED]),
-  ...["bind", "connect", "sample_application", "sockopts", "states"].map((t): Program => [`preview2_udp_${t}`, ALLOWED]),
+  ...["bind", "connect", "sockopts", "states"].map((t): Program => [`preview2_udp_${t}`, ALLOWED]),
+  ["preview2_udp_sample_application", ALLOWED, 0, NO_EMPTY_DATAGRAM],
   ["preview2_ip_name_lookup", ALLOWED],
   // Written for wasmtime's switch of December 2023, when TCP and UDP off still made the socket and
   // then denied each operation; without rules wasock (as wasmtime by default) makes the socket and
