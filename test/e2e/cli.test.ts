@@ -275,9 +275,15 @@ describe("stdio as a native process has it: a terminal only where the host's fd 
       const out = await new Promise<string>((resolve) => {
         const p = spawn(script!, ["-qec", command, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"] });
         let text = "";
+        let typed = false;
+        // A write after script(1) has gone (the run failed) is EPIPE: the assertions below say why.
+        p.stdin.on("error", () => {});
         p.stdout.setEncoding("utf8").on("data", (d: string) => {
           text += d;
-          if (text.includes("isatty 0 1 2")) p.stdin.write("typed at the terminal\n"); // once it is reading
+          if (!typed && text.includes("isatty 0 1 2")) {
+            typed = true; // once, as it starts reading
+            p.stdin.write("typed at the terminal\n");
+          }
         });
         p.once("exit", () => resolve(text));
       });
