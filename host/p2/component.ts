@@ -1,7 +1,8 @@
 /**
  * WASI 0.2 components: recognise one, transpile it with jco (once per component, bridge and jco
- * version: cached on disk; the bindings lend a write's bytes, see lendWrites), instantiate the
- * bindings with this host's imports and run its `wasi:cli/run` export.
+ * version: cached on disk; the bindings lend a write's bytes, see lendWrites; 0.3's scheduler
+ * wakes on events, see p3-glue.ts), instantiate the bindings with this host's imports and run
+ * its `wasi:cli/run` export.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { P3_SUSPENDING_IMPORTS } from "../abi/p3/imports.js";
 import { ProcExit } from "../wasi/context.js";
 import { GuestError } from "../bridge/link.js";
 import { TRANSPILER, TranspilerMissingError } from "./errors.js";
+import { wakeTicks, WOKEN } from "./p3-glue.js";
 
 export { isComponent, isP3Component } from "./detect.js";
 
@@ -75,7 +77,8 @@ export function onTranspile(listener: ((e: TranspileEvent) => void) | undefined)
  */
 export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promise<string> {
   const version = jcoVersion();
-  const key = createHash("sha256").update(bytes).update(`\0${version}\0${mode}\0${LENT}`).digest("hex").slice(0, 32);
+  const rewrites = mode === "p3" ? `${LENT}\0${WOKEN}` : LENT;
+  const key = createHash("sha256").update(bytes).update(`\0${version}\0${mode}\0${rewrites}`).digest("hex").slice(0, 32);
   const asyncImports = mode === "p3" ? [...BLOCKING_IMPORTS, ...P3_SUSPENDING_IMPORTS] : BLOCKING_IMPORTS;
   const dir = join(cacheRoot(), `component-${key}`);
   if (existsSync(join(dir, "component.js"))) return dir;
@@ -94,7 +97,7 @@ export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promis
   const tmp = `${dir}.${process.pid}.${Date.now()}`;
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
-    writeFileSync(join(tmp, name), name === "component.js" ? lendWrites(new TextDecoder().decode(data)) : data);
+    writeFileSync(join(tmp, name), name === "component.js" ? glue(new TextDecoder().decode(data), mode) : data);
   }
   writeFileSync(join(tmp, IMPORTS_FILE), JSON.stringify(imports));
   try {
@@ -104,6 +107,12 @@ export async function transpiled(bytes: Uint8Array, mode: TranspileMode): Promis
   }
   transpileListener?.({ phase: "done", ms: performance.now() - began });
   return dir;
+}
+
+/** jco's component.js as wasock runs it: writes lent (below); 0.3's scheduler woken on events (p3-glue.ts). */
+function glue(js: string, mode: TranspileMode): string {
+  const lent = lendWrites(js);
+  return mode === "p3" ? wakeTicks(lent) : lent;
 }
 
 /** Part of the cache key: bindings cached before lendWrites, or by another version of it, are made again. */

@@ -1,0 +1,146 @@
+/**
+ * jco's WASI 0.3 glue (jco-transpile 0.15), made to wake on events instead of timers.
+ *
+ * Its scheduler resumes a suspended guest task from a tick loop that polls every task's
+ * readiness: started by a 10 ms timer, re-ticking after a resume on setTimeout(0) (≥ 1 ms on
+ * Node) and, when nothing is ready, every 10 ms; a host reading a guest's stream or future polls
+ * on setInterval (1 ms). So every wait the guest makes on an async socket call costs ~1–10 ms of
+ * timers, whatever the host did; and an async-lowered import (the way a toolchain's guest calls)
+ * answers the guest only after a setTimeout(0) of its own. What makes a task ready is almost
+ * always an event set on one of its waitables (Waitable.setPendingEvent: a subtask's progress, a
+ * stream or future copy), or a host operation settling. This rewrite wakes the waiters on those:
+ *
+ *  - an async-lowered import answers its status (returned, or started) on the next macrotask, not
+ *    after a setTimeout(0) (jco's own note: which one it is, is a race either way);
+ *  - the tick loop starts, and re-ticks after a resume, on the next macrotask (setImmediate where
+ *    there is one): the resumed slice's microtasks have drained, as jco's setTimeout(0) ensured;
+ *  - an idle tick loop, and a host's wait on a guest stream or future, sleep until a waitable gets
+ *    an event or a host operation settles (checked on the next macrotask), with jco's own timers
+ *    kept as the fallback for readiness nothing announces (its behaviour, not worse);
+ *  - two per-call costs beside the timers: _debugLog's read of process.env on every internal call
+ *    (read once instead), and a list<u8> lowered into guest memory byte by byte (one copy instead).
+ *
+ * Single-flight resumption (one task resumed per tick, then a macrotask) is jco's, untouched.
+ * Each anchor is jco's code as 0.15 writes it; should a jco upgrade write any of the required ones
+ * otherwise, the glue is left whole as jco wrote it (slow, still right), and test/e2e/p3-glue.test.ts
+ * fails, so the upgrade is caught rather than silently slow.
+ */
+
+/** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
+export const WOKEN = "woken-ticks-3";
+
+/** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
+const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
+const _wasockTurn = typeof setImmediate === "function" ? (f) => setImmediate(f) : (f) => setTimeout(f, 0);
+const _wasockSleepers = new Set();
+let _wasockWaking = false;
+function _wasockWake() {
+  if (_wasockWaking || _wasockSleepers.size === 0) { return; }
+  _wasockWaking = true;
+  _wasockTurn(() => {
+    _wasockWaking = false;
+    for (const f of [..._wasockSleepers]) { f(); }
+  });
+}
+function _wasockIdle(ms) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); _wasockSleepers.delete(done); resolve(); };
+    const timer = setTimeout(done, ms);
+    _wasockSleepers.add(done);
+  });
+}
+function _wasockUntil(ready) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ready()) { return; }
+      clearInterval(timer);
+      _wasockSleepers.delete(check);
+      resolve();
+    };
+    const timer = setInterval(check);
+    _wasockSleepers.add(check);
+  });
+}
+`;
+
+interface Anchor {
+  name: string;
+  find: RegExp;
+  to: string;
+  /** Must match (exactly once); the others are rewritten wherever they occur. */
+  required: boolean;
+}
+
+const ANCHORS: Anchor[] = [
+  {
+    name: "tick loop start (setTimeout 10)",
+    find: /setTimeout\(async \(\) => \{(\s*let result = this\.tick\(\);[\s\S]*?this\.#tickLoop = null;\s*)\}, 10\);/g,
+    to: "_wasockTurn(async () => {$1});",
+    required: true,
+  },
+  {
+    name: "tick loop re-tick (setTimeout delay)",
+    find: /await new Promise\(\(resolve\) => setTimeout\(resolve, delay\)\);/g,
+    to: "await (delay === 0 ? new Promise((resolve) => _wasockTurn(resolve)) : _wasockIdle(delay));",
+    required: true,
+  },
+  {
+    name: "Waitable.setPendingEvent",
+    find: /(setPendingEvent\(fn\) \{\s*_debugLog\('\[Waitable#setPendingEvent\(\)\] args', \{[^}]*\}\);\s*this\.#pendingEventFn = fn;)/g,
+    to: "$1\n        _wasockWake();",
+    required: true,
+  },
+  {
+    name: "host operation settled",
+    find: /(STORE_ASYNC_STATE\.pendingHostOperations--;[\s\S]{0,300}?for \(const state of ASYNC_STATE\.values\(\)\) \{ state\.runTickLoop\(\); \})/g,
+    to: "$1\n    _wasockWake();",
+    required: true,
+  },
+  {
+    // _lowerImport's async-lowered return: the status (returned, or started with its subtask) is
+    // given after a timer, so an import that settles at once can report itself returned. jco
+    // notes the race is CABI-legal either way; the next turn gives the import the same chance.
+    name: "async-lowered import's return (setTimeout)",
+    find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
+    to: "$1_wasockTurn(() => {$2});",
+    required: false,
+  },
+  {
+    // Every one of jco's internal calls logs through _debugLog, which reads process.env.JCO_DEBUG
+    // each time (a call into the host's environment: a fifth of the CPU of a bulk echo). Read
+    // once, when the glue loads: JCO_DEBUG set later in the process is not seen.
+    name: "_debugLog (process.env read per call)",
+    find: /const _debugLog = \(\.\.\.args\) => \{\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\s*console\.debug\(\.\.\.args\);\s*\};/g,
+    to: "const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => { console.debug(...args); } : () => {};",
+    required: false,
+  },
+  {
+    // A list<u8> the host returns (a datagram received) is lowered into guest memory one element
+    // at a time: a one-byte array and a DataView per byte. A u8 element is a byte either way;
+    // Uint8Array.set converts each number as setUint8 does (modulo 256) and throws RangeError
+    // out of bounds as DataView does.
+    name: "list<u8> lowered byte by byte",
+    find: /(const dataPtr = ctx\.realloc\(0, 0, elemAlign32, elemSize32 \* elems\.length\);[\s\S]{0,300}?ctx\.storagePtr = dataPtr;\s*)(for \(const \[idx, elem\] of elems\.entries\(\)\) \{\s*const elemPtr = dataPtr \+ idx \* elemSize32;\s*ctx\.storagePtr = elemPtr;\s*ctx\.vals = \[elem\];\s*elemLowerFn\(ctx\);\s*ctx\.storagePtr = Math\.max\(ctx\.storagePtr, elemPtr \+ elemSize32\);\s*\})/g,
+    to: "$1if (typeof _lowerFlatU8 === 'function' && elemLowerFn === _lowerFlatU8) { new Uint8Array(ctx.memory.buffer, dataPtr, elems.length).set(elems); } else $2",
+    required: false,
+  },
+  {
+    name: "host wait on a guest stream or future (setInterval)",
+    find: /await new Promise\(\(resolve\) => \{\s*let waitInterval = setInterval\((?:async )?\(\) => \{\s*if \(!this\.hasPendingEvent\(\)\) \{ return; \}\s*clearInterval\(waitInterval\);\s*resolve\(\);\s*\}\);\s*\}\);/g,
+    to: "await _wasockUntil(() => this.hasPendingEvent());",
+    required: false,
+  },
+];
+
+/** The required anchors `js` lacks (or has more than once): empty when wakeTicks applies. */
+export function wakeTicksMisses(js: string): string[] {
+  return ANCHORS.filter((a) => a.required && (js.match(a.find)?.length ?? 0) !== 1).map((a) => a.name);
+}
+
+/** jco's p3 glue waking on events (above); the glue as it was when any required anchor is missing. */
+export function wakeTicks(js: string): string {
+  if (wakeTicksMisses(js).length > 0 || !js.includes("class ComponentAsyncState")) return js;
+  let out = js;
+  for (const a of ANCHORS) out = out.replace(a.find, a.to);
+  return HELPERS + out;
+}
