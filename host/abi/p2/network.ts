@@ -123,6 +123,15 @@ function toAscii(name: string): string | undefined {
   return ascii === "" ? undefined : ascii;
 }
 
+/**
+ * The name resolve-addresses looks up (both versions' rule): IDNA's ASCII form of `name`, if that
+ * is a host name or an IP literal; undefined for invalid-argument.
+ */
+export function lookupName(name: string): string | undefined {
+  const ascii = toAscii(name);
+  return ascii !== undefined && validName(ascii) ? ascii : undefined;
+}
+
 export function networkImports(ctx: P2Context): Record<string, Record<string, unknown>> {
   const network = new Network();
   return {
@@ -131,8 +140,8 @@ export function networkImports(ctx: P2Context): Record<string, Record<string, un
     "wasi:sockets/ip-name-lookup": {
       ResolveAddressStream,
       resolveAddresses(_network: Network, name: string): ResolveAddressStream {
-        const ascii = toAscii(name);
-        if (ascii === undefined || !validName(ascii)) throw ctx.code(Errno.INVAL);
+        const ascii = lookupName(name);
+        if (ascii === undefined) throw ctx.code(Errno.INVAL);
         return new ResolveAddressStream(ctx, ascii);
       },
     },

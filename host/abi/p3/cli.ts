@@ -8,7 +8,7 @@ import { Errno } from "../../core/enums.js";
 import type { Addr } from "../../sockets/api.js";
 import { monotonicNow, type P2Context } from "../p2/context.js";
 import type { ImportObject } from "../p2/imports.js";
-import type { IpAddress } from "../p2/network.js";
+import { lookupName, type IpAddress } from "../p2/network.js";
 import { bytesToIp, ipToBytes } from "../../ip.js";
 import { variant } from "./errors.js";
 import { ByteSource, CHUNK, drain, resultFuture, type ByteReader } from "./streams.js";
@@ -44,13 +44,17 @@ function ipAddress(a: Addr): IpAddress | undefined {
   return { tag: "ipv6", val: seg };
 }
 
-/** 0.3's resolve-addresses: a literal (`[v6]` too) is its own answer; a name is looked up. */
+/**
+ * 0.3's resolve-addresses: a literal (`[v6]` too) is its own answer; a name is converted to ASCII
+ * with IDNA and checked as 0.2's is (p2/network.ts: lookupName), then looked up.
+ */
 async function resolveAddresses(ctx: P2Context, name: string): Promise<IpAddress[]> {
   const literal = name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name;
   const bytes = ipToBytes(literal);
   if (bytes) return [ipAddress({ host: bytesToIp(bytes), port: 0, family: bytes.length === 4 ? 4 : 6 })!];
-  if (name.length === 0 || name.trim() !== name || /[\[\]]/.test(name)) throw "invalid-argument";
-  const r = await ctx.kernel.resolve(name);
+  const ascii = lookupName(name);
+  if (ascii === undefined) throw "invalid-argument";
+  const r = await ctx.kernel.resolve(ascii);
   if (typeof r === "number") throw r === -Errno.ACCES ? "permanent-resolver-failure" : r === -Errno.NOENT ? "name-unresolvable" : "temporary-resolver-failure";
   const out = r.map(ipAddress).filter((a): a is IpAddress => a !== undefined);
   if (out.length === 0) throw "name-unresolvable";
