@@ -78,6 +78,28 @@ interface Report {
   preopen?: string | { isPreopenError: boolean; message: string };
 }
 
+/**
+ * Open `url` in a fresh headless Chromium and wait (30 s) for `ready` to hold in the page; `what`
+ * names what did not happen, with the page's console, when it never does. Then `use` the page.
+ */
+async function inChromium<T>(url: string, ready: string, what: string, use: (page: import("puppeteer-core").Page, console: string[]) => Promise<T>): Promise<T> {
+  const { default: puppeteer } = await import("puppeteer-core");
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  const console: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on("console", (m) => console.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => console.push(`pageerror: ${String(e)}`));
+    await page.goto(url);
+    await page.waitForFunction(ready, { timeout: 30_000 }).catch(() => {
+      throw new Error(`${what} in 30 s; its console:\n${console.join("\n")}`);
+    });
+    return await use(page, console);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe("wasock/memory in headless Chromium", { skip }, () => {
   let server: Server;
   let bundle: string;
@@ -121,18 +143,8 @@ describe("wasock/memory in headless Chromium", { skip }, () => {
   });
 
   test("a C echo server in the page serves the page over the in-memory network", async () => {
-    const { default: puppeteer } = await import("puppeteer-core");
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
-    const console: string[] = [];
-    try {
-      const page = await browser.newPage();
-      page.on("console", (m) => console.push(`${m.type()}: ${m.text()}`));
-      page.on("pageerror", (e) => console.push(`pageerror: ${String(e)}`));
-      const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction("window.report !== undefined", { timeout: 30_000 }).catch(() => {
-        throw new Error(`the page reported nothing in 30 s; its console:\n${console.join("\n")}`);
-      });
+    const { port } = server.address() as AddressInfo;
+    await inChromium(`http://127.0.0.1:${port}/`, "window.report !== undefined", "the page reported nothing", async (page, console) => {
       const report = (await page.evaluate("window.report")) as Report;
       assert.equal(report.error, undefined, `the page failed: ${report.error}\n${console.join("\n")}`);
       assert.equal(report.node, false, "the page has no process, Buffer or setImmediate");
@@ -145,31 +157,16 @@ describe("wasock/memory in headless Chromium", { skip }, () => {
       assert.equal(report.ended, true, "the guest half-closed after the echo");
       assert.equal(typeof report.exit?.exitCode, "number");
       assert.deepEqual(report.preopen, { isPreopenError: true, message: "/tmp: this host has no files to pre-open" });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   test("the README's example page (examples/browser) runs: the echo, the live table, the exit", async () => {
-    const { default: puppeteer } = await import("puppeteer-core");
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
-    const console: string[] = [];
-    try {
-      const page = await browser.newPage();
-      page.on("console", (m) => console.push(`${m.type()}: ${m.text()}`));
-      page.on("pageerror", (e) => console.push(`pageerror: ${String(e)}`));
-      const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/example/`);
-      await page.waitForFunction(`document.getElementById("log").textContent.includes("exit code")`, { timeout: 30_000 }).catch(() => {
-        throw new Error(`the example never exited in 30 s; its console:\n${console.join("\n")}`);
-      });
-      const log = (await page.evaluate(`document.getElementById("log").textContent`)) as string;
-      assert.match(log, /^echoed: hello$/m, log);
-      assert.match(log, /^tcp fd 3 127\.0\.0\.1:7000 LISTEN$/m, log);
-      assert.match(log, /^tcp fd \d+ 127\.0\.0\.1:7000 ESTABLISHED$/m, log);
-      assert.match(log, /^exit code \d+$/m, log);
-    } finally {
-      await browser.close();
-    }
+    const { port } = server.address() as AddressInfo;
+    const log = await inChromium(`http://127.0.0.1:${port}/example/`, `document.getElementById("log").textContent.includes("exit code")`, "the example never exited",
+      async (page) => (await page.evaluate(`document.getElementById("log").textContent`)) as string);
+    assert.match(log, /^echoed: hello$/m, log);
+    assert.match(log, /^tcp fd 3 127\.0\.0\.1:7000 LISTEN$/m, log);
+    assert.match(log, /^tcp fd \d+ 127\.0\.0\.1:7000 ESTABLISHED$/m, log);
+    assert.match(log, /^exit code \d+$/m, log);
   });
 });
