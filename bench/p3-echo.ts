@@ -24,9 +24,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { cpus, setPriority, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withSpinners } from "./lib/proc.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const args = process.argv.slice(2);
@@ -112,24 +113,9 @@ async function startServer(p: Peer): Promise<{ proc: ChildProcess; port: number 
   throw new Error(`${p.name}: no port after 30 s: ${text}`);
 }
 
-/** --spin: one lowest-priority busy loop per core, each ending by itself after `seconds`. */
-function startSpinners(seconds: number): ChildProcess[] {
-  return cpus().map(() => {
-    const proc = spawn(process.execPath, ["-e", `const end = Date.now() + ${seconds * 1000}; while (Date.now() < end);`], { stdio: "ignore" });
-    children.add(proc);
-    proc.once("exit", () => children.delete(proc));
-    try { setPriority(proc.pid!, 19); } catch { /* not permitted: it still keeps the vCPU awake */ }
-    return proc;
-  });
-}
-
-async function measure(p: Peer): Promise<Sample> {
-  const spinners = spin ? startSpinners(2 * timeoutS + 60) : [];
-  try {
-    return await measureOn(p);
-  } finally {
-    for (const c of spinners) c.kill("SIGKILL");
-  }
+/** One peer's sample, with --spin's busy loops (bench/lib/proc.ts) running while it is taken. */
+function measure(p: Peer): Promise<Sample> {
+  return withSpinners(spin, () => measureOn(p));
 }
 
 async function measureOn(p: Peer): Promise<Sample> {
