@@ -7,6 +7,8 @@
  *                 {"open": connections open now, "failed": connects refused/reset so far}
  *     "count"   → {"open", "closed": connections the server closed or reset after they opened}
  *     "probe"   → one GET on the oldest and the newest connection: {"answered": 0..2}
+ *     "time N"  → N GETs one after another on a connection of its own (opened for them, then
+ *                 closed): {"meanUs", "p50Us"}, µs from each request's write to its response
  *     "quit"    → exits
  *
  * Needs a file-descriptor limit above the connection count (the suite runs it under ulimit -n).
@@ -35,10 +37,11 @@ function connectOne(): Promise<void> {
     });
     s.on("error", () => {});
     s.once("close", () => {
-      if (up) {
+      const i = open.indexOf(s);
+      if (up && i >= 0) {
         closed++;
-        open.splice(open.indexOf(s), 1);
-      } else {
+        open.splice(i, 1);
+      } else if (!up) {
         failed++;
         resolve();
       }
@@ -75,6 +78,23 @@ function probe(s: net.Socket): Promise<boolean> {
   });
 }
 
+/** N sequential requests on a fresh keep-alive connection, each timed from write to response. */
+async function timeRequests(n: number): Promise<{ meanUs: number; p50Us: number }> {
+  const before = open.length;
+  await openUpTo(before + 1);
+  const s = open[open.length - 1]!;
+  const us: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    if (!(await probe(s))) throw new Error(`request ${i} unanswered`);
+    us.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  open.splice(open.indexOf(s), 1); // closed by us: not counted as closed by the server
+  s.destroy();
+  us.sort((a, b) => a - b);
+  return { meanUs: us.reduce((a, b) => a + b, 0) / n, p50Us: us[n >> 1]! };
+}
+
 const say = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -88,6 +108,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     const targets = open.length > 1 ? [open[0]!, open[open.length - 1]!] : open.slice();
     const answers = await Promise.all(targets.map(probe));
     say({ answered: answers.filter(Boolean).length });
+  } else if (cmd === "time") {
+    say(await timeRequests(Number(arg)));
   } else if (cmd === "quit") {
     break;
   }

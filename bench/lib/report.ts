@@ -93,7 +93,7 @@ export function workloadTable(w: WorkloadResult): string {
 }
 
 export function goalsTable(goals: Goal[]): string {
-  const lines = ["### Issue 6 goals", "", "| goal | peer | measured | met |", "|---|---|---|---|"];
+  const lines = ["### Goals (issue 21)", "", "| goal | peer | measured | met |", "|---|---|---|---|"];
   for (const g of goals) lines.push(`| ${cell(g.goal)} | ${cell(g.peer)} | ${cell(g.value)} | ${g.met === null ? "n/a" : g.met ? "yes" : "**no**"} |`);
   return lines.join("\n");
 }

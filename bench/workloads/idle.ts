@@ -7,6 +7,10 @@
  * with the open-files limit raised to the hard limit (`ulimit -n hard`: 20,000 here, where root
  * has no CAP_SYS_RESOURCE to go higher). A server that cannot hold a step is rated only on the
  * steps it held.
+ * With the connections held, it also times requests (200 GETs one after another on a connection
+ * of their own, write to response): once with one idle connection, once with the large step's;
+ * what a server pays per request for the connections it is not serving (a poll() guest reads
+ * every one of them each call; node:net's epoll does not).
  */
 import { spawnSync } from "node:child_process";
 import { dist } from "../lib/env.js";
@@ -48,6 +52,9 @@ async function settledRss(s: Server): Promise<number> {
   return prev;
 }
 
+/** Requests timed one after another, at each end of the run. */
+const REQUESTS = 200;
+
 async function ask(c: Client, cmd: string): Promise<Record<string, number>> {
   c.send(`${cmd}\n`);
   return JSON.parse(await c.line()) as Record<string, number>;
@@ -55,15 +62,17 @@ async function ask(c: Client, cmd: string): Promise<Record<string, number>> {
 
 export const idle: Workload = {
   id: "idle",
-  title: "Idle connections: host memory per connection",
+  title: "Idle connections: host memory per connection, and a request's time among them",
   kind: "idle",
   slots: [...NODE, ...OTHERS, { impl: "jco" }],
   metrics: [
     { key: "bytesPerConnLarge", label: "bytes/conn (large step)", unit: "B", better: "lower", primary: true, digits: 0 },
     { key: "bytesPerConn1k", label: "bytes/conn (1,000)", unit: "B", better: "lower", primary: true, digits: 0 },
+    { key: "reqUsLarge", label: "request at the large step", unit: "µs", better: "lower", primary: true, digits: 0 },
+    { key: "reqUs1", label: "request, 1 idle", unit: "µs", better: "lower", digits: 0 },
     { key: "held", label: "held", unit: "conns", better: "higher", digits: 0 },
   ],
-  params: (o) => ({ steps: `${Math.min(1000, o.idle)}, ${o.idle}`, nofile: hardNofile(), measure: "VmRSS delta / connections" }),
+  params: (o) => ({ steps: `${Math.min(1000, o.idle)}, ${o.idle}`, nofile: hardNofile(), measure: "VmRSS delta / connections", requests: REQUESTS }),
   async measure(p, o) {
     const small = Math.min(1000, o.idle);
     if (hardNofile() < o.idle + 100) throw new Error(`the hard open-files limit (${hardNofile()}) is below ${o.idle} connections`);
@@ -72,18 +81,20 @@ export const idle: Workload = {
     try {
       await ask(c, "open 1");
       if ((await ask(c, "probe")).answered !== 1) throw new Error("no answer to the warm-up request");
+      const reqUs1 = (await ask(c, `time ${REQUESTS}`)).meanUs!;
       const rss0 = await settledRss(s);
       await ask(c, `open ${small + 1}`);
       const rss1 = await settledRss(s);
       const held1 = (await ask(c, "count")).open! - 1;
       // The large step: a server that falls over here still has its 1,000-connection figure.
-      let rss2 = NaN, held2 = 0, answered = 0;
+      let rss2 = NaN, held2 = 0, answered = 0, reqUsLarge = NaN;
       const notes: string[] = [];
       try {
         await ask(c, `open ${o.idle + 1}`);
         rss2 = await settledRss(s);
         held2 = (await ask(c, "count")).open! - 1;
         answered = (await ask(c, "probe")).answered!;
+        reqUsLarge = (await ask(c, `time ${REQUESTS}`)).meanUs!;
       } catch (e) {
         await sleep(300); // what it printed on the way out can arrive after its exit
         const exited = /^server exited/.test((e as Error).message);
@@ -98,6 +109,8 @@ export const idle: Workload = {
         sample: {
           bytesPerConnLarge: ok2 ? (rss2 - rss0) / o.idle : NaN,
           bytesPerConn1k: held1 >= small ? (rss1 - rss0) / small : NaN,
+          reqUsLarge: ok2 ? reqUsLarge : NaN,
+          reqUs1,
           held: held2,
           rss0,
         },
