@@ -8,6 +8,7 @@ import { withYieldPoints } from "./wasm/preempt.js";
 import { symbolize, type RanModule } from "./wasm/backtrace.js";
 import { yieldPoints } from "./wasm/code.js";
 import { Reader } from "./wasm/reader.js";
+import { functionImports, type FunctionImport } from "./wasm/imports.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
@@ -165,6 +166,7 @@ export class Runtime {
     const compiled = module instanceof WebAssembly.Module || component ? undefined : await compileGuest(bytes!);
     const mod = compiled?.module ?? module;
     if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
+    const declared = bytes !== undefined && !component ? functionImports(bytes) : undefined;
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
     const env = envList(this.options.env);
@@ -176,14 +178,14 @@ export class Runtime {
         const { runComponent } = await this.extensions.components();
         return { exitCode: await runComponent(bytes!, this.kernel, bridge, args, env, { files: this.extensions.files, dirs: this.dirs }) };
       }
-      if (instances === 1) return { exitCode: await this.runInstance(mod as WebAssembly.Module, bridge, args, env) };
+      if (instances === 1) return { exitCode: await this.runInstance(mod as WebAssembly.Module, bridge, args, env, declared) };
       // Each further instance holds its own reference to every pre-opened listener.
       for (let n = 1; n < instances; n++) for (const h of this.handles) this.kernel.share(h);
       // An instance that exits 0 leaves the others serving; the first that fails (a non-zero
       // exit or a trap) stops them all, and its outcome is the run's.
       let failed: { code: number } | { error: unknown } | undefined;
       const one = (): Promise<void> =>
-        this.runInstance(mod as WebAssembly.Module, bridge, args, env).then(
+        this.runInstance(mod as WebAssembly.Module, bridge, args, env, declared).then(
           (code) => {
             if (code === 0 || failed) return;
             failed = { code };
@@ -219,8 +221,8 @@ export class Runtime {
 
   /** One instance of a core module, with the pre-opened listeners and directories; its sockets
    *  close when it ends (the pre-opened ones when no other instance holds them). */
-  private runInstance(mod: WebAssembly.Module, bridge: Bridge, args: string[], env: string[]): Promise<number> {
-    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files, imports: this.options.imports });
+  private runInstance(mod: WebAssembly.Module, bridge: Bridge, args: string[], env: string[], declared?: readonly FunctionImport[]): Promise<number> {
+    return bridge.runModule(this.kernel, { module: mod, args, env, preopens: this.handles, dirs: this.dirs, maxFds: this.limits.fds, terminals: this.terminals, files: this.extensions.files, imports: this.options.imports, declared });
   }
 
   /** The live socket table, like `netstat -ntp`. */

@@ -9,6 +9,7 @@
  * component runner (p2/run.ts) knows which it has. A component is handed over as what each
  * bridge needs of it, so nothing here imports the component code (p2/ imports the bridges).
  */
+import type { FunctionImport } from "../wasm/imports.js";
 import type { Files } from "../wasi/files.js";
 import type { LocalKernel } from "../sockets/kernel.js";
 import type { Kernel } from "../sockets/api.js";
@@ -41,6 +42,9 @@ export interface ModuleGuest {
   files?: Files;
   /** The host's own imports (RuntimeOptions.imports): the JSPI bridge's only. */
   imports?: HostImports;
+  /** Its function imports as it declares them (from its bytes; absent for a compiled Module):
+   *  the JSPI bridge's calls that may wait answer at once without suspending where it knows them. */
+  declared?: readonly FunctionImport[];
 }
 
 /** A transpiled component (p2/component.ts) and how to start it on either bridge. */

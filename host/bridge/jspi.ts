@@ -1,9 +1,9 @@
 /**
- * The JSPI bridge: a guest runs on the host's thread. Imports that may wait are `Suspending`:
- * when one returns a promise the guest's stack is parked and the event loop runs on; when it
- * returns a value the call completes synchronously with no suspension. Those imports, and the
- * yield points of a rewritten module, give the event loop a turn at least every millisecond
- * (turns.ts).
+ * The JSPI bridge: a guest runs on the host's thread. A call that may wait parks the guest's
+ * stack when it must wait (a `Suspending` import given the promise) and the event loop runs on;
+ * one that can answer at once answers through a trampoline without suspending (fast-calls.ts:
+ * a Suspending import alone would suspend on every call). Those calls, and the yield points of a
+ * rewritten module, give the event loop a turn at least every millisecond (turns.ts).
  */
 import { Core } from "../core/core.js";
 import type { LocalKernel } from "../sockets/kernel.js";
@@ -17,6 +17,8 @@ import { exitCodeOf } from "./outcome.js";
 import { STOP_GRACE_MS } from "../abi/stop-gate.js";
 import { Turns } from "../util/turns.js";
 import { connectYieldPoints } from "./yield-points.js";
+import { carries, trampolines } from "./fast-calls.js";
+import type { FunctionImport } from "../wasm/imports.js";
 
 export { hasJspi } from "./bridge.js";
 
@@ -26,19 +28,29 @@ interface Jspi {
 }
 
 /** Run an instance of a core module on this thread over `ctx`: 0 when `_start` returns, else what it threw. */
-async function runJspi(module: WebAssembly.Module, ctx: GuestContext, host?: HostImports): Promise<number> {
+async function runJspi(module: WebAssembly.Module, ctx: GuestContext, host?: HostImports, declared?: readonly FunctionImport[]): Promise<number> {
   const W = WebAssembly as unknown as Jspi;
+  const suspending = (f: (...a: never[]) => unknown): unknown => new W.Suspending(f);
   const turns = Turns.thread;
   const { modules, blocking, gate } = guestImports(ctx);
   const imports: Record<string, Record<string, unknown>> = {};
+  // The calls that may wait go through trampolines where the guest's declared type is known.
+  const types = new Map(declared?.map((i) => [`${i.module}.${i.name}`, i.type]));
+  const fast: { module: string; name: string; type: FunctionImport["type"]; fn: (...a: never[]) => unknown }[] = [];
   for (const [name, fns] of Object.entries(modules)) {
     const m: Record<string, unknown> = (imports[name] = { ...fns });
-    for (const b of blocking[name as keyof typeof blocking]) if (m[b]) m[b] = new W.Suspending(turns.fair(m[b] as (...a: never[]) => unknown));
+    for (const b of blocking[name as keyof typeof blocking]) {
+      if (!m[b]) continue;
+      const fn = turns.fair(m[b] as (...a: never[]) => unknown), type = types.get(`${name}.${b}`);
+      if (type !== undefined && carries(type)) fast.push({ module: name, name: b, type, fn });
+      else m[b] = suspending(fn);
+    }
   }
+  trampolines(fast, suspending).forEach((f, i) => (imports[fast[i]!.module]![fast[i]!.name] = f));
   // The host's functions may return promises, as wasock's waiting calls do (the option's names are none of wasock's).
   for (const [name, given] of Object.entries(host ?? {})) {
     const m: Record<string, unknown> = (imports[name] = { ...imports[name] });
-    for (const [k, v] of Object.entries(given)) m[k] = typeof v === "function" ? new W.Suspending(v as (...a: never[]) => unknown) : v;
+    for (const [k, v] of Object.entries(given)) m[k] = typeof v === "function" ? suspending(v as (...a: never[]) => unknown) : v;
   }
   const instance = await WebAssembly.instantiate(module, linkImports(module, imports, host));
   // A yield point gives the event loop its turn, and unwinds the guest once its runtime is
@@ -48,7 +60,7 @@ async function runJspi(module: WebAssembly.Module, ctx: GuestContext, host?: Hos
     if (!started) return undefined;
     const r = turns.yieldPoint();
     return gate ? gate.pass(r) : r;
-  }, (f) => new W.Suspending(f));
+  }, suspending);
   const start = startExport(instance, ctx);
   started = true;
   await W.promising(start)();
@@ -64,7 +76,7 @@ export const jspiBridge: Bridge = {
     for (const handle of g.preopens) ctx.fds.insert({ kind: "socket", handle, flags: 0 });
     try {
       ctx.addPreopens(g.dirs);
-      return await runJspi(g.module, ctx, g.imports);
+      return await runJspi(g.module, ctx, g.imports, g.declared);
     } catch (e) {
       return exitCodeOf(e);
     } finally {
