@@ -16,6 +16,8 @@
  *   busy-exit    spins on clock_gettime() for 500 ms, then exits 0 (a SIGTERM meanwhile must
  *                still end the run with 143, not be lost)
  *   compute      calls nothing at all, ever (ends only when the host stops it)
+ *   send-compute waits for a client, sends it "sent\n", then computes as `compute` does: the
+ *                bytes must leave though the guest never waits again
  *   tail         the same, as tail recursion (ends only when the host stops it)
  *
  * Prints "spinning" (one write) before it starts.
@@ -97,6 +99,16 @@ int main(int argc, char **argv) {
   fcntl(3, F_SETFL, fcntl(3, F_GETFL) | O_NONBLOCK);
   say("spinning\n");
   if (strcmp(mode, "compute") == 0) compute();
+  if (strcmp(mode, "send-compute") == 0) {
+    struct pollfd p = {.fd = 3, .events = POLLIN};
+    int c = -1;
+    while (c < 0) {
+      if (poll(&p, 1, -1) < 0) return 2;
+      c = try_accept();
+    }
+    (void)write(c, "sent\n", 5);
+    compute();
+  }
   if (strcmp(mode, "tail") == 0) return (int)tail(1);
   if (strcmp(mode, "emfile") == 0) return emfile();
   if (strcmp(mode, "busy-exit") == 0) {
