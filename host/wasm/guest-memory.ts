@@ -56,11 +56,13 @@ export class GuestMemory {
    * Throws MemoryFault unless [ptr, ptr+len) lies inside memory. The views are re-read only when
    * the access falls outside them: growth detaches the old buffer (its views read as length 0)
    * or, for a shared memory, leaves them short — both land here; reading `memory.buffer` on
-   * every access showed in an HTTP server's profile.
+   * every access showed in an HTTP server's profile. A guest's i32 length reads as unsigned; a
+   * length the host computed (a count times a record's size) is taken whole, never wrapped to 32
+   * bits (536,870,912 subscriptions of 48 bytes are 24 GiB, not 0).
    */
   check(ptr: number, len: number): void {
     ptr >>>= 0;
-    len >>>= 0;
+    if (len < 0) len >>>= 0;
     if (ptr + len > this.u8.length) {
       this.refresh();
       if (ptr + len > this.u8.length) throw new MemoryFault(ptr, len);

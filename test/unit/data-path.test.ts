@@ -2,6 +2,7 @@
 // in place, the queue restarting once drained) and poll_oneoff (subscriptions kept by index,
 // userdata read back when events are written, even into the same buffer).
 import assert from "node:assert/strict";
+import { MemoryFault } from "../../host/wasm/guest-memory.js";
 import { describe, it } from "node:test";
 import { Connection } from "../../host/sockets/connection.js";
 import { Socket } from "../../host/sockets/socket.js";
@@ -94,6 +95,12 @@ describe("poll_oneoff events", () => {
     assert.equal(dv.getBigUint64(out + EVENT_SIZE, true), 0xfedcba9876543210n);
     assert.equal(dv.getUint8(out + EVENT_SIZE + 10), Eventtype.FD_WRITE);
     assert.equal(dv.getBigUint64(out + EVENT_SIZE + 16, true), 5_000_000_000n, "nbytes past 2^32");
+  });
+
+  it("a count whose subscriptions overrun memory is a fault, even where count × 48 wraps to 0 in 32 bits", () => {
+    const { ctx } = pollGuest([]);
+    // 2^29 subscriptions of 48 bytes: 24 GiB, which a 32-bit length would read as 0 bytes.
+    assert.throws(() => pollOneoff(ctx, 15, 7, 536870912, 1024), (e: unknown) => e instanceof MemoryFault);
   });
 
   it("reads every subscription before writing events over them (one buffer for both)", () => {
