@@ -114,6 +114,12 @@ export interface NetBackend {
   /** Resolves once every connection closed gracefully has handed its queued bytes to the OS (or
    *  `timeoutMs` passed): what a process waits for before it exits. */
   drain(timeoutMs: number): Promise<void>;
+  /**
+   * Sends a guest makes in one run of calls may be held to leave together (one writev) when it
+   * next waits; this lets them leave now. The kernel calls it when the guest spins instead of
+   * waiting (an EAGAIN, an empty poll with no timeout). Absent: nothing is held.
+   */
+  flushWrites?(): void;
 }
 
 /** An error carrying a Node-style code. */

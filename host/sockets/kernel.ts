@@ -105,7 +105,17 @@ export class LocalKernel implements Kernel {
 
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {
     const l = this.sockets.get(h);
-    return l ? accept(this.sockets, l, nonblock, fd) : -Errno.BADF;
+    return l ? this.spun(accept(this.sockets, l, nonblock, fd)) : -Errno.BADF;
+  }
+
+  /**
+   * A call that found nothing to do and did not wait (EAGAIN, an empty poll with no timeout) is
+   * what a guest spinning instead of waiting makes: what it sent leaves now, not at its next wait
+   * (sends are held to leave together until then: NetBackend.flushWrites).
+   */
+  private spun<T>(r: T): T {
+    if (r === -Errno.AGAIN || (Array.isArray(r) && r.length === 0)) this.sockets.backend.flushWrites?.();
+    return r;
   }
 
   /** Connections waiting in `h`'s accept queue (0 for anything but a listener). */
@@ -143,14 +153,14 @@ export class LocalKernel implements Kernel {
   recvFrom(h: number, max: number, peek: boolean, nonblock: boolean): Sync<Datagram | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    return s.dgram ? udpRecvFrom(this.sockets, s, max, peek, nonblock) : recvFrom(this.sockets.core, s, max, peek, nonblock);
+    return this.spun(s.dgram ? udpRecvFrom(this.sockets, s, max, peek, nonblock) : recvFrom(this.sockets.core, s, max, peek, nonblock));
   }
 
   recv(h: number, max: number, peek: boolean, waitall: boolean, nonblock: boolean): Sync<Uint8Array | number> {
     const s = this.sockets.get(h);
     if (!s) return -Errno.BADF;
-    if (s.dgram) return after(udpRecvFrom(this.sockets, s, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data));
-    return recv(this.sockets.core, s, max, peek, waitall, nonblock);
+    if (s.dgram) return this.spun(after(udpRecvFrom(this.sockets, s, max, peek, nonblock), (d) => (typeof d === "number" ? d : d.data)));
+    return this.spun(recv(this.sockets.core, s, max, peek, waitall, nonblock));
   }
 
   send(h: number, data: Uint8Array, nonblock: boolean): Sync<number> {
@@ -225,7 +235,7 @@ export class LocalKernel implements Kernel {
   }
 
   poll(handles: ArrayLike<number>, interests: ArrayLike<number>, timeoutMs: number): Sync<number[]> {
-    return this.stopping.wait(this.poller.poll(handles, interests, timeoutMs));
+    return this.stopping.wait(this.spun(this.poller.poll(handles, interests, timeoutMs)));
   }
 
   sleep(ms: number): Sync<void> {

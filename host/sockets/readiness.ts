@@ -8,7 +8,7 @@ export class Waitable {
   private first: (() => void) | undefined;
   private more: Set<() => void> | undefined;
   /** Also told of every change (the kernel's poll wakes on any socket through this one hook). */
-  activity: (() => void) | undefined;
+  activity: ((w: Waitable) => void) | undefined;
 
   on(fn: () => void): void {
     if (this.first === undefined) this.first = fn;
@@ -21,7 +21,7 @@ export class Waitable {
   }
 
   notify(): void {
-    this.activity?.();
+    this.activity?.(this);
     const first = this.first;
     if (this.more === undefined || this.more.size === 0) {
       first?.();

@@ -3,6 +3,7 @@ import { Errno } from "../core/enums.js";
 import type { NetBackend, NetStream } from "../net/backend.js";
 import { Connection } from "./connection.js";
 import { Socket } from "./socket.js";
+import type { Waitable } from "./readiness.js";
 import { socketRow, type SocketRow } from "./table.js";
 import type { AccessCheck } from "./api.js";
 import { ReceiveBudget, type Limits } from "./limits.js";
@@ -35,7 +36,7 @@ export class SocketTable {
     readonly abi: number,
     readonly limits: Limits,
     /** Told of every change on any socket (the poller's wake). */
-    private readonly activity: () => void,
+    private readonly activity: (s: Waitable) => void,
   ) {
     this.budget = new ReceiveBudget(limits.totalReceive);
   }
@@ -57,9 +58,10 @@ export class SocketTable {
     return s.handle;
   }
 
-  /** `s` has no handle any more (closed). */
+  /** `s` has no handle any more (closed): -1, which no look-up finds. */
   remove(s: Socket): void {
     this.sockets.delete(s.handle);
+    s.handle = -1;
   }
 
   /** `s` is connected: its stream's bytes are buffered from now on, under this guest's limits. */

@@ -3,7 +3,7 @@ import { networkInterfaces } from "node:os";
 import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "../backend.js";
 import { bindUdp } from "./udp.js";
-import { addressOf, closing, NodeStream } from "./stream.js";
+import { addressOf, closing, NodeStream, uncorkAll } from "./stream.js";
 import { osSomaxconn, softNofile } from "./os-limits.js";
 import { isLoopbackHost, isUnspecifiedHost } from "../../ip.js";
 
@@ -58,6 +58,10 @@ export class NodeNetBackend implements NetBackend {
   async resolve(name: string): Promise<string[]> {
     const all = await dns.lookup(name, { all: true, verbatim: true });
     return all.map((a) => a.address);
+  }
+
+  flushWrites(): void {
+    uncorkAll();
   }
 
   drain(timeoutMs: number): Promise<void> {

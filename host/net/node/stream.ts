@@ -38,7 +38,9 @@ const GONE: SockAddr = { host: "", port: 0, family: 4 };
 /** The streams corked since the guest last waited, uncorked together on the next microtask. */
 const corked: NodeStream[] = [];
 
-function uncorkAll(): void {
+/** Every stream corked since the guest last waited sends what it holds (also: NetBackend.flushWrites). */
+export function uncorkAll(): void {
+  if (corked.length === 0) return;
   for (const st of corked) st.uncork();
   corked.length = 0;
 }
