@@ -50,7 +50,7 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.equal(out.match(/elemLowerFn === _lowerFlatU8\) \{ new Uint8Array/g)?.length, 1);
   });
 
-  test("a stream<u8> chunk the guest writes reaches the host in one copy (the u8 stream group applies to a TCP component's glue)", async () => {
+  test("stream<u8> bytes cross in one copy each way (the u8 stream group applies to a TCP component's glue)", async () => {
     const js = await jcoGlue(await component("bench/guests/p3-tcp-echo", "echo"));
     assert.deepEqual(wakeTicksMisses(js), []);
     assert.deepEqual(wakeTicksGroupMisses(js), []);
@@ -63,6 +63,14 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.equal(out.match(/_wasockAppend\(this\.#hostOnlyData, values\)/g)?.length, 1);
     assert.equal(out.match(/_wasockSplit\(this\.#hostOnlyData, count\)/g)?.length, 1);
     assert.match(out, /values instanceof typedArray \? values : new typedArray\(values\)/);
+    // The other way: the host's Uint8Array chunks are drained as views, not number by number,
+    // and jco's write and buffer take them as they are.
+    assert.match(js, /target\.push\(chunk\[this\.#offset \+ i\]\);/);
+    assert.equal(out.match(/drainInto\(target, maxCount, setTarget\) \{\s*if \(setTarget !== undefined/g)?.length, 1);
+    assert.equal(out.match(/count -= pendingValues\.drainInto\(values, count, \(v\) => \{ values = v; \}\);/g)?.length, 1);
+    assert.equal(out.match(/let values = \[\];\s*const hasPendingReadBuffer/g)?.length, 1);
+    assert.equal(out.match(/!\(values instanceof Uint8Array\)\) \{ throw new TypeError\("writeMany/g)?.length, 1);
+    assert.equal(out.match(/!\(args\.data instanceof Uint8Array\)\) \{/g)?.length, 1);
   });
 
   test("the u8 stream group is all or nothing: glue missing one of its anchors keeps jco's arrays", async () => {
