@@ -16,6 +16,7 @@ import { optionDefault, optionFromAbi, optionGet, optionSet, p2DurationSecs } fr
 import { abiFlags, familyCheck, listenBacklog, udpSendOp } from "./rules";
 import { listenerAccept, streamRecv, streamSend } from "./stream";
 import { tcpStep } from "./tcp";
+import { tcpStream } from "./tcp-streams";
 import { udpStep } from "./udp";
 
 // Errors
@@ -38,6 +39,8 @@ export function code_name(i: i32): usize { return codeName(i); }
 
 // TCP state machine
 export function tcp_step(abi: i32, word: i32, op: i32): i32 { return tcpStep(abi, word, op); }
+// wasi:sockets 0.3: the send and receive streams of a connection (their byte beside the word)
+export function tcp_stream(abi: i32, word: i32, streams: i32, op: i32): i32 { return tcpStream(abi, word, streams, op); }
 
 // TCP data path: recv, send, accept answered now (the step included)
 export function stream_recv(abi: i32, word: i32, have: i32): i32 { return streamRecv(abi, word, have); }

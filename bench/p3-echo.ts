@@ -2,7 +2,9 @@
  * What a WASI 0.3 socket call costs: a UDP echo component whose every datagram is two 0.3 async
  * calls (udp-socket.receive, udp-socket.send: bench/guests/p3-udp-echo.wat, made a component here
  * with jco-transpile's wasm-tools; the calls lowered sync, and async as a toolchain lowers them) under wasock and under @bytecodealliance/preview3-shim (jco's
- * own glue, bench/p3-shim-runner.ts), beside a node:dgram echo; and wasock's 0.2 component path
+ * own glue, bench/p3-shim-runner.ts), beside a node:dgram echo; a TCP echo component over 0.3's
+ * byte streams (bench/guests/p3-tcp-echo.wat: receive's stream copied into the one given to send,
+ * async stream.read/stream.write, one connection at a time) under both; and wasock's 0.2 component path
  * (examples/echo-server.component.wasm over TCP, JSPI bridge) beside node:net, for scale. All in
  * one run, alternating A B C … A B C …, servers on Node with JSPI (node_modules' Node 26), the
  * load generators (bench/p3-udp-client.ts, bench/p2-echo-client.ts) separate processes.
@@ -57,15 +59,15 @@ const killAll = (): void => { for (const c of children) c.kill("SIGKILL"); };
 process.on("exit", killAll);
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { killAll(); process.exit(130); });
 
-/** bench/guests/p3-udp-echo.{wat,wit} as a component, in the temp dir. */
-async function udpComponent(): Promise<string> {
+/** bench/guests/NAME.{wat,wit} (world `echo`) as a component, in the temp dir. */
+async function component(name: string): Promise<string> {
   const { parse, componentEmbed, componentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
-  const core = await parse(readFileSync(`${root}bench/guests/p3-udp-echo.wat`, "utf8"));
-  const wit = readFileSync(`${root}bench/guests/p3-udp-echo.wit`, "utf8");
+  const core = await parse(readFileSync(`${root}bench/guests/${name}.wat`, "utf8"));
+  const wit = readFileSync(`${root}bench/guests/${name}.wit`, "utf8");
   const bytes = await componentNew(await componentEmbed({ binary: core, witSource: wit, world: "echo" } as Parameters<typeof componentEmbed>[0]));
   const dir = join(tmpdir(), "wasock-bench-p3");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "p3-udp-echo.wasm");
+  const file = join(dir, `${name}.wasm`);
   writeFileSync(file, bytes);
   return file;
 }
@@ -87,7 +89,9 @@ function run(cmd: string, argv: string[], what: string): Promise<Record<string, 
 
 let nextPort = 41000 + (process.pid % 4000);
 
-interface Peer { name: string; proto: "udp" | "tcp"; argv: (port: number) => string[] }
+/** `given`: the server is told its port (a guest's argument) instead of printing the one it got;
+ *  `calls`: the guest's socket calls per round trip (what the per-call column shares the cost over). */
+interface Peer { name: string; proto: "udp" | "tcp"; argv: (port: number) => string[]; given?: boolean; calls: number }
 interface Sample { meanUs: number; p50Us: number; p99Us: number; mbPerS: number }
 
 async function startServer(p: Peer): Promise<{ proc: ChildProcess; port: number }> {
@@ -104,7 +108,18 @@ async function startServer(p: Peer): Promise<{ proc: ChildProcess; port: number 
     });
     return { proc, port };
   }
-  // The TCP peers print the port they listen on (they are given 0).
+  if (p.given) {
+    // Connected to (and closed) until it listens: the echo guests serve one connection at a time.
+    for (let i = 0; i < 300; i++) {
+      const up = await new Promise<boolean>((r) => {
+        const c = connect({ port, host: "127.0.0.1" }, () => { c.end(); r(true); }).on("error", () => r(false));
+      });
+      if (up) return { proc, port };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${p.name}: not listening after 30 s: ${text}`);
+  }
+  // The other TCP peers print the port they listen on (they are given 0).
   for (let i = 0; i < 300; i++) {
     const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
     if (m) return { proc, port: Number(m[1]) };
@@ -176,22 +191,33 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : "
 async function main(): Promise<void> {
   if (!existsSync(node)) throw new Error(`no Node with JSPI at ${node}`);
   const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
-  const udp = await udpComponent();
+  const udp = await component("p3-udp-echo");
+  const tcp = await component("p3-tcp-echo");
   const peers: Peer[] = [
-    { name: "raw node:dgram", proto: "udp", argv: (port: number) => [`${bench}/raw-udp-echo-server.js`, String(port)] },
+    { name: "raw node:dgram", proto: "udp", calls: 0, argv: (port: number) => [`${bench}/raw-udp-echo-server.js`, String(port)] },
     // Each 0.3 host twice: the calls lowered sync (the guest blocks in each) and async (a subtask
     // per call, waited for in a waitable set, as a toolchain's guest does).
     ...([["wasock 0.3", cli], ...(other ? [["wasock 0.3 (other)", other]] : []), ["preview3-shim", ""]] as [string, string][]).flatMap(([name, main]) =>
       (["sync", "async"] as const).map((lower): Peer => ({
         name: `${name}, ${lower}-lowered`,
         proto: "udp",
+        given: true,
+        calls: 2,
         argv: (port: number) => {
           const guest = [...(lower === "async" ? ["async"] : []), String(port)];
           return main ? [main, "run", "--allow-net", udp, "--", ...guest] : [`${bench}/p3-shim-runner.js`, udp, ...guest];
         },
       }))),
-    { name: "raw node:net", proto: "tcp", argv: () => [`${bench}/raw-echo-server.js`, "0"] },
-    { name: "wasock 0.2 (TCP, jspi)", proto: "tcp", argv: () => [cli, "run", "--bridge", "jspi", "--allow-listen", "127.0.0.1:*", p2component, "0"] },
+    { name: "raw node:net", proto: "tcp", calls: 0, argv: () => [`${bench}/raw-echo-server.js`, "0"] },
+    // 0.3 over TCP: a round trip is one stream read and one stream write of the guest's.
+    ...([["wasock 0.3", cli], ...(other ? [["wasock 0.3 (other)", other]] : []), ["preview3-shim", ""]] as [string, string][]).map(([name, main]): Peer => ({
+      name: `${name} (TCP)`,
+      proto: "tcp",
+      given: true,
+      calls: 2,
+      argv: (port: number) => (main ? [main, "run", "--allow-net", tcp, "--", String(port)] : [`${bench}/p3-shim-runner.js`, tcp, String(port)]),
+    })),
+    { name: "wasock 0.2 (TCP, jspi)", proto: "tcp", calls: 3, argv: () => [cli, "run", "--bridge", "jspi", "--allow-listen", "127.0.0.1:*", p2component, "0"] },
   ].filter((p) => !only || p.name.includes(only)) as Peer[];
   // Transpiles (cached) before anything is timed.
   const results = new Map<string, Sample[]>(peers.map((p) => [p.name, []]));
@@ -238,9 +264,9 @@ async function main(): Promise<void> {
     const raw = p.proto === "udp" ? "raw node:dgram" : "raw node:net";
     const m = med(p.name, "meanUs"), mb = med(p.name, "mbPerS");
     const rawRt = med(raw, "meanUs"), rawMb = med(raw, "mbPerS");
-    // A UDP round trip is 2 0.3 calls (receive, send); a 0.2 one 3 (poll, read, write-and-flush):
-    // what a round trip costs beyond raw's, shared out over them.
-    const perCall = p.name === raw ? "—" : fmt((m - rawRt) / (p.proto === "udp" ? 2 : 3));
+    // A UDP round trip is 2 0.3 calls (receive, send), a TCP one 2 stream copies (read, write); a
+    // 0.2 one 3 (poll, read, write-and-flush): what a round trip costs beyond raw's, shared out over them.
+    const perCall = p.calls === 0 ? "—" : fmt((m - rawRt) / p.calls);
     console.log(`| ${p.name} | ${fmt(m)} | ${fmt(med(p.name, "p50Us"))} | ${fmt(med(p.name, "p99Us"))} | ${fmt(m / rawRt, 2)} | ${perCall} | ${fmt(mb)} | ${fmt(mb / rawMb, 2)} |`);
   }
   for (const [name, xs] of shots) console.log(`sockets-echo (connect → 12-byte echo) ${name}: median ${fmt(median(xs))} ms over ${xs.length} (${xs.map((x) => fmt(x)).join(", ")})`);

@@ -79,6 +79,7 @@ export const OPS = {
   resolve: op({ params: [text], answer: addresses, serve: (k, a) => k.resolve(a[0]) }),
   finish: op({ params: [int, int], answer: status, serve: (k, a) => k.finish(a[0], a[1]) }),
   disconnect: op({ params: [int], answer: status, serve: (k, a) => k.disconnect(a[0]) }),
+  stream: op({ params: [int, int], answer: status, serve: (k, a) => k.stream(a[0], a[1]) }),
 };
 
 export type OpName = keyof typeof OPS;

@@ -54,6 +54,7 @@ export class RemoteKernel implements Kernel, Gathering, Keeping {
   readonly getOption: Stubs["getOption"];
   readonly setOption: Stubs["setOption"];
   readonly finish: Stubs["finish"];
+  readonly stream: Stubs["stream"];
   readonly readStdin: Stubs["readStdin"];
 
   constructor(sab: SharedArrayBuffer) {
@@ -63,7 +64,7 @@ export class RemoteKernel implements Kernel, Gathering, Keeping {
     this.ahead = new ReadAhead(this.ch);
     ({
       open: this.open, bind: this.bind, listen: this.listen, connect: this.connect, localAddr: this.localAddr, peerAddr: this.peerAddr,
-      resolve: this.resolve, getOption: this.getOption, setOption: this.setOption, finish: this.finish, readStdin: this.readStdin,
+      resolve: this.resolve, getOption: this.getOption, setOption: this.setOption, finish: this.finish, stream: this.stream, readStdin: this.readStdin,
     } = this.wire);
   }
 

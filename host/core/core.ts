@@ -33,6 +33,7 @@ interface CoreExports {
   code_count(): number;
   code_name(i: number): number;
   tcp_step(abi: number, word: number, op: number): number;
+  tcp_stream(abi: number, word: number, streams: number, op: number): number;
   udp_step(abi: number, word: number, op: number): number;
   stream_recv(abi: number, word: number, have: number): number;
   stream_send(abi: number, word: number, have: number): number;
@@ -154,6 +155,14 @@ export class Core {
   /** One step of the TCP state machine: `(errno << 8) | newWord`; see `stepErrno`, `stepWord`. */
   tcpStep(abi: number, word: number, op: number): number {
     return this.step(abi, word, op);
+  }
+
+  /**
+   * wasi:sockets 0.3's send/receive streams of a socket (StreamOp): `(errno << 8) | newStreams`
+   * (`stepErrno`, `stepWord`), from the socket's word and its streams byte (StreamBit).
+   */
+  tcpStream(abi: number, word: number, streams: number, op: number): number {
+    return this.wasm.tcp_stream(abi, word, streams, op);
   }
 
   /**

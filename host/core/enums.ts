@@ -126,6 +126,26 @@ export const Word = {
   FLAGS: 0x70,
 } as const;
 
+/** Bits of a socket's streams byte (`Core.tcpStream`; wasi:sockets 0.3), kept beside its word. */
+export const StreamBit = {
+  /** The send stream was taken. */
+  SEND: 0x1,
+  /** The receive stream was taken. */
+  RECEIVE: 0x2,
+  /** The send stream ended: when this bit appears the host shuts down sending (TcpOp.SHUT_WR). */
+  FIN: 0x4,
+} as const;
+
+/** What happens to a socket's streams (`Core.tcpStream`). */
+export const StreamOp = {
+  /** The guest calls send(data). */
+  SEND: 0,
+  /** The guest calls receive(). */
+  RECEIVE: 1,
+  /** The stream the guest gave send ended. */
+  SEND_END: 2,
+} as const;
+
 /** Operations of the TCP state machine (`Core.tcpStep`). */
 export const TcpOp = {
   BIND: 0,

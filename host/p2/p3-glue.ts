@@ -18,7 +18,12 @@
  *    an event or a host operation settles (checked on the next macrotask), with jco's own timers
  *    kept as the fallback for readiness nothing announces (its behaviour, not worse);
  *  - two per-call costs beside the timers: _debugLog's read of process.env on every internal call
- *    (read once instead), and a list<u8> lowered into guest memory byte by byte (one copy instead).
+ *    (read once instead), and a list<u8> lowered into guest memory byte by byte (one copy instead);
+ *  - stream<u8> bytes cross in one copy each way (the "u8 stream bytes" group below): a chunk the
+ *    guest writes reaches the host as one Uint8Array copied from guest memory, where jco made a JS
+ *    array of numbers of it, appended it to another, sliced that and made a Uint8Array of the
+ *    slice; a chunk the host gives (a Uint8Array) is copied into guest memory as it is, where jco
+ *    pushed it into a JS array number by number and sliced that twice.
  *
  * Single-flight resumption (one task resumed per tick, then a macrotask) is jco's, untouched.
  * Each anchor is jco's code as 0.15 writes it; should a jco upgrade write any of the required ones
@@ -27,7 +32,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-3";
+export const WOKEN = "woken-ticks-5";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -49,6 +54,19 @@ function _wasockIdle(ms) {
     _wasockSleepers.add(done);
   });
 }
+// A host-owned stream buffer's elements: a JS array, or (u8 from guest memory) one Uint8Array.
+function _wasockAppend(a, b) {
+  if (!(a instanceof Uint8Array) && !(b instanceof Uint8Array)) { return a.concat(b); }
+  if (a.length === 0 && b instanceof Uint8Array) { return b; }
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+function _wasockSplit(data, count) {
+  if (!(data instanceof Uint8Array)) { return [data.slice(0, count), data.slice(count)]; }
+  return [count === data.length ? data : data.subarray(0, count), data.subarray(count)];
+}
 function _wasockUntil(ready) {
   return new Promise((resolve) => {
     const check = () => {
@@ -69,7 +87,19 @@ interface Anchor {
   to: string;
   /** Must match (exactly once); the others are rewritten wherever they occur. */
   required: boolean;
+  /** Anchors that only work together: rewritten only when every one of the group matches. */
+  group?: string;
 }
+
+/**
+ * u8 stream bytes: a chunk the guest writes to a stream<u8> is taken from guest memory as one
+ * Uint8Array copy (never a view: the guest reuses its buffer), kept as it is by the host's read
+ * buffer (which must accept it, append it and split it), and handed to the host as that array.
+ * The other way, the host's Uint8Array chunks are drained from jco's queue as views (joined only
+ * when one read takes several), carried by its write and buffer as they are, and set into guest
+ * memory in one copy.
+ */
+const U8_STREAM = "u8 stream bytes";
 
 const ANCHORS: Anchor[] = [
   {
@@ -125,6 +155,93 @@ const ANCHORS: Anchor[] = [
     required: false,
   },
   {
+    name: "u8 stream chunk taken from guest memory as an array of numbers",
+    find: /values = Array\.from\(new Uint8Array\(this\.#memory\.buffer, this\.#ptr, count\)\);/g,
+    to: "values = new Uint8Array(this.#memory.buffer, this.#ptr, count).slice();",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "stream buffer write takes only arrays",
+    find: /if \(!Array\.isArray\(values\)\) \{ throw new TypeError\('values input to write\(\) must be an array'\); \}/g,
+    to: "if (!Array.isArray(values) && !(values instanceof Uint8Array)) { throw new TypeError('values input to write() must be an array'); }",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host-owned stream buffer appends with concat",
+    find: /this\.#hostOnlyData = this\.#hostOnlyData\.concat\(values\);/g,
+    to: "this.#hostOnlyData = _wasockAppend(this.#hostOnlyData, values);",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host-owned stream buffer read slices twice",
+    find: /values = this\.#hostOnlyData\.slice\(0, count\);\s*this\.#hostOnlyData = this\.#hostOnlyData\.slice\(count\);/g,
+    to: "[values, this.#hostOnlyData] = _wasockSplit(this.#hostOnlyData, count);",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host stream read makes a typed array of the values",
+    find: /const value = typedArray === undefined \? count === 1 \? values\[0\] : values : new typedArray\(values\);/g,
+    to: "const value = typedArray === undefined ? count === 1 ? values[0] : values : values instanceof typedArray ? values : new typedArray(values);",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host stream chunks drained into an array element by element",
+    find: /drainInto\(target, maxCount\) \{(\s*)let transferred = 0;/g,
+    to: `drainInto(target, maxCount, setTarget) {$1if (setTarget !== undefined && (target instanceof Uint8Array || (target.length === 0 && this.#chunks[0] instanceof Uint8Array))) {
+          let bytes = target;
+          let got = 0;
+          let want = Math.min(maxCount, this.#length);
+          while (want > 0) {
+            const chunk = this.#chunks[0];
+            const take = Math.min(want, chunk.length - this.#offset);
+            const part = chunk instanceof Uint8Array ? chunk.subarray(this.#offset, this.#offset + take) : Uint8Array.from(chunk.slice(this.#offset, this.#offset + take));
+            bytes = _wasockAppend(bytes, part);
+            this.#offset += take;
+            this.#length -= take;
+            got += take;
+            want -= take;
+            if (this.#offset === chunk.length) { this.#chunks.shift(); this.#offset = 0; }
+          }
+          setTarget(bytes);
+          return got;
+        }$1let transferred = 0;`,
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host stream inject: its values a constant array",
+    find: /const values = \[\];(\s*const hasPendingReadBuffer = )/g,
+    to: "let values = [];$1",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host stream inject: draining its values",
+    find: /count -= pendingValues\.drainInto\(values, count\);/g,
+    to: "count -= pendingValues.drainInto(values, count, (v) => { values = v; });",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host stream write takes only arrays",
+    find: /if \(!Array\.isArray\(values\)\) \{ throw new TypeError\("writeMany values must be an array"\); \}/g,
+    to: 'if (!Array.isArray(values) && !(values instanceof Uint8Array)) { throw new TypeError("writeMany values must be an array"); }',
+    required: false,
+    group: U8_STREAM,
+  },
+  {
+    name: "host-owned stream buffer made only of an array",
+    find: /if \(args\.data !== undefined && !Array\.isArray\(args\.data\)\) \{/g,
+    to: "if (args.data !== undefined && !Array.isArray(args.data) && !(args.data instanceof Uint8Array)) {",
+    required: false,
+    group: U8_STREAM,
+  },
+  {
     name: "host wait on a guest stream or future (setInterval)",
     find: /await new Promise\(\(resolve\) => \{\s*let waitInterval = setInterval\((?:async )?\(\) => \{\s*if \(!this\.hasPendingEvent\(\)\) \{ return; \}\s*clearInterval\(waitInterval\);\s*resolve\(\);\s*\}\);\s*\}\);/g,
     to: "await _wasockUntil(() => this.hasPendingEvent());",
@@ -137,10 +254,17 @@ export function wakeTicksMisses(js: string): string[] {
   return ANCHORS.filter((a) => a.required && (js.match(a.find)?.length ?? 0) !== 1).map((a) => a.name);
 }
 
+/** The groups of anchors `js` lacks a member of (those groups are not rewritten). */
+export function wakeTicksGroupMisses(js: string): string[] {
+  const groups = new Set(ANCHORS.flatMap((a) => (a.group ? [a.group] : [])));
+  return [...groups].filter((g) => ANCHORS.some((a) => a.group === g && (js.match(a.find)?.length ?? 0) === 0));
+}
+
 /** jco's p3 glue waking on events (above); the glue as it was when any required anchor is missing. */
 export function wakeTicks(js: string): string {
   if (wakeTicksMisses(js).length > 0 || !js.includes("class ComponentAsyncState")) return js;
+  const skipped = new Set(wakeTicksGroupMisses(js));
   let out = js;
-  for (const a of ANCHORS) out = out.replace(a.find, a.to);
+  for (const a of ANCHORS) if (a.group === undefined || !skipped.has(a.group)) out = out.replace(a.find, a.to);
   return HELPERS + out;
 }

@@ -66,6 +66,11 @@ export interface Kernel {
    * For an abi P2 socket, bind/listen/connect only start the I/O and answer at once.
    */
   finish(h: number, op: number): number;
+  /**
+   * wasi:sockets 0.3's send/receive streams (`op` StreamOp), as the core's tcp_stream decides: 0 or
+   * -errno (invalid-state is -EBADF). A SEND_END that ends the send stream shuts down sending.
+   */
+  stream(h: number, op: number): number;
   /** `op` is TcpOp.SHUT_RD/SHUT_WR/SHUT_RDWR. 0 or -errno. */
   shutdown(h: number, op: number): number;
   /** `unreadElsewhere`: the guest held bytes of it still unread (read ahead on its side). */

@@ -16,7 +16,7 @@ import { SocketTable } from "./socket-table.js";
 import { finish } from "./start-finish.js";
 import { StdinReader } from "./stdin.js";
 import { Stopping } from "./stopping.js";
-import { recv, recvFrom, send, sendRoom, shutdown, takeAhead } from "./stream-io.js";
+import { recv, recvFrom, send, sendRoom, shutdown, stream, takeAhead } from "./stream-io.js";
 import type { SocketRow } from "./table.js";
 import { udpDisconnect, udpRecvFrom, udpSendTo } from "./udp.js";
 
@@ -101,6 +101,12 @@ export class LocalKernel implements Kernel {
   finish(h: number, op: number): number {
     const s = this.sockets.get(h);
     return s ? finish(this.sockets, s, op) : -Errno.BADF;
+  }
+
+  /** wasi:sockets 0.3's send/receive streams: stream-io.ts. */
+  stream(h: number, op: number): number {
+    const s = this.sockets.get(h);
+    return s ? stream(this.sockets, s, op) : -Errno.BADF;
   }
 
   accept(h: number, nonblock: boolean, fd: number): Sync<number> {

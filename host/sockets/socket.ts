@@ -24,6 +24,8 @@ export class Socket extends Waitable implements Endpoint {
   /** wasi:sockets: the outcome of the bind/listen/connect in progress (0 ok, else its errno),
    *  `undefined` while its I/O is under way; finish-* collects it (start-finish.ts). */
   opResult: number | undefined;
+  /** wasi:sockets 0.3: which of its streams the guest took (StreamBit; core tcp_stream decides). */
+  streams = 0;
   /** SO_ERROR: the errno of a non-blocking connect that failed, until read. */
   soError = 0;
   /** Options set by the guest (SockOpt → value), read back by getsockopt. */

@@ -7,8 +7,8 @@
  * that can complete at once makes neither a closure nor a promise. Also a stream's shutdown, and
  * the bytes the worker bridge reads ahead.
  */
-import type { Core } from "../core/core.js";
-import { IoAnswer, IoHave, TcpOp, TcpState, Word } from "../core/enums.js";
+import { stepErrno, stepWord, type Core } from "../core/core.js";
+import { IoAnswer, IoHave, StreamBit, TcpOp, TcpState, Word } from "../core/enums.js";
 import { after, type Sync } from "../util/sync.js";
 import type { Datagram } from "./api.js";
 import type { Connection } from "./connection.js";
@@ -118,6 +118,18 @@ export function shutdown(t: SocketTable, s: Socket, op: number): number {
   if (s.word & Word.SHUT_RD && !(before & Word.SHUT_RD)) s.conn?.discard();
   s.notify();
   return 0;
+}
+
+/**
+ * wasi:sockets 0.3's send/receive streams (`op` StreamOp): the core's tcp_stream answers from the
+ * word and the streams byte; when the send stream's end sets FIN, sending is shut down.
+ */
+export function stream(t: SocketTable, s: Socket, op: number): number {
+  const r = t.core.tcpStream(s.abi, s.word, s.streams, op);
+  if (stepErrno(r) !== 0) return -stepErrno(r);
+  const before = s.streams;
+  s.streams = stepWord(r);
+  return s.streams & StreamBit.FIN && !(before & StreamBit.FIN) ? shutdown(t, s, TcpOp.SHUT_WR) : 0;
 }
 
 /**

@@ -11,8 +11,8 @@ import { ROOT } from "../helpers/guest.js";
  * component: test/guests/p3_rules.wat with the WIT beside it, made into a component here by
  * jco-transpile's own wasm-tools (parse, component embed, component new), since there is no Rust
  * wasip3 toolchain to build one. The guest exits with the number of the first check that fails
- * (the .wat says which), 0 when all pass. Only 0.3's synchronous calls: the async ones need the
- * async ABI's intrinsics (waitable sets, stream reads, task.return), which a toolchain writes.
+ * (the .wat says which), 0 when all pass. send's and receive's outcomes are futures, read with the
+ * async ABI's future.read and waited for in a waitable set.
  */
 const skip = hasJspi() ? false : "WASI 0.3 components need JSPI (Node ≥ 24.20, Deno, Bun): this engine has none";
 
@@ -29,7 +29,7 @@ async function run(bytes: Uint8Array, listen: string[]): Promise<number> {
 }
 
 describe("WASI 0.3 rules from inside a component (test/guests/p3_rules.wat)", { skip }, () => {
-  test("listen and a UDP connect bind implicitly, a second listen or bind is invalid-state, disconnect without a peer is invalid-state", async () => {
+  test("listen and a UDP connect bind implicitly, a second listen or bind is invalid-state, disconnect without a peer is invalid-state; send and receive are invalid-state before connect and the second time (core tcp_stream)", async () => {
     assert.equal(await run(await component(), ["127.0.0.1:*", "0.0.0.0:*"]), 0);
   });
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasJspi } from "../../host/bridge/jspi.js";
 import { Runtime } from "../../host/entries/node.js";
-import { wakeTicks, wakeTicksMisses } from "../../host/p2/p3-glue.js";
+import { wakeTicks, wakeTicksGroupMisses, wakeTicksMisses } from "../../host/p2/p3-glue.js";
 import { ROOT } from "../helpers/guest.js";
 
 /**
@@ -48,6 +48,38 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.match(js, /if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}/);
     assert.doesNotMatch(out, /if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}/);
     assert.equal(out.match(/elemLowerFn === _lowerFlatU8\) \{ new Uint8Array/g)?.length, 1);
+  });
+
+  test("stream<u8> bytes cross in one copy each way (the u8 stream group applies to a TCP component's glue)", async () => {
+    const js = await jcoGlue(await component("bench/guests/p3-tcp-echo", "echo"));
+    assert.deepEqual(wakeTicksMisses(js), []);
+    assert.deepEqual(wakeTicksGroupMisses(js), []);
+    const out = wakeTicks(js);
+    // Taken from guest memory as one Uint8Array copy, not an array of numbers.
+    assert.match(js, /values = Array\.from\(new Uint8Array\(this\.#memory\.buffer, this\.#ptr, count\)\);/);
+    assert.doesNotMatch(out, /Array\.from\(new Uint8Array\(this\.#memory\.buffer/);
+    assert.equal(out.match(/new Uint8Array\(this\.#memory\.buffer, this\.#ptr, count\)\.slice\(\)/g)?.length, 1);
+    // The host's read buffer keeps it, splits it without copying, and hands it on as it is.
+    assert.equal(out.match(/_wasockAppend\(this\.#hostOnlyData, values\)/g)?.length, 1);
+    assert.equal(out.match(/_wasockSplit\(this\.#hostOnlyData, count\)/g)?.length, 1);
+    assert.match(out, /values instanceof typedArray \? values : new typedArray\(values\)/);
+    // The other way: the host's Uint8Array chunks are drained as views, not number by number,
+    // and jco's write and buffer take them as they are.
+    assert.match(js, /target\.push\(chunk\[this\.#offset \+ i\]\);/);
+    assert.equal(out.match(/drainInto\(target, maxCount, setTarget\) \{\s*if \(setTarget !== undefined/g)?.length, 1);
+    assert.equal(out.match(/count -= pendingValues\.drainInto\(values, count, \(v\) => \{ values = v; \}\);/g)?.length, 1);
+    assert.equal(out.match(/let values = \[\];\s*const hasPendingReadBuffer/g)?.length, 1);
+    assert.equal(out.match(/!\(values instanceof Uint8Array\)\) \{ throw new TypeError\("writeMany/g)?.length, 1);
+    assert.equal(out.match(/!\(args\.data instanceof Uint8Array\)\) \{/g)?.length, 1);
+  });
+
+  test("the u8 stream group is all or nothing: glue missing one of its anchors keeps jco's arrays", async () => {
+    const js = (await jcoGlue(await component("bench/guests/p3-tcp-echo", "echo"))).replace("this.#hostOnlyData = this.#hostOnlyData.concat(values);", "this.#hostOnlyData = [...this.#hostOnlyData, ...values];");
+    assert.deepEqual(wakeTicksGroupMisses(js), ["u8 stream bytes"]);
+    const out = wakeTicks(js);
+    assert.notEqual(out, js); // the rest still applies
+    assert.match(out, /values = Array\.from\(new Uint8Array\(this\.#memory\.buffer, this\.#ptr, count\)\);/);
+    assert.doesNotMatch(out, /_wasockSplit\(this/);
   });
 
   test("glue that lacks an anchor is left as jco wrote it", () => {

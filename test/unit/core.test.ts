@@ -34,6 +34,8 @@ const CONTRACT: Record<string, number> = {
   stream_recv: 3, stream_send: 3, listener_accept: 3,
   // what else differs by ABI
   abi_flags: 1, family_check: 3, listen_backlog: 4, udp_send_op: 3,
+  // wasi:sockets 0.3's streams
+  tcp_stream: 4,
 };
 
 describe("core.wasm", () => {

@@ -15,9 +15,14 @@ export interface ByteReader {
 /** The most one read asks of a stream or of the kernel (the p2 streams' chunk). */
 export const CHUNK = 65536;
 
-/** A chunk as bytes: jco hands a u8 stream's values as an array of numbers or a typed array. */
+/**
+ * A chunk as bytes: jco hands a u8 stream's values as an array of numbers or a typed array. The
+ * typed array is the host's own, never a view of guest memory (jco makes one of its array; with
+ * host/p2/p3-glue.ts's rewrite it is the one copy taken from guest memory), so the kernel may keep
+ * it as it is.
+ */
 function bytesOf(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value.slice(); // the kernel keeps what it is given
+  if (value instanceof Uint8Array) return value;
   if (Array.isArray(value)) return Uint8Array.from(value as number[]);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
   if (typeof value === "number") return Uint8Array.of(value);

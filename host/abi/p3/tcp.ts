@@ -4,7 +4,7 @@
  * the addresses and drop; 0.3 adds single-call bind/listen/connect (settle.ts), an accept stream,
  * a send that takes a whole stream and ends with a FIN, and receive's stream and future.
  */
-import { Abi, Errno, TcpOp } from "../../core/enums.js";
+import { Abi, Errno, StreamOp, TcpOp } from "../../core/enums.js";
 import { SocketType } from "../../sockets/api.js";
 import type { P2Context } from "../p2/context.js";
 import { familyOf, toAddr, type IpAddressFamily, type IpSocketAddress } from "../p2/network.js";
@@ -13,13 +13,8 @@ import { ByteSource, CHUNK, drain, resultFuture, type ByteReader } from "./strea
 import { startFinish } from "./settle.js";
 import { tagErrors } from "./errors.js";
 
-/** P2's shutdown-type `send`, as the core's shutdown_op takes it. */
-const SHUT_SEND = 1;
-
 export class TcpSocket extends P2TcpSocket {
   private listens = false;
-  private sent = false;
-  private received = false;
 
   private get k() {
     return this.ctx.kernel;
@@ -42,31 +37,32 @@ export class TcpSocket extends P2TcpSocket {
     return new AcceptStream(this.ctx, this.h, (h) => new Made(this.ctx, h, this.family));
   }
 
-  /** Sends what the guest writes to `data`; when it ends the stream, a FIN. Once per socket. */
+  /** Sends what the guest writes to `data`; when it ends the stream, a FIN. The core allows one
+   *  send per connected socket (tcp_stream), and decides that the stream's end shuts down sending. */
   async send(data: ByteReader): Promise<void> {
-    if (this.sent || typeof this.k.peerAddr(this.h) === "number") {
+    const e = this.k.stream(this.h, StreamOp.SEND);
+    if (e < 0) {
       data[Symbol.dispose]?.();
-      throw "invalid-state";
+      throw this.ctx.code(-e);
     }
-    this.sent = true;
     await drain(data, async (bytes) => {
       for (let off = 0; off < bytes.length;) {
         const r = await this.k.send(this.h, off === 0 ? bytes : bytes.subarray(off), false);
         off += this.check(r);
       }
     });
-    const r = this.k.shutdown(this.h, this.ctx.core.shutdownOp(Abi.P3, SHUT_SEND));
+    const r = this.k.stream(this.h, StreamOp.SEND_END);
     if (r < 0 && r !== -Errno.NOTCONN) this.check(r);
   }
 
-  /** The peer's bytes, and how the stream ended (its future). Once per connected socket. */
+  /** The peer's bytes, and how the stream ended (its future). One per connected socket (tcp_stream). */
   receive(): [ByteSource, Promise<{ tag: "ok"; val: undefined }>] {
     const [future, settle] = resultFuture();
-    if (this.received || typeof this.k.peerAddr(this.h) === "number") {
-      settle("invalid-state");
+    const e = this.k.stream(this.h, StreamOp.RECEIVE);
+    if (e < 0) {
+      settle(this.ctx.code(-e));
       return [new ByteSource(() => undefined), future];
     }
-    this.received = true;
     const pull = async (): Promise<Uint8Array | string | undefined> => {
       const r = await this.k.recv(this.h, CHUNK, false, false, false);
       if (typeof r === "number") return r === -Errno.PIPE || r === -Errno.NOTCONN ? undefined : this.ctx.code(-r);
