@@ -23,6 +23,7 @@
  * no single i32 result), keeps its Suspending import.
  */
 import type { FunctionImport } from "../wasm/imports.js";
+import { leb, name, section, sleb, vec } from "../wasm/encode.js";
 
 /** What a trampolined host function answers when it returned a promise: no errno is this. */
 export const WOULD_WAIT = 0xdead_beef | 0; // -559038737
@@ -30,32 +31,6 @@ export const WOULD_WAIT = 0xdead_beef | 0; // -559038737
 const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
 type Fn = (...a: never[]) => unknown;
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return out.push(b), out;
-    out.push(b | 0x80);
-  }
-}
-
-const utf8 = new TextEncoder();
-const name = (s: string): number[] => [...leb(utf8.encode(s).length), ...utf8.encode(s)];
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
 
 /** Whether a declared type can go through a trampoline: numbers in, one i32 out. */
 export function carries(t: FunctionImport["type"]): boolean {

@@ -22,6 +22,7 @@
 import { yieldPoints } from "./code.js";
 import { rectype } from "./imports.js";
 import { Reader, WasmParseError } from "./reader.js";
+import { leb, name, sleb } from "./encode.js";
 
 export const YIELD_TABLE = "wasock:yield";
 export const YIELD_FUEL = "wasock:fuel";
@@ -29,30 +30,6 @@ export const YIELD_FUEL = "wasock:fuel";
 /** Section ids in the order a module must have them (custom sections, 0, may stand anywhere). */
 const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 const TYPE = 1, IMPORT = 2, TABLE = 4, GLOBAL = 6, EXPORT = 7, CODE = 10;
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return out.push(b), out;
-    out.push(b | 0x80);
-  }
-}
-
-const utf8 = new TextEncoder();
-const name = (s: string): number[] => [...leb(utf8.encode(s).length), ...utf8.encode(s)];
 
 interface Section {
   id: number;
