@@ -23,7 +23,8 @@
  *    guest writes reaches the host as one Uint8Array copied from guest memory, where jco made a JS
  *    array of numbers of it, appended it to another, sliced that and made a Uint8Array of the
  *    slice; a chunk the host gives (a Uint8Array) is copied into guest memory as it is, where jco
- *    pushed it into a JS array number by number and sliced that twice.
+ *    pushed it into a JS array number by number and sliced that twice;
+ *  - stream copy buffers are not kept forever in a registry nothing reads (they kept every byte).
  *
  * Single-flight resumption (one task resumed per tick, then a macrotask) is jco's, untouched.
  * Each anchor is jco's code as 0.15 writes it; should a jco upgrade write any of the required ones
@@ -32,7 +33,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-5";
+export const WOKEN = "woken-ticks-6";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -63,9 +64,11 @@ function _wasockAppend(a, b) {
   out.set(b, a.length);
   return out;
 }
+// (What is left once all is read is no view of the bytes read: a buffer that outlives its read keeps nothing.)
+const _wasockEmpty = new Uint8Array(0);
 function _wasockSplit(data, count) {
   if (!(data instanceof Uint8Array)) { return [data.slice(0, count), data.slice(count)]; }
-  return [count === data.length ? data : data.subarray(0, count), data.subarray(count)];
+  return count === data.length ? [data, _wasockEmpty] : [data.subarray(0, count), data.subarray(count)];
 }
 function _wasockUntil(ready) {
   return new Promise((resolve) => {
@@ -89,6 +92,8 @@ interface Anchor {
   required: boolean;
   /** Anchors that only work together: rewritten only when every one of the group matches. */
   group?: string;
+  /** Not rewritten when the glue matches this. */
+  unless?: RegExp;
 }
 
 /**
@@ -134,6 +139,17 @@ const ANCHORS: Anchor[] = [
     find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
     to: "$1_wasockTurn(() => {$2});",
     required: false,
+  },
+  {
+    // Every stream copy's ManagedBuffer is registered in BUFFER_MGR and never deleted, though
+    // nothing looks one up (getBuffer is never called): each buffer, and with it the bytes it
+    // carried, lived as long as the process (a TCP echo kept every byte it moved). Not
+    // registered, a buffer lives as long as its copy. Applied only while no glue calls getBuffer.
+    name: "stream buffers registered forever",
+    find: /instanceBuffers\.set\(nextBufID, buffer\);/g,
+    to: "// wasock (p3-glue.ts): not registered; nothing looks a buffer up, and deleteBuffer is never called.",
+    required: false,
+    unless: /\.getBuffer\(/,
   },
   {
     // Every one of jco's internal calls logs through _debugLog, which reads process.env.JCO_DEBUG
@@ -265,6 +281,10 @@ export function wakeTicks(js: string): string {
   if (wakeTicksMisses(js).length > 0 || !js.includes("class ComponentAsyncState")) return js;
   const skipped = new Set(wakeTicksGroupMisses(js));
   let out = js;
-  for (const a of ANCHORS) if (a.group === undefined || !skipped.has(a.group)) out = out.replace(a.find, a.to);
+  for (const a of ANCHORS) {
+    if (a.group !== undefined && skipped.has(a.group)) continue;
+    if (a.unless?.test(js)) continue;
+    out = out.replace(a.find, a.to);
+  }
   return HELPERS + out;
 }

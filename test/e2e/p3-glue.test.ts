@@ -71,6 +71,15 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.equal(out.match(/let values = \[\];\s*const hasPendingReadBuffer/g)?.length, 1);
     assert.equal(out.match(/!\(values instanceof Uint8Array\)\) \{ throw new TypeError\("writeMany/g)?.length, 1);
     assert.equal(out.match(/!\(args\.data instanceof Uint8Array\)\) \{/g)?.length, 1);
+    // Stream buffers are not registered forever: nothing looks one up.
+    assert.doesNotMatch(js, /\.getBuffer\(/);
+    assert.equal(js.match(/instanceBuffers\.set\(nextBufID, buffer\);/g)?.length, 1);
+    assert.doesNotMatch(out, /instanceBuffers\.set\(/);
+  });
+
+  test("a glue that looks its stream buffers up keeps registering them", async () => {
+    const js = (await jcoGlue(await component("bench/guests/p3-tcp-echo", "echo"))) + "\nBUFFER_MGR.getBuffer(0, 1n);";
+    assert.match(wakeTicks(js), /instanceBuffers\.set\(nextBufID, buffer\);/);
   });
 
   test("the u8 stream group is all or nothing: glue missing one of its anchors keeps jco's arrays", async () => {
