@@ -24,6 +24,9 @@
  *    array of numbers of it, appended it to another, sliced that and made a Uint8Array of the
  *    slice; a chunk the host gives (a Uint8Array) is copied into guest memory as it is, where jco
  *    pushed it into a JS array number by number and sliced that twice;
+ *  - a guest's read of a stream the host writes completes in the call when the host's source has
+ *    bytes at once (the "host stream read at once" group), where jco always answered BLOCKED and
+ *    the guest waited a scheduler turn for bytes already received;
  *  - stream copy buffers are not kept forever in a registry nothing reads (they kept every byte).
  *
  * Single-flight resumption (one task resumed per tick, then a macrotask) is jco's, untouched.
@@ -33,7 +36,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-6";
+export const WOKEN = "woken-ticks-7";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -70,6 +73,8 @@ function _wasockSplit(data, count) {
   if (!(data instanceof Uint8Array)) { return [data.slice(0, count), data.slice(count)]; }
   return count === data.length ? [data, _wasockEmpty] : [data.subarray(0, count), data.subarray(count)];
 }
+// A host stream's chunk now, when it has one (host/abi/p3/streams.ts, ByteSource's READ_NOW).
+const _wasockReadNow = Symbol.for("wasock.p3.readNow");
 function _wasockUntil(ready) {
   return new Promise((resolve) => {
     const check = () => {
@@ -105,6 +110,18 @@ interface Anchor {
  * memory in one copy.
  */
 const U8_STREAM = "u8 stream bytes";
+
+/**
+ * Host stream reads at once: a guest's stream.read of a stream the host writes (TCP receive)
+ * pulled the host's source only after a wait (jco's injected write awaits the source's next()),
+ * so every read answered BLOCKED, and the guest waited in its waitable set for a turn of the
+ * scheduler even with the bytes already received. A source that can answer at once (wasock's
+ * ByteSource, through the READ_NOW symbol) is asked first: when it has a chunk, the write into
+ * the guest's buffer is made in the call and the read completes in it. And a read given values
+ * already drained from what the source gave before is answered with them, instead of waiting on
+ * the source for more (which, for a socket, waits for the peer to send again).
+ */
+const READ_NOW = "host stream read at once";
 
 const ANCHORS: Anchor[] = [
   {
@@ -256,6 +273,27 @@ const ANCHORS: Anchor[] = [
     to: "if (args.data !== undefined && !Array.isArray(args.data) && !(args.data instanceof Uint8Array)) {",
     required: false,
     group: U8_STREAM,
+  },
+  {
+    name: "host stream source: its read at once",
+    find: /(readFn = \(\) => asyncIterator\.next\(\);)/g,
+    to: "$1\n        readFn.readNow = typeof asyncIterator[_wasockReadNow] === 'function' ? () => asyncIterator[_wasockReadNow]() : undefined;",
+    required: false,
+    group: READ_NOW,
+  },
+  {
+    name: "host stream queue: a read at once",
+    find: /(\n[ \t]*)(async readSource\(\) \{\s*if \(!this\.#sourceReadPromise\) \{)/g,
+    to: "$1readNow() {$1  if (this.#sourceReadPromise || this.#done || !this.#readFn.readNow) { return false; }$1  const res = this.#readFn.readNow();$1  if (res === undefined) { return false; }$1  this.appendReadValue(res.value);$1  this.#done = !!res.done;$1  return true;$1}$1$2",
+    required: false,
+    group: READ_NOW,
+  },
+  {
+    name: "host stream inject: waits for the source even with values to give",
+    find: /drainPendingValues\(\);(\s*)while \(count > 0 && !pendingValues\.done\) \{(\s*const appended = await pendingValues\.readSource\(\);)/g,
+    to: "drainPendingValues();$1if (count > 0 && values.length === 0 && pendingValues.readNow()) { drainPendingValues(); }$1while (count > 0 && !pendingValues.done && (values.length === 0 || pendingValues.sourceIsSync)) {$2",
+    required: false,
+    group: READ_NOW,
   },
   {
     name: "host wait on a guest stream or future (setInterval)",

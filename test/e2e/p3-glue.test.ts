@@ -71,6 +71,12 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.equal(out.match(/let values = \[\];\s*const hasPendingReadBuffer/g)?.length, 1);
     assert.equal(out.match(/!\(values instanceof Uint8Array\)\) \{ throw new TypeError\("writeMany/g)?.length, 1);
     assert.equal(out.match(/!\(args\.data instanceof Uint8Array\)\) \{/g)?.length, 1);
+    // A guest's read of a host stream asks the source for a chunk at once before it waits, and
+    // values already drained are given without waiting on the source for more.
+    assert.match(js, /while \(count > 0 && !pendingValues\.done\) \{\s*const appended = await pendingValues\.readSource\(\);/);
+    assert.equal(out.match(/readFn\.readNow = typeof asyncIterator\[_wasockReadNow\] === 'function'/g)?.length, 1);
+    assert.equal(out.match(/readNow\(\) \{\s*if \(this\.#sourceReadPromise \|\| this\.#done/g)?.length, 1);
+    assert.equal(out.match(/if \(count > 0 && values\.length === 0 && pendingValues\.readNow\(\)\) \{ drainPendingValues\(\); \}\s*while \(count > 0 && !pendingValues\.done && \(values\.length === 0 \|\| pendingValues\.sourceIsSync\)\) \{/g)?.length, 1);
     // Stream buffers are not registered forever: nothing looks one up.
     assert.doesNotMatch(js, /\.getBuffer\(/);
     assert.equal(js.match(/instanceBuffers\.set\(nextBufID, buffer\);/g)?.length, 1);
