@@ -36,7 +36,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-7";
+export const WOKEN = "woken-ticks-8";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -59,13 +59,24 @@ function _wasockIdle(ms) {
   });
 }
 // A host-owned stream buffer's elements: a JS array, or (u8 from guest memory) one Uint8Array.
-function _wasockAppend(a, b) {
+// Given the buffer's capacity, the array joining two chunks has room for more (twice what it
+// holds, up to the capacity): a host read taking several of the guest's writes copies each about
+// once. Its bytes past the end are no one's: only an append writes there.
+const _wasockGrowable = new WeakSet();
+function _wasockAppend(a, b, capacity = 0) {
   if (!(a instanceof Uint8Array) && !(b instanceof Uint8Array)) { return a.concat(b); }
   if (a.length === 0 && b instanceof Uint8Array) { return b; }
-  const out = new Uint8Array(a.length + b.length);
+  const length = a.length + b.length;
+  if (a instanceof Uint8Array && _wasockGrowable.has(a.buffer) && a.byteOffset + length <= a.buffer.byteLength) {
+    new Uint8Array(a.buffer, a.byteOffset + a.length, b.length).set(b);
+    return new Uint8Array(a.buffer, a.byteOffset, length);
+  }
+  const out = new Uint8Array(Math.max(length, Math.min(capacity, 2 * length)));
   out.set(a);
   out.set(b, a.length);
-  return out;
+  if (out.length === length) { return out; }
+  _wasockGrowable.add(out.buffer);
+  return out.subarray(0, length);
 }
 // (What is left once all is read is no view of the bytes read: a buffer that outlives its read keeps nothing.)
 const _wasockEmpty = new Uint8Array(0);
@@ -204,7 +215,7 @@ const ANCHORS: Anchor[] = [
   {
     name: "host-owned stream buffer appends with concat",
     find: /this\.#hostOnlyData = this\.#hostOnlyData\.concat\(values\);/g,
-    to: "this.#hostOnlyData = _wasockAppend(this.#hostOnlyData, values);",
+    to: "this.#hostOnlyData = _wasockAppend(this.#hostOnlyData, values, this.capacity);",
     required: false,
     group: U8_STREAM,
   },

@@ -29,11 +29,18 @@ function bytesOf(value: unknown): Uint8Array {
   return new Uint8Array(0);
 }
 
+/**
+ * The most one read of a guest's stream takes: several of its writes (a guest writes up to 64 KiB
+ * at a time) that come while the host is busy sending are taken together, in one read, instead
+ * of the guest waiting for a read each.
+ */
+export const DRAIN_READ = 4 * CHUNK;
+
 /** Each chunk the guest writes to `data`, handed to `sink` in order, until the guest ends it. */
 export async function drain(data: ByteReader, sink: (bytes: Uint8Array) => Promise<void>): Promise<void> {
   try {
     for (;;) {
-      const { value, done } = await data.read({ count: CHUNK });
+      const { value, done } = await data.read({ count: DRAIN_READ });
       const bytes = bytesOf(value);
       if (bytes.length > 0) await sink(bytes);
       if (done) return;
