@@ -11,8 +11,7 @@
  * stream or future copy), or a host operation settling. This rewrite wakes the waiters on those:
  *
  *  - an async-lowered import answers its status (returned, or started) on the next macrotask, not
- *    after a setTimeout(0), or as soon as the import settles if that is sooner (jco's own note:
- *    which one it is, is a race either way);
+ *    after a setTimeout(0) (jco's own note: which one it is, is a race either way);
  *  - the tick loop starts, and re-ticks after a resume, on the next macrotask (setImmediate where
  *    there is one): the resumed slice's microtasks have drained, as jco's setTimeout(0) ensured;
  *  - an idle tick loop, and a host's wait on a guest stream or future, sleep until a waitable gets
@@ -37,7 +36,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-9";
+export const WOKEN = "woken-ticks-8";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -84,12 +83,6 @@ const _wasockEmpty = new Uint8Array(0);
 function _wasockSplit(data, count) {
   if (!(data instanceof Uint8Array)) { return [data.slice(0, count), data.slice(count)]; }
   return count === data.length ? [data, _wasockEmpty] : [data.subarray(0, count), data.subarray(count)];
-}
-// An async-lowered import's status, given once: on the next turn, or as soon as the import settled.
-const _wasockEarly = new WeakMap();
-function _wasockOnce(f) {
-  let done = false;
-  return () => { if (!done) { done = true; f(); } };
 }
 // A host stream's chunk now, when it has one (host/abi/p3/streams.ts, ByteSource's READ_NOW).
 const _wasockReadNow = Symbol.for("wasock.p3.readNow");
@@ -172,17 +165,7 @@ const ANCHORS: Anchor[] = [
     // notes the race is CABI-legal either way; the next turn gives the import the same chance.
     name: "async-lowered import's return (setTimeout)",
     find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
-    to: "$1const _wasockStatus = _wasockOnce(() => {$2});\n      _wasockEarly.set(subtask, _wasockStatus);\n      _wasockTurn(_wasockStatus);",
-    required: false,
-  },
-  {
-    // ... and when the import settles before that turn (a send the OS took at once, a datagram
-    // already received), the status is given then: the import's own microtask, once its
-    // _withGlobalCurrentTaskMetaAsync has returned (its task resolved and exited), as jco's
-    // sync-lowered path resumes its guest. Which of the two comes first is the race jco notes.
-    name: "async-lowered import settled",
-    find: /(_debugLog\('\[_lowerImport\(\)\] calling lowered import', \{ importFn, params \}\);\s*await _withGlobalCurrentTaskMetaAsync\(\{\s*taskID: task\.id\(\),\s*componentIdx: task\.componentIdx\(\),\s*fn: \(\) => importFn\(\.\.\.params\),\s*\}\);)/g,
-    to: "$1\n        _wasockEarly.get(subtask)?.();",
+    to: "$1_wasockTurn(() => {$2});",
     required: false,
   },
   {
