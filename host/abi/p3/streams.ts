@@ -30,9 +30,10 @@ function bytesOf(value: unknown): Uint8Array {
 }
 
 /**
- * The most one read of a guest's stream takes: several of its writes (a guest writes up to 64 KiB
- * at a time) that come while the host is busy sending are taken together, in one read, instead
- * of the guest waiting for a read each.
+ * The most one read of a guest's stream takes. A pending host read takes each of the guest's
+ * writes until it is full or the host picks it up (on the scheduler's next turn): several 64 KiB
+ * writes made in one run of the guest's calls land in one read, where with a 64 KiB read the
+ * second of them waited for the host's next read.
  */
 export const DRAIN_READ = 4 * CHUNK;
 
