@@ -23,7 +23,11 @@
  *    guest writes reaches the host as one Uint8Array copied from guest memory, where jco made a JS
  *    array of numbers of it, appended it to another, sliced that and made a Uint8Array of the
  *    slice; a chunk the host gives (a Uint8Array) is copied into guest memory as it is, where jco
- *    pushed it into a JS array number by number and sliced that twice.
+ *    pushed it into a JS array number by number and sliced that twice;
+ *  - a guest's read of a stream the host writes completes in the call when the host's source has
+ *    bytes at once (the "host stream read at once" group), where jco always answered BLOCKED and
+ *    the guest waited a scheduler turn for bytes already received;
+ *  - stream copy buffers are not kept forever in a registry nothing reads (they kept every byte).
  *
  * Single-flight resumption (one task resumed per tick, then a macrotask) is jco's, untouched.
  * Each anchor is jco's code as 0.15 writes it; should a jco upgrade write any of the required ones
@@ -32,7 +36,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-5";
+export const WOKEN = "woken-ticks-8";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -55,18 +59,33 @@ function _wasockIdle(ms) {
   });
 }
 // A host-owned stream buffer's elements: a JS array, or (u8 from guest memory) one Uint8Array.
-function _wasockAppend(a, b) {
+// Given the buffer's capacity, the array joining two chunks has room for more (twice what it
+// holds, up to the capacity): a host read taking several of the guest's writes copies each about
+// once. Its bytes past the end are no one's: only an append writes there.
+const _wasockGrowable = new WeakSet();
+function _wasockAppend(a, b, capacity = 0) {
   if (!(a instanceof Uint8Array) && !(b instanceof Uint8Array)) { return a.concat(b); }
   if (a.length === 0 && b instanceof Uint8Array) { return b; }
-  const out = new Uint8Array(a.length + b.length);
+  const length = a.length + b.length;
+  if (a instanceof Uint8Array && _wasockGrowable.has(a.buffer) && a.byteOffset + length <= a.buffer.byteLength) {
+    new Uint8Array(a.buffer, a.byteOffset + a.length, b.length).set(b);
+    return new Uint8Array(a.buffer, a.byteOffset, length);
+  }
+  const out = new Uint8Array(Math.max(length, Math.min(capacity, 2 * length)));
   out.set(a);
   out.set(b, a.length);
-  return out;
+  if (out.length === length) { return out; }
+  _wasockGrowable.add(out.buffer);
+  return out.subarray(0, length);
 }
+// (What is left once all is read is no view of the bytes read: a buffer that outlives its read keeps nothing.)
+const _wasockEmpty = new Uint8Array(0);
 function _wasockSplit(data, count) {
   if (!(data instanceof Uint8Array)) { return [data.slice(0, count), data.slice(count)]; }
-  return [count === data.length ? data : data.subarray(0, count), data.subarray(count)];
+  return count === data.length ? [data, _wasockEmpty] : [data.subarray(0, count), data.subarray(count)];
 }
+// A host stream's chunk now, when it has one (host/abi/p3/streams.ts, ByteSource's READ_NOW).
+const _wasockReadNow = Symbol.for("wasock.p3.readNow");
 function _wasockUntil(ready) {
   return new Promise((resolve) => {
     const check = () => {
@@ -89,6 +108,8 @@ interface Anchor {
   required: boolean;
   /** Anchors that only work together: rewritten only when every one of the group matches. */
   group?: string;
+  /** Not rewritten when the glue matches this. */
+  unless?: RegExp;
 }
 
 /**
@@ -100,6 +121,18 @@ interface Anchor {
  * memory in one copy.
  */
 const U8_STREAM = "u8 stream bytes";
+
+/**
+ * Host stream reads at once: a guest's stream.read of a stream the host writes (TCP receive)
+ * pulled the host's source only after a wait (jco's injected write awaits the source's next()),
+ * so every read answered BLOCKED, and the guest waited in its waitable set for a turn of the
+ * scheduler even with the bytes already received. A source that can answer at once (wasock's
+ * ByteSource, through the READ_NOW symbol) is asked first: when it has a chunk, the write into
+ * the guest's buffer is made in the call and the read completes in it. And a read given values
+ * already drained from what the source gave before is answered with them, instead of waiting on
+ * the source for more (which, for a socket, waits for the peer to send again).
+ */
+const READ_NOW = "host stream read at once";
 
 const ANCHORS: Anchor[] = [
   {
@@ -134,6 +167,17 @@ const ANCHORS: Anchor[] = [
     find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
     to: "$1_wasockTurn(() => {$2});",
     required: false,
+  },
+  {
+    // Every stream copy's ManagedBuffer is registered in BUFFER_MGR and never deleted, though
+    // nothing looks one up (getBuffer is never called): each buffer, and with it the bytes it
+    // carried, lived as long as the process (a TCP echo kept every byte it moved). Not
+    // registered, a buffer lives as long as its copy. Applied only while no glue calls getBuffer.
+    name: "stream buffers registered forever",
+    find: /instanceBuffers\.set\(nextBufID, buffer\);/g,
+    to: "// wasock (p3-glue.ts): not registered; nothing looks a buffer up, and deleteBuffer is never called.",
+    required: false,
+    unless: /\.getBuffer\(/,
   },
   {
     // Every one of jco's internal calls logs through _debugLog, which reads process.env.JCO_DEBUG
@@ -171,7 +215,7 @@ const ANCHORS: Anchor[] = [
   {
     name: "host-owned stream buffer appends with concat",
     find: /this\.#hostOnlyData = this\.#hostOnlyData\.concat\(values\);/g,
-    to: "this.#hostOnlyData = _wasockAppend(this.#hostOnlyData, values);",
+    to: "this.#hostOnlyData = _wasockAppend(this.#hostOnlyData, values, this.capacity);",
     required: false,
     group: U8_STREAM,
   },
@@ -242,6 +286,27 @@ const ANCHORS: Anchor[] = [
     group: U8_STREAM,
   },
   {
+    name: "host stream source: its read at once",
+    find: /(readFn = \(\) => asyncIterator\.next\(\);)/g,
+    to: "$1\n        readFn.readNow = typeof asyncIterator[_wasockReadNow] === 'function' ? () => asyncIterator[_wasockReadNow]() : undefined;",
+    required: false,
+    group: READ_NOW,
+  },
+  {
+    name: "host stream queue: a read at once",
+    find: /(\n[ \t]*)(async readSource\(\) \{\s*if \(!this\.#sourceReadPromise\) \{)/g,
+    to: "$1readNow() {$1  if (this.#sourceReadPromise || this.#done || !this.#readFn.readNow) { return false; }$1  const res = this.#readFn.readNow();$1  if (res === undefined) { return false; }$1  this.appendReadValue(res.value);$1  this.#done = !!res.done;$1  return true;$1}$1$2",
+    required: false,
+    group: READ_NOW,
+  },
+  {
+    name: "host stream inject: waits for the source even with values to give",
+    find: /drainPendingValues\(\);(\s*)while \(count > 0 && !pendingValues\.done\) \{(\s*const appended = await pendingValues\.readSource\(\);)/g,
+    to: "drainPendingValues();$1if (count > 0 && values.length === 0 && pendingValues.readNow()) { drainPendingValues(); }$1while (count > 0 && !pendingValues.done && (values.length === 0 || pendingValues.sourceIsSync)) {$2",
+    required: false,
+    group: READ_NOW,
+  },
+  {
     name: "host wait on a guest stream or future (setInterval)",
     find: /await new Promise\(\(resolve\) => \{\s*let waitInterval = setInterval\((?:async )?\(\) => \{\s*if \(!this\.hasPendingEvent\(\)\) \{ return; \}\s*clearInterval\(waitInterval\);\s*resolve\(\);\s*\}\);\s*\}\);/g,
     to: "await _wasockUntil(() => this.hasPendingEvent());",
@@ -265,6 +330,10 @@ export function wakeTicks(js: string): string {
   if (wakeTicksMisses(js).length > 0 || !js.includes("class ComponentAsyncState")) return js;
   const skipped = new Set(wakeTicksGroupMisses(js));
   let out = js;
-  for (const a of ANCHORS) if (a.group === undefined || !skipped.has(a.group)) out = out.replace(a.find, a.to);
+  for (const a of ANCHORS) {
+    if (a.group !== undefined && skipped.has(a.group)) continue;
+    if (a.unless?.test(js)) continue;
+    out = out.replace(a.find, a.to);
+  }
   return HELPERS + out;
 }

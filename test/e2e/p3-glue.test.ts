@@ -60,7 +60,7 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.doesNotMatch(out, /Array\.from\(new Uint8Array\(this\.#memory\.buffer/);
     assert.equal(out.match(/new Uint8Array\(this\.#memory\.buffer, this\.#ptr, count\)\.slice\(\)/g)?.length, 1);
     // The host's read buffer keeps it, splits it without copying, and hands it on as it is.
-    assert.equal(out.match(/_wasockAppend\(this\.#hostOnlyData, values\)/g)?.length, 1);
+    assert.equal(out.match(/_wasockAppend\(this\.#hostOnlyData, values, this\.capacity\)/g)?.length, 1);
     assert.equal(out.match(/_wasockSplit\(this\.#hostOnlyData, count\)/g)?.length, 1);
     assert.match(out, /values instanceof typedArray \? values : new typedArray\(values\)/);
     // The other way: the host's Uint8Array chunks are drained as views, not number by number,
@@ -71,6 +71,21 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.equal(out.match(/let values = \[\];\s*const hasPendingReadBuffer/g)?.length, 1);
     assert.equal(out.match(/!\(values instanceof Uint8Array\)\) \{ throw new TypeError\("writeMany/g)?.length, 1);
     assert.equal(out.match(/!\(args\.data instanceof Uint8Array\)\) \{/g)?.length, 1);
+    // A guest's read of a host stream asks the source for a chunk at once before it waits, and
+    // values already drained are given without waiting on the source for more.
+    assert.match(js, /while \(count > 0 && !pendingValues\.done\) \{\s*const appended = await pendingValues\.readSource\(\);/);
+    assert.equal(out.match(/readFn\.readNow = typeof asyncIterator\[_wasockReadNow\] === 'function'/g)?.length, 1);
+    assert.equal(out.match(/readNow\(\) \{\s*if \(this\.#sourceReadPromise \|\| this\.#done/g)?.length, 1);
+    assert.equal(out.match(/if \(count > 0 && values\.length === 0 && pendingValues\.readNow\(\)\) \{ drainPendingValues\(\); \}\s*while \(count > 0 && !pendingValues\.done && \(values\.length === 0 \|\| pendingValues\.sourceIsSync\)\) \{/g)?.length, 1);
+    // Stream buffers are not registered forever: nothing looks one up.
+    assert.doesNotMatch(js, /\.getBuffer\(/);
+    assert.equal(js.match(/instanceBuffers\.set\(nextBufID, buffer\);/g)?.length, 1);
+    assert.doesNotMatch(out, /instanceBuffers\.set\(/);
+  });
+
+  test("a glue that looks its stream buffers up keeps registering them", async () => {
+    const js = (await jcoGlue(await component("bench/guests/p3-tcp-echo", "echo"))) + "\nBUFFER_MGR.getBuffer(0, 1n);";
+    assert.match(wakeTicks(js), /instanceBuffers\.set\(nextBufID, buffer\);/);
   });
 
   test("the u8 stream group is all or nothing: glue missing one of its anchors keeps jco's arrays", async () => {

@@ -29,11 +29,19 @@ function bytesOf(value: unknown): Uint8Array {
   return new Uint8Array(0);
 }
 
+/**
+ * The most one read of a guest's stream takes. A pending host read takes each of the guest's
+ * writes until it is full or the host picks it up (on the scheduler's next turn): several 64 KiB
+ * writes made in one run of the guest's calls land in one read, where with a 64 KiB read the
+ * second of them waited for the host's next read.
+ */
+export const DRAIN_READ = 4 * CHUNK;
+
 /** Each chunk the guest writes to `data`, handed to `sink` in order, until the guest ends it. */
 export async function drain(data: ByteReader, sink: (bytes: Uint8Array) => Promise<void>): Promise<void> {
   try {
     for (;;) {
-      const { value, done } = await data.read({ count: CHUNK });
+      const { value, done } = await data.read({ count: DRAIN_READ });
       const bytes = bytesOf(value);
       if (bytes.length > 0) await sink(bytes);
       if (done) return;
@@ -44,12 +52,23 @@ export async function drain(data: ByteReader, sink: (bytes: Uint8Array) => Promi
 }
 
 /**
+ * What jco's glue, as host/p2/p3-glue.ts rewrites it, asks of a host stream before it waits on
+ * its next(): the next chunk if it is there now (an IteratorResult), else undefined.
+ */
+export const READ_NOW = Symbol.for("wasock.p3.readNow");
+
+/**
  * A stream the host writes: chunks from `pull` (one at a time, as the guest reads) until it
  * answers `undefined` (the end). `ended` is told once, with how it ended: `undefined` for a
  * clean end or the guest dropping it early, else the error-code case name.
+ *
+ * A pull that can answer at once (bytes already received) is answered at once through READ_NOW:
+ * the guest's stream.read then completes in the call, without waiting in its waitable set.
  */
 export class ByteSource implements AsyncIterableIterator<Uint8Array> {
   private over = false;
+  /** A pull READ_NOW started that must wait: next() answers with it. */
+  private pending: Promise<Uint8Array | string | undefined> | undefined;
 
   constructor(
     private readonly pull: () => Sync<Uint8Array | string | undefined>,
@@ -60,9 +79,26 @@ export class ByteSource implements AsyncIterableIterator<Uint8Array> {
     return this;
   }
 
+  /** The next chunk (or the end) if the pull has it now; else undefined, and next() waits for it. */
+  [READ_NOW](): IteratorResult<Uint8Array> | undefined {
+    if (this.over) return { done: true, value: undefined };
+    if (this.pending !== undefined) return undefined;
+    const r = this.pull();
+    if (r instanceof Promise) {
+      this.pending = r;
+      return undefined;
+    }
+    return this.result(r);
+  }
+
   async next(): Promise<IteratorResult<Uint8Array>> {
     if (this.over) return { done: true, value: undefined };
-    const r = await this.pull();
+    const p = this.pending;
+    this.pending = undefined;
+    return this.result(await (p ?? this.pull()));
+  }
+
+  private result(r: Uint8Array | string | undefined): IteratorResult<Uint8Array> {
     if (r instanceof Uint8Array && r.length > 0) return { done: false, value: r };
     this.end(typeof r === "string" ? r : undefined);
     return { done: true, value: undefined };

@@ -12,6 +12,7 @@ import { TcpSocket as P2TcpSocket } from "../p2/tcp.js";
 import { ByteSource, CHUNK, drain, resultFuture, type ByteReader } from "./streams.js";
 import { startFinish } from "./settle.js";
 import { tagErrors } from "./errors.js";
+import { after, type Sync } from "../../util/sync.js";
 
 export class TcpSocket extends P2TcpSocket {
   private listens = false;
@@ -63,11 +64,11 @@ export class TcpSocket extends P2TcpSocket {
       settle(this.ctx.code(-e));
       return [new ByteSource(() => undefined), future];
     }
-    const pull = async (): Promise<Uint8Array | string | undefined> => {
-      const r = await this.k.recv(this.h, CHUNK, false, false, false);
+    // At once when bytes are buffered (ByteSource's READ_NOW), else when they come.
+    const pull = (): Sync<Uint8Array | string | undefined> => after(this.k.recv(this.h, CHUNK, false, false, false), (r) => {
       if (typeof r === "number") return r === -Errno.PIPE || r === -Errno.NOTCONN ? undefined : this.ctx.code(-r);
       return r.length === 0 ? undefined : this.ctx.keep(r);
-    };
+    });
     return [new ByteSource(pull, settle), future];
   }
 
