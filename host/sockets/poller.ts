@@ -10,6 +10,14 @@ const DIRTY_MAX = 32;
 /** Polls of at least this many sockets keep the sockets they found for the next call. */
 const CACHE_FROM = 64;
 
+/** Where `v` is in `list` from `from` on, or -1 (a typed array's or an array's own indexOf: a native scan). */
+function indexIn(list: ArrayLike<number>, v: number, from: number): number {
+  const own = (list as { indexOf?: (v: number, from: number) => number }).indexOf;
+  if (own !== undefined) return own.call(list, v, from);
+  for (let i = from; i < list.length; i++) if (list[i] === v) return i;
+  return -1;
+}
+
 /**
  * poll_oneoff's waiting: which of a set of sockets is ready, now or once something changes.
  * Waiting pollers are re-checked once per event-loop turn, so every socket that became ready in
@@ -22,14 +30,6 @@ const CACHE_FROM = 64;
  * only at the sockets that changed since the poll began waiting (up to DIRTY_MAX of them; more,
  * and it checks them all).
  */
-/** Where `v` is in `list` from `from` on, or -1 (a typed array's or an array's own indexOf: a native scan). */
-function indexIn(list: ArrayLike<number>, v: number, from: number): number {
-  const own = (list as { indexOf?: (v: number, from: number) => number }).indexOf;
-  if (own !== undefined) return own.call(list, v, from);
-  for (let i = from; i < list.length; i++) if (list[i] === v) return i;
-  return -1;
-}
-
 export class Poller {
   private readonly waiting = new Set<(dirty: Socket[] | undefined) => void>();
   private scheduled = false;
@@ -98,7 +98,6 @@ export class Poller {
     }
     if (out.length > 0 || timeoutMs === 0) return out;
     // Waiting: the caller's lists stay as they are until it is answered (its guest waits for it).
-    const polled = handles, wants = interests;
     return new Promise((resolve) => {
       let cancel: (() => void) | undefined;
       const finish = (r: number[]): void => {
@@ -110,12 +109,12 @@ export class Poller {
         const r: number[] = [];
         // A socket closed meanwhile has no handle left to find it by: then every one is checked.
         if (dirty === undefined || dirty.some((d) => d.handle < 0)) {
-          for (let i = 0; i < polled.length; i++) this.checkOne(this.get(polled[i]!), wants[i]!, i, r);
+          for (let i = 0; i < handles.length; i++) this.checkOne(this.get(handles[i]!), interests[i]!, i, r);
         } else {
           const at: number[] = [];
-          for (const d of dirty) for (let i = indexIn(polled, d.handle, 0); i >= 0; i = indexIn(polled, d.handle, i + 1)) at.push(i);
+          for (const d of dirty) for (let i = indexIn(handles, d.handle, 0); i >= 0; i = indexIn(handles, d.handle, i + 1)) at.push(i);
           at.sort((x, y) => x - y);
-          for (let k = 0; k < at.length; k++) if (k === 0 || at[k] !== at[k - 1]) this.checkOne(this.get(polled[at[k]!]!), wants[at[k]!]!, at[k]!, r);
+          for (let k = 0; k < at.length; k++) if (k === 0 || at[k] !== at[k - 1]) this.checkOne(this.get(handles[at[k]!]!), interests[at[k]!]!, at[k]!, r);
         }
         if (r.length > 0) finish(r);
       };
