@@ -8,7 +8,7 @@ import { withYieldPoints } from "./wasm/preempt.js";
 import { symbolize, type RanModule } from "./wasm/backtrace.js";
 import { yieldPoints } from "./wasm/code.js";
 import { Reader } from "./wasm/reader.js";
-import { functionImports, type FunctionImport } from "./wasm/imports.js";
+import type { FunctionImport } from "./wasm/imports.js";
 import { checkImportTypes, GuestError, GuestTrap } from "./bridge/link.js";
 import { parseHostPort } from "./addr.js";
 import { parseIp } from "./ip.js";
@@ -165,8 +165,8 @@ export class Runtime {
     // rewritten, and runs as it is.
     const compiled = module instanceof WebAssembly.Module || component ? undefined : await compileGuest(bytes!);
     const mod = compiled?.module ?? module;
-    if (bytes !== undefined && !component) checkImportTypes(bytes); // a compiled Module has no bytes: not checked
-    const declared = bytes !== undefined && !component ? functionImports(bytes) : undefined;
+    // A compiled Module has no bytes: not checked, and its imports' types are not known.
+    const declared = bytes !== undefined && !component ? checkImportTypes(bytes) : undefined;
     const listening = await this.start();
     const args = this.options.args ?? ["guest.wasm"];
     const env = envList(this.options.env);

@@ -1,6 +1,6 @@
 import { acceptedSignatures } from "../abi/imports.js";
 import { formatSignature, sameSignature } from "../abi/signature.js";
-import { functionImports } from "../wasm/imports.js";
+import { functionImports, type FunctionImport } from "../wasm/imports.js";
 import type { GuestContext } from "../wasi/context.js";
 import { checkKind, hostImport, type HostImports } from "./host-imports.js";
 import { GuestError } from "./guest-error.js";
@@ -34,7 +34,12 @@ export function linkImports(module: WebAssembly.Module, imports: Record<string, 
  * wasock could not read bytes WebAssembly accepted: a wasock bug, thrown as such.
  */
 export function importTypeMismatch(bytes: Uint8Array): string | undefined {
-  for (const imp of functionImports(bytes)) {
+  return mismatchIn(functionImports(bytes));
+}
+
+/** importTypeMismatch of imports already read. */
+function mismatchIn(imports: readonly FunctionImport[]): string | undefined {
+  for (const imp of imports) {
     const accepted = acceptedSignatures(imp.module, imp.name);
     if (accepted === undefined || accepted.some((s) => sameSignature(imp.type, s))) continue;
     return `guest imports ${imp.module}.${imp.name} as ${formatSignature(imp.type)}; wasock provides ${accepted.map(formatSignature).join(" or ")}`;
@@ -45,11 +50,14 @@ export function importTypeMismatch(bytes: Uint8Array): string | undefined {
 /**
  * Refuse a guest that declares a wasock import with another type (GuestError). Called where the
  * guest's bytes are at hand (Runtime.run given bytes, the CLI); a guest passed as a compiled
- * WebAssembly.Module has no bytes to read and is not checked.
+ * WebAssembly.Module has no bytes to read and is not checked. Returns the imports it read (the
+ * JSPI bridge's trampolines are made from their types).
  */
-export function checkImportTypes(bytes: Uint8Array): void {
-  const mismatch = importTypeMismatch(bytes);
+export function checkImportTypes(bytes: Uint8Array): FunctionImport[] {
+  const imports = functionImports(bytes);
+  const mismatch = mismatchIn(imports);
   if (mismatch !== undefined) throw new GuestError(mismatch);
+  return imports;
 }
 
 /** Bind the guest's memory and return its `_start`. */
