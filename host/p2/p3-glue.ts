@@ -36,7 +36,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-8";
+export const WOKEN = "woken-ticks-11";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -46,16 +46,47 @@ let _wasockWaking = false;
 function _wasockWake() {
   if (_wasockWaking || _wasockSleepers.size === 0) { return; }
   _wasockWaking = true;
-  _wasockTurn(() => {
+  queueMicrotask(() => {
     _wasockWaking = false;
     for (const f of [..._wasockSleepers]) { f(); }
   });
 }
-function _wasockIdle(ms) {
+// An async-lowered import's status, answered once: when its subtask has returned (checked on a
+// microtask after each of its waitable's events), or on the next turn, whichever is first.
+const _wasockStatusOf = new Map();
+function _wasockStatus(subtask, answer) {
+  const waitable = subtask.waitable();
+  const once = () => { if (_wasockStatusOf.delete(waitable)) { answer(); } };
+  _wasockStatusOf.set(waitable, () => { if (subtask.isReturned()) { once(); } });
+  _wasockTurn(once);
+}
+function _wasockEvent(waitable) {
+  const check = _wasockStatusOf.get(waitable);
+  if (check !== undefined) { queueMicrotask(check); }
+}
+// jco's own polling, kept as the fallback for readiness nothing announces: one timer per cadence,
+// running while anyone sleeps on it, so a sleep costs a set entry rather than a timer of its own.
+function _wasockFallback(ms) {
+  const sleepers = new Set();
+  let timer = null;
+  const poll = () => {
+    if (sleepers.size === 0) { clearInterval(timer); timer = null; return; }
+    for (const f of [...sleepers]) { f(); }
+  };
+  return {
+    add(f) { sleepers.add(f); _wasockSleepers.add(f); if (timer === null) { timer = setInterval(poll, ms); } },
+    delete(f) { sleepers.delete(f); _wasockSleepers.delete(f); },
+  };
+}
+// An idle tick loop re-ticks within jco's 10 ms. A host's wait on a guest stream or future needs
+// no timer: what it waits for (Waitable's pending event) is set only by setPendingEvent, which
+// wakes it; jco's per-wait 1 ms interval is kept at the idle loop's cadence, shared, for safety.
+const _wasockIdlePoll = _wasockFallback(10);
+const _wasockWaitPoll = _wasockIdlePoll;
+function _wasockIdle() {
   return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); _wasockSleepers.delete(done); resolve(); };
-    const timer = setTimeout(done, ms);
-    _wasockSleepers.add(done);
+    const done = () => { _wasockIdlePoll.delete(done); resolve(); };
+    _wasockIdlePoll.add(done);
   });
 }
 // A host-owned stream buffer's elements: a JS array, or (u8 from guest memory) one Uint8Array.
@@ -90,12 +121,10 @@ function _wasockUntil(ready) {
   return new Promise((resolve) => {
     const check = () => {
       if (!ready()) { return; }
-      clearInterval(timer);
-      _wasockSleepers.delete(check);
+      _wasockWaitPoll.delete(check);
       resolve();
     };
-    const timer = setInterval(check);
-    _wasockSleepers.add(check);
+    _wasockWaitPoll.add(check);
   });
 }
 `;
@@ -144,13 +173,13 @@ const ANCHORS: Anchor[] = [
   {
     name: "tick loop re-tick (setTimeout delay)",
     find: /await new Promise\(\(resolve\) => setTimeout\(resolve, delay\)\);/g,
-    to: "await (delay === 0 ? new Promise((resolve) => _wasockTurn(resolve)) : _wasockIdle(delay));",
+    to: "await (delay === 0 ? new Promise((resolve) => _wasockTurn(resolve)) : _wasockIdle());",
     required: true,
   },
   {
     name: "Waitable.setPendingEvent",
     find: /(setPendingEvent\(fn\) \{\s*_debugLog\('\[Waitable#setPendingEvent\(\)\] args', \{[^}]*\}\);\s*this\.#pendingEventFn = fn;)/g,
-    to: "$1\n        _wasockWake();",
+    to: "$1\n        _wasockWake();\n        _wasockEvent(this);",
     required: true,
   },
   {
@@ -165,7 +194,7 @@ const ANCHORS: Anchor[] = [
     // notes the race is CABI-legal either way; the next turn gives the import the same chance.
     name: "async-lowered import's return (setTimeout)",
     find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
-    to: "$1_wasockTurn(() => {$2});",
+    to: "$1_wasockStatus(subtask, () => {$2});",
     required: false,
   },
   {
