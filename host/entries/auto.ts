@@ -1,8 +1,8 @@
 /**
  * wasock for whichever runtime this is: the network API that serves fastest there, as the
  * benchmarks measure them (README, Benchmarks; bench/run.ts compares the adapters A B). node:net
- * where the runtime has it — Node, and Deno, where it beats the Deno.listen adapter — and Deno's
- * own API where node:net is missing. Under Bun (found by its API, Bun.listen/Bun.connect) its own
+ * where the runtime has it — Node, and Deno, where the Deno.listen adapter costs the same — and
+ * Deno's own API where node:net is missing. Under Bun (found by its API, Bun.listen/Bun.connect) its own
  * API, which beats Bun's node:net. WASOCK_NET=node, deno or bun picks one.
  *
  *   import { Runtime } from "wasock";

@@ -29,10 +29,17 @@ export class DenoStream extends PullStream {
     conn.setNoDelay(true);
   }
 
+  /**
+   * Each read fills this connection's one buffer and hands on a copy of what came: a fresh 64 KiB
+   * buffer a read (zeroed, and external memory, which hastens V8's collections) cost more than
+   * the copy. A connection has one read pending at a time, and Deno may fill a pending read's
+   * buffer before its promise settles: buffers are not shared between connections.
+   */
+  private readonly readBuffer = new Uint8Array(READ_CHUNK);
+
   protected async readChunk(): Promise<Uint8Array | null> {
-    const buf = new Uint8Array(READ_CHUNK);
-    const n = await this.conn.read(buf);
-    return n === null ? null : buf.subarray(0, n);
+    const n = await this.conn.read(this.readBuffer);
+    return n === null ? null : this.readBuffer.slice(0, n);
   }
 
   protected async writeAll(data: Uint8Array): Promise<void> {
