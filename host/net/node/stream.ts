@@ -4,6 +4,7 @@
  */
 import * as net from "node:net";
 import type { NetStream, SockAddr } from "../backend.js";
+import { isPooled, recycle } from "../../util/slab.js";
 
 export function addressOf(a: string | net.AddressInfo | null): SockAddr {
   if (a === null || typeof a === "string") return { host: "", port: 0, family: 4 };
@@ -128,7 +129,9 @@ export class NodeStream implements NetStream {
       corked.push(this);
       if (corked.length === 1) queueMicrotask(uncorkAll);
     }
-    s.write(data);
+    // A pooled copy (util/slab.ts) goes back to its pool once node:net has handed it to the OS.
+    if (isPooled(data)) s.write(data, () => recycle(data));
+    else s.write(data);
   }
 
   /** Corked since the last uncorkAll (and so in `corked`). */
