@@ -11,12 +11,16 @@
  * stream or future copy), or a host operation settling. This rewrite wakes the waiters on those:
  *
  *  - an async-lowered import answers its status (returned, or started) on the next macrotask, not
- *    after a setTimeout(0) (jco's own note: which one it is, is a race either way);
+ *    after a setTimeout(0) (jco's own note: which one it is, is a race either way). Not sooner:
+ *    answered as soon as a send settles, the guest's next receive came before node:dgram had
+ *    read the next datagram, and so waited (a subtask, an event, a tick) where after a turn it
+ *    found it there; a UDP bulk echo took more CPU a datagram (docs/benchmarks.md);
  *  - the tick loop starts, and re-ticks after a resume, on the next macrotask (setImmediate where
  *    there is one): the resumed slice's microtasks have drained, as jco's setTimeout(0) ensured;
  *  - an idle tick loop, and a host's wait on a guest stream or future, sleep until a waitable gets
- *    an event or a host operation settles (checked on the next macrotask), with jco's own timers
- *    kept as the fallback for readiness nothing announces (its behaviour, not worse);
+ *    an event or a host operation settles, and are woken on the microtask after it (an idle loop
+ *    resumed nothing since its last turn, so single-flight holds); jco's own polls are kept as the
+ *    fallback for readiness nothing announces, one shared 10 ms timer instead of a timer a wait;
  *  - two per-call costs beside the timers: _debugLog's read of process.env on every internal call
  *    (read once instead), and a list<u8> lowered into guest memory byte by byte (one copy instead);
  *  - stream<u8> bytes cross in one copy each way (the "u8 stream bytes" group below): a chunk the
@@ -36,7 +40,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-11";
+export const WOKEN = "woken-ticks-13";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -50,19 +54,6 @@ function _wasockWake() {
     _wasockWaking = false;
     for (const f of [..._wasockSleepers]) { f(); }
   });
-}
-// An async-lowered import's status, answered once: when its subtask has returned (checked on a
-// microtask after each of its waitable's events), or on the next turn, whichever is first.
-const _wasockStatusOf = new Map();
-function _wasockStatus(subtask, answer) {
-  const waitable = subtask.waitable();
-  const once = () => { if (_wasockStatusOf.delete(waitable)) { answer(); } };
-  _wasockStatusOf.set(waitable, () => { if (subtask.isReturned()) { once(); } });
-  _wasockTurn(once);
-}
-function _wasockEvent(waitable) {
-  const check = _wasockStatusOf.get(waitable);
-  if (check !== undefined) { queueMicrotask(check); }
 }
 // jco's own polling, kept as the fallback for readiness nothing announces: one timer per cadence,
 // running while anyone sleeps on it, so a sleep costs a set entry rather than a timer of its own.
@@ -179,7 +170,7 @@ const ANCHORS: Anchor[] = [
   {
     name: "Waitable.setPendingEvent",
     find: /(setPendingEvent\(fn\) \{\s*_debugLog\('\[Waitable#setPendingEvent\(\)\] args', \{[^}]*\}\);\s*this\.#pendingEventFn = fn;)/g,
-    to: "$1\n        _wasockWake();\n        _wasockEvent(this);",
+    to: "$1\n        _wasockWake();",
     required: true,
   },
   {
@@ -194,7 +185,7 @@ const ANCHORS: Anchor[] = [
     // notes the race is CABI-legal either way; the next turn gives the import the same chance.
     name: "async-lowered import's return (setTimeout)",
     find: /(return new Promise\(\(resolve, reject\) => \{\s*)setTimeout\(\(\) => \{(\s*\/\/ NOTE: whether the import settled before this timer fires[\s\S]*?resolve\(res\);\s*\} catch \(err\) \{\s*reject\(err\);\s*\}\s*)\}, 0\);/g,
-    to: "$1_wasockStatus(subtask, () => {$2});",
+    to: "$1_wasockTurn(() => {$2});",
     required: false,
   },
   {

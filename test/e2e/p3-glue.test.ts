@@ -41,6 +41,11 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     // No timer-driven tick left: the loop starts and re-ticks on a turn, idles on a wake.
     assert.doesNotMatch(out, /setTimeout\(resolve, delay\)|\}, 10\);\s*\}\s*tick\(\)/);
     assert.match(out, /_wasockWake\(\);/);
+    // A wake runs on the microtask after the event, and jco's fallback polls share one timer
+    // a cadence: no wait makes a timer of its own.
+    assert.match(out, /function _wasockWake\(\) \{[^}]*\{ return; \}\s*_wasockWaking = true;\s*queueMicrotask\(/);
+    assert.doesNotMatch(out, /setInterval\(check\)|setTimeout\(done, ms\)/);
+    assert.equal(out.match(/: _wasockIdle\(\)\);/g)?.length, 1);
     // An async-lowered call answers the guest on the next turn, not after a timer.
     assert.match(js, /\/\/ NOTE: whether the import settled before this timer fires/);
     assert.doesNotMatch(out, /setTimeout\(\(\) => \{\s*\/\/ NOTE: whether the import settled/);
