@@ -185,10 +185,10 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
     sync(): void {
       attempt(() => files!.sync(this.o, false));
     }
-    /** What it was opened with; a directory may be read and (wasock has no read-only pre-open)
-     *  changed beneath. */
+    /** What it was opened with. A directory may always be read; a pre-open may be changed beneath
+     *  (wasock has no read-only pre-open), a directory opened at a path when it asked for that. */
     getFlags(): DescriptorFlags {
-      if (this.o.kind === "dir") return { read: true, mutateDirectory: true };
+      if (this.o.kind === "dir") return { read: true, mutateDirectory: !!this.flags.mutateDirectory };
       const f = this.flags;
       return { read: !!f.read, write: !!f.write, fileIntegritySync: !!f.fileIntegritySync, dataIntegritySync: !!f.dataIntegritySync, requestedWriteSync: !!f.requestedWriteSync };
     }
@@ -252,9 +252,10 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
           follow: !!pf.symlinkFollow, create: !!of.create, directory: !!of.directory, exclusive: !!of.exclusive,
           truncate: !!of.truncate, read: !!flags.read, write: !!flags.write, dsync: !!flags.dataIntegritySync, sync: false,
         }));
-      // As the file layer opened it: truncating is writing, and neither asked is reading.
-      const write = !!flags.write || !!of.truncate;
-      return new Descriptor(opened, { ...flags, read: !!flags.read || !write, write });
+      // As the file layer opened it: creating or truncating is writing, and reading is the
+      // default unless writing was asked.
+      const write = !!flags.write || !!of.truncate || !!of.create;
+      return new Descriptor(opened, { ...flags, read: !!flags.read || !flags.write, write });
     }
     readlinkAt(path: string): string {
       const d = this.dir();

@@ -66,8 +66,9 @@ function openAt(d: HostDir, path: string, o: OpenRequest): Opened {
     if (st?.isSymbolicLink()) fail(Errno.LOOP);
     const isDir = r.name === undefined || st?.isDirectory() === true;
     if (o.directory && st && !isDir) fail(Errno.NOTDIR);
-    const write = o.write || o.truncate;
-    const read = o.read || !write;
+    // Creating or truncating is writing (wasmtime's rule); reading is the default unless writing was asked.
+    const write = o.write || o.truncate || o.create;
+    const read = o.read || !o.write;
     if (isDir) {
       if (write || o.create) fail(Errno.ISDIR);
       const held = r.name === undefined ? reopen(r.dir) : openSubdir(r.dir, r.name);
