@@ -7,12 +7,16 @@
 import type { Bridge } from "../bridge/bridge.js";
 import { GuestError } from "../bridge/link.js";
 import type { LocalKernel } from "../sockets/kernel.js";
+import { importsInterface } from "./detect.js";
 import { instantiateRun, isP3Component, transpiled } from "./component.js";
 import { TranspilerMissingError } from "./errors.js";
 import { componentInstance } from "../abi/p2/imports.js";
 import { p3ComponentInstance } from "../abi/p3/imports.js";
 import type { Files } from "../wasi/files.js";
 import type { Preopen } from "../wasi/fs/handles.js";
+
+/** A 0.3 component that imports this is served wasi:filesystem@0.3 (abi/p3/imports.ts). */
+const FILESYSTEM_03 = "wasi:filesystem/types@0.3.";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
@@ -37,7 +41,9 @@ export async function runComponent(
     dirs: [...fs.dirs],
     // On this thread: the instance's host fds close when its run ends, or its runtime stops.
     instantiate: async (k) => {
-      const instance = (p3 ? p3ComponentInstance : componentInstance)(k, { args, env }, bridge.suspends, fs);
+      const instance = p3
+        ? p3ComponentInstance(k, { args, env }, bridge.suspends, fs, importsInterface(bytes, FILESYSTEM_03))
+        : componentInstance(k, { args, env }, bridge.suspends, fs);
       const forget = kernel.onStop(instance.close);
       const done = (): void => {
         forget();
