@@ -76,7 +76,9 @@ function openAt(d: HostDir, path: string, o: OpenRequest): Opened {
     }
     let flags = (read && write ? C.O_RDWR : write ? C.O_WRONLY : C.O_RDONLY) | C.O_NOFOLLOW;
     if (o.create) flags |= C.O_CREAT;
-    if (o.exclusive) flags |= C.O_EXCL;
+    // Exclusive means nothing without create (POSIX leaves O_EXCL alone undefined, and Deno's
+    // node:fs refuses it: EINVAL).
+    if (o.create && o.exclusive) flags |= C.O_EXCL;
     if (o.truncate) flags |= C.O_TRUNC;
     if (o.dsync) flags |= C.O_DSYNC;
     if (o.sync) flags |= C.O_SYNC;
