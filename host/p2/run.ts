@@ -17,6 +17,7 @@ import type { Preopen } from "../wasi/fs/handles.js";
 
 /** A 0.3 component that imports this is served wasi:filesystem@0.3 (abi/p3/imports.ts). */
 const FILESYSTEM_03 = "wasi:filesystem/types@0.3.";
+const FILESYSTEM_02 = "wasi:filesystem/types@0.2.";
 
 /** The thread entry that runs a component in a worker (beside this file, bundled or not). */
 const WORKER_ENTRY = new URL("./component-worker.js", import.meta.url);
@@ -27,6 +28,12 @@ export async function runComponent(
   const p3 = isP3Component(bytes);
   // jco's 0.3 glue is JSPI's (Suspending at instantiation), and a guest's wait must not block.
   if (p3 && !bridge.suspends) throw new GuestError(`a WASI 0.3 component needs JSPI (Node ≥ 24.20, Deno, Bun); the ${bridge.kind} bridge has none`);
+  // jco hands both versions one Descriptor class and one getDirectories (its keys have no
+  // version), and their calls share names and arguments: no host can tell whose call it is.
+  const filesystem03 = p3 && importsInterface(bytes, FILESYSTEM_03);
+  if (filesystem03 && importsInterface(bytes, FILESYSTEM_02)) {
+    throw new GuestError("the component imports wasi:filesystem 0.2 and 0.3 both, which wasock cannot serve together (jco gives them one Descriptor and one getDirectories)");
+  }
   let dir: string;
   try {
     dir = await transpiled(bytes, p3 ? "p3" : bridge.suspends ? "jspi" : "sync");
@@ -42,7 +49,7 @@ export async function runComponent(
     // On this thread: the instance's host fds close when its run ends, or its runtime stops.
     instantiate: async (k) => {
       const instance = p3
-        ? p3ComponentInstance(k, { args, env }, bridge.suspends, fs, importsInterface(bytes, FILESYSTEM_03))
+        ? p3ComponentInstance(k, { args, env }, bridge.suspends, fs, filesystem03)
         : componentInstance(k, { args, env }, bridge.suspends, fs);
       const forget = kernel.onStop(instance.close);
       const done = (): void => {
