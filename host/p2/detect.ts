@@ -30,6 +30,20 @@ function contains(bytes: Uint8Array, from: number, to: number, needle: Uint8Arra
   return false;
 }
 
+/** Whether one of the top-level sections with an id of `ids` holds `needle` (each section is skipped by its size). */
+function topLevelHas(bytes: Uint8Array, ids: readonly number[], needle: Uint8Array): boolean {
+  if (!isComponent(bytes)) return false;
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at]!;
+    const [size, body] = leb(bytes, at + 1);
+    if (size < 0 || body + size > bytes.length) return false;
+    if (ids.includes(id) && contains(bytes, body, body + size, needle)) return true;
+    at = body + size;
+  }
+  return false;
+}
+
 /**
  * A WASI 0.3 component: one of its top-level imports or exports names a `@0.3.` interface (a
  * command that imports only 0.2 but exports `wasi:cli/run@0.3.0` is one: jco's glue for its run is
@@ -38,14 +52,13 @@ function contains(bytes: Uint8Array, from: number, to: number, needle: Uint8Arra
  * component's own imports do not count. Reading a 3 MB component's section headers takes µs.
  */
 export function isP3Component(bytes: Uint8Array): boolean {
-  if (!isComponent(bytes)) return false;
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at]!;
-    const [size, body] = leb(bytes, at + 1);
-    if (size < 0 || body + size > bytes.length) return false;
-    if ((id === IMPORT_SECTION || id === EXPORT_SECTION) && contains(bytes, body, body + size, P3_MARK)) return true;
-    at = body + size;
-  }
-  return false;
+  return topLevelHas(bytes, [IMPORT_SECTION, EXPORT_SECTION], P3_MARK);
+}
+
+/**
+ * Whether the component imports an interface whose versioned name starts with `prefix` (as
+ * `wasi:filesystem/types@0.3.`), read as isP3Component reads: the top-level import section only.
+ */
+export function importsInterface(bytes: Uint8Array, prefix: string): boolean {
+  return topLevelHas(bytes, [IMPORT_SECTION], new TextEncoder().encode(prefix));
 }

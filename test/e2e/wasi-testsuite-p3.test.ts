@@ -1,8 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasJspi } from "../../host/bridge/jspi.js";
 import { Runtime } from "../../host/entries/node.js";
@@ -13,9 +14,12 @@ import { cli, RUNTIME } from "../helpers/runtime.js";
  * run by the suite's operations (test-runner/wasi_test_runner): `run` (its args and env),
  * `write` to stdin, `read` a payload from stdout or stderr, `connect` to the `host:port` the guest
  * printed on its next stdout line, `send` and `recv` on that connection, `wait` for the exit code
- * (default 0). A test without a json just runs and must exit 0. The binaries are the suite's, not
- * ours to commit: this runs when WASOCK_WASI_TESTSUITE names a checkout. The guest is started from
- * its own directory by its file name, as the suite's adapters do (cli-env checks argv[0]).
+ * (default 0). A test without a json just runs and must exit 0. The json's `root` (relative to it)
+ * is pre-opened as `/`, as the suite's adapters do (`--dir ROOT::/`): each test gets a fresh copy
+ * of it (the suite deletes `*.cleanup` after each test instead; a copy leaves the checkout
+ * untouched). The binaries are the suite's, not ours to commit: this runs when
+ * WASOCK_WASI_TESTSUITE names a checkout. The guest is started from its own directory by its file
+ * name, as the suite's adapters do (cli-env checks argv[0]).
  *
  * A 0.3 component needs JSPI (jco's glue), so this runs on JSPI runtimes only: Node ≥ 24.20, Deno
  * and Bun; on Node 20 wasock refuses it in one line (tested below).
@@ -26,11 +30,8 @@ const dir = tests ? join(tests, "rust", "testsuite", "wasm32-wasip3") : undefine
 const missing = dir && existsSync(dir) ? false : "set WASOCK_WASI_TESTSUITE to a checkout of WebAssembly/wasi-testsuite with tests/rust/testsuite/wasm32-wasip3";
 const skip = missing || (hasJspi() ? false : "WASI 0.3 components need JSPI (Node ≥ 24.20, Deno, Bun): this engine has none");
 
-/**
- * Left out, with the reason: wasock's 0.3 ABI is wasi:sockets and what a command needs beside it
- * (cli, clocks, random). wasi:filesystem@0.3.0 and wasi:http@0.3.0 are not served.
- */
-const OUT_OF_SCOPE = /^(filesystem|http)-/;
+/** Left out, with the reason: wasi:http@0.3.0 is not served. */
+const OUT_OF_SCOPE = /^http-/;
 
 /** Tests a runtime cannot pass, and why: each is run and must still fail (a pass means the entry is stale). */
 const EXPECTED_FAILURES: Record<string, Partial<Record<typeof RUNTIME, string>>> = {};
@@ -44,12 +45,12 @@ type Op =
   | { type: "recv"; id: string; payload: string }
   | { type: "wait"; exit_code?: number };
 
-function cases(): { name: string; ops: Op[] }[] {
+function cases(): { name: string; ops: Op[]; root?: string }[] {
   if (!dir || !existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".wasm")).map((f) => f.slice(0, -5)).filter((n) => !OUT_OF_SCOPE.test(n)).sort().map((name) => {
     const json = join(dir, `${name}.json`);
-    const config = existsSync(json) ? (JSON.parse(readFileSync(json, "utf8")) as { operations?: Op[] }) : {};
-    return { name, ops: config.operations ?? [{ type: "run" }, { type: "wait" }] };
+    const config = existsSync(json) ? (JSON.parse(readFileSync(json, "utf8")) as { operations?: Op[]; root?: string }) : {};
+    return { name, ops: config.operations ?? [{ type: "run" }, { type: "wait" }], root: config.root === undefined ? undefined : join(dir, config.root) };
   });
 }
 
@@ -100,19 +101,25 @@ class Incoming {
   }
 }
 
-/** Run one test's operations: undefined when it passes, else what went wrong. */
-async function runOps(name: string, ops: Op[]): Promise<string | undefined> {
+/** Run one test's operations (`root`: the directory to pre-open as `/`): undefined when it passes, else what went wrong. */
+async function runOps(name: string, ops: Op[], root?: string): Promise<string | undefined> {
   const out = new Incoming();
   const err = new Incoming();
   const sockets = new Map<string, { socket: Socket; data: Incoming }>();
   let proc: ReturnType<typeof spawn> | undefined;
   let exited: Promise<number | null> = Promise.resolve(null);
   const tail = (): string => `\n${out.all()}${err.all()}`;
+  const tmp = root === undefined ? undefined : mkdtempSync(join(tmpdir(), "wasock-wts-p3-"));
+  const dirs: string[] = [];
+  if (tmp) {
+    cpSync(root!, join(tmp, "root"), { recursive: true, verbatimSymlinks: true });
+    dirs.push("--dir", `${join(tmp, "root")}::/`);
+  }
   try {
     for (const op of ops) {
       switch (op.type) {
         case "run": {
-          const flags = ["--allow-net", ...Object.entries(op.env ?? {}).flatMap(([k, v]) => ["--env", `${k}=${v}`])];
+          const flags = ["--allow-net", ...dirs, ...Object.entries(op.env ?? {}).flatMap(([k, v]) => ["--env", `${k}=${v}`])];
           const p = spawn(...cli(["run", ...flags, `${name}.wasm`, "--", ...(op.args ?? [])]), { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
           proc = p;
           p.stdout!.setEncoding("utf8").on("data", (d: string) => out.push(d));
@@ -168,13 +175,17 @@ async function runOps(name: string, ops: Op[]): Promise<string | undefined> {
   } finally {
     for (const { socket } of sockets.values()) socket.destroy();
     if (proc && proc.exitCode === null) proc.kill("SIGKILL");
+    if (tmp) {
+      await exited;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
 }
 
 describe("WebAssembly/wasi-testsuite (wasm32-wasip3)", { skip }, () => {
   for (const c of cases()) {
     test(c.name, async () => {
-      const failure = await runOps(c.name, c.ops);
+      const failure = await runOps(c.name, c.ops, c.root);
       const expected = EXPECTED_FAILURES[c.name]?.[RUNTIME];
       if (expected) assert.ok(failure, `passes on ${RUNTIME}, but is listed as an expected failure (${expected}): remove the entry`);
       else assert.equal(failure, undefined, failure);

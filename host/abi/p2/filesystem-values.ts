@@ -4,7 +4,7 @@
  * timestamps, the descriptor-stat record, and the limits of one stream call.
  */
 import { Errno } from "../../core/enums.js";
-import { FsFailure, type FileStat } from "../../wasi/files.js";
+import { FsFailure, type FileStat, type FsType } from "../../wasi/files.js";
 import { Fstflags } from "../../wasi/fs/flags.js";
 import { IoError, type P2Context } from "./context.js";
 
@@ -91,8 +91,21 @@ export function times(a: NewTimestamp, m: NewTimestamp): [bigint, bigint, number
   return [atim, mtim, af | mf];
 }
 
+export interface DescriptorStat {
+  type: FsType;
+  linkCount: bigint;
+  size: bigint;
+  dataAccessTimestamp: Datetime;
+  dataModificationTimestamp: Datetime;
+  statusChangeTimestamp: Datetime;
+}
+export interface MetadataHash {
+  lower: bigint;
+  upper: bigint;
+}
+
 /** The descriptor-stat record; times are those the host keeps (all three on every file system node:fs knows). */
-export function descriptorStat(st: FileStat) {
+export function descriptorStat(st: FileStat): DescriptorStat {
   return {
     type: st.type,
     linkCount: st.nlink,

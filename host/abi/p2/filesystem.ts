@@ -18,12 +18,47 @@ import { Pollable } from "./poll.js";
 import { InputStream, OutputStream } from "./streams.js";
 import {
   ADVICE, CHUNK, descriptorStat, errnoOf, FileIoError, fsErrorCode, PERMIT, times, u64,
-  type DescriptorFlags, type NewTimestamp, type OpenFlags, type PathFlags,
+  type DescriptorFlags, type DescriptorStat, type MetadataHash, type NewTimestamp, type OpenFlags, type PathFlags,
 } from "./filesystem-values.js";
+
+/**
+ * A 0.2 descriptor as the 0.3 one (abi/p3/filesystem.ts) drives it: the same resource, its
+ * calls throwing an error-code case name.
+ */
+export interface FileDescriptor {
+  readViaStream(offset: bigint): InputStream;
+  writeViaStream(offset: bigint): OutputStream;
+  appendViaStream(): OutputStream;
+  advise(offset: bigint, length: bigint, advice: string): void;
+  syncData(): void;
+  sync(): void;
+  getFlags(): DescriptorFlags;
+  getType(): FsType;
+  setSize(size: bigint): void;
+  setTimes(a: NewTimestamp, m: NewTimestamp): void;
+  readDirectory(): { readDirectoryEntry(): { type: FsType; name: string } | undefined };
+  createDirectoryAt(path: string): void;
+  stat(): DescriptorStat;
+  statAt(pf: PathFlags, path: string): DescriptorStat;
+  setTimesAt(pf: PathFlags, path: string, a: NewTimestamp, m: NewTimestamp): void;
+  linkAt(pf: PathFlags, oldPath: string, to: FileDescriptor | undefined, newPath: string): void;
+  openAt(pf: PathFlags, path: string, of: OpenFlags, flags: DescriptorFlags): FileDescriptor;
+  readlinkAt(path: string): string;
+  removeDirectoryAt(path: string): void;
+  renameAt(oldPath: string, to: FileDescriptor | undefined, newPath: string): void;
+  symlinkAt(oldPath: string, newPath: string): void;
+  unlinkFileAt(path: string): void;
+  isSameObject(other: FileDescriptor | undefined): boolean;
+  metadataHash(): MetadataHash;
+  metadataHashAt(pf: PathFlags, path: string): MetadataHash;
+  [Symbol.dispose](): void;
+}
 
 /** One component instance's filesystem: its imports, and the host fds to close when it ends. */
 export interface FilesystemImports {
   imports: Record<string, Record<string, unknown>>;
+  /** get-directories: fresh descriptors of the instance's pre-opened directories. */
+  directories(): [FileDescriptor, string][];
   /** Close every file and directory still open (the pre-opens too). */
   close(): void;
 }
@@ -139,7 +174,7 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
     [Symbol.dispose](): void {}
   }
 
-  class Descriptor {
+  class Descriptor implements FileDescriptor {
     dropped = false;
 
     /** `preopen`: one of get-directories' (its host fd is the instance's, closed at its end). */
@@ -158,7 +193,7 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
       if (need !== "any" && !this.flags[need]) throw "bad-descriptor";
       return this.o.file;
     }
-    private other(d: Descriptor): HostDir {
+    private other(d: FileDescriptor | undefined): HostDir {
       if (!(d instanceof Descriptor)) throw "bad-descriptor";
       return d.dir();
     }
@@ -185,10 +220,10 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
     sync(): void {
       attempt(() => files!.sync(this.o, false));
     }
-    /** What it was opened with; a directory may be read and (wasock has no read-only pre-open)
-     *  changed beneath. */
+    /** What it was opened with. A directory may always be read; a pre-open may be changed beneath
+     *  (wasock has no read-only pre-open), a directory opened at a path when it asked for that. */
     getFlags(): DescriptorFlags {
-      if (this.o.kind === "dir") return { read: true, mutateDirectory: true };
+      if (this.o.kind === "dir") return { read: true, mutateDirectory: !!this.flags.mutateDirectory };
       const f = this.flags;
       return { read: !!f.read, write: !!f.write, fileIntegritySync: !!f.fileIntegritySync, dataIntegritySync: !!f.dataIntegritySync, requestedWriteSync: !!f.requestedWriteSync };
     }
@@ -226,10 +261,10 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
       const d = this.dir();
       attempt(() => files!.createDirectoryAt(d, path));
     }
-    stat() {
+    stat(): DescriptorStat {
       return descriptorStat(attempt(() => files!.stat(this.o)));
     }
-    statAt(pf: PathFlags, path: string) {
+    statAt(pf: PathFlags, path: string): DescriptorStat {
       const d = this.dir();
       return descriptorStat(attempt(() => files!.statAt(d, path, !!pf.symlinkFollow)));
     }
@@ -237,7 +272,7 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
       const d = this.dir();
       attempt(() => files!.setTimesAt(d, path, !!pf.symlinkFollow, ...times(a, m)));
     }
-    linkAt(pf: PathFlags, oldPath: string, to: Descriptor, newPath: string): void {
+    linkAt(pf: PathFlags, oldPath: string, to: FileDescriptor | undefined, newPath: string): void {
       const d = this.dir();
       const t = this.other(to);
       attempt(() => files!.linkAt(d, !!pf.symlinkFollow, oldPath, t, newPath));
@@ -252,9 +287,10 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
           follow: !!pf.symlinkFollow, create: !!of.create, directory: !!of.directory, exclusive: !!of.exclusive,
           truncate: !!of.truncate, read: !!flags.read, write: !!flags.write, dsync: !!flags.dataIntegritySync, sync: false,
         }));
-      // As the file layer opened it: truncating is writing, and neither asked is reading.
-      const write = !!flags.write || !!of.truncate;
-      return new Descriptor(opened, { ...flags, read: !!flags.read || !write, write });
+      // As the file layer opened it: creating or truncating is writing, and reading is the
+      // default unless writing was asked.
+      const write = !!flags.write || !!of.truncate || !!of.create;
+      return new Descriptor(opened, { ...flags, read: !!flags.read || !flags.write, write });
     }
     readlinkAt(path: string): string {
       const d = this.dir();
@@ -264,7 +300,7 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
       const d = this.dir();
       attempt(() => files!.removeDirectoryAt(d, path));
     }
-    renameAt(oldPath: string, to: Descriptor, newPath: string): void {
+    renameAt(oldPath: string, to: FileDescriptor | undefined, newPath: string): void {
       const d = this.dir();
       const t = this.other(to);
       attempt(() => files!.renameAt(d, oldPath, t, newPath));
@@ -277,15 +313,15 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
       const d = this.dir();
       attempt(() => files!.unlinkFileAt(d, path));
     }
-    isSameObject(other: Descriptor): boolean {
+    isSameObject(other: FileDescriptor | undefined): boolean {
       if (!(other instanceof Descriptor)) return false;
       const [a, b] = attempt(() => [files!.stat(this.o), files!.stat(other.o)]);
       return a.dev === b.dev && a.ino === b.ino;
     }
-    metadataHash(): { lower: bigint; upper: bigint } {
+    metadataHash(): MetadataHash {
       return files!.hash(attempt(() => files!.stat(this.o)));
     }
-    metadataHashAt(pf: PathFlags, path: string): { lower: bigint; upper: bigint } {
+    metadataHashAt(pf: PathFlags, path: string): MetadataHash {
       const d = this.dir();
       return files!.hash(attempt(() => files!.statAt(d, path, !!pf.symlinkFollow)));
     }
@@ -305,14 +341,14 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
     }
   }
 
+  // Fresh descriptors of the instance's pre-opened directories each call: dropping one leaves the
+  // directory open for the next.
+  const directories = (): [Descriptor, string][] =>
+    preopens.map(([p, dir]) => [new Descriptor({ kind: "dir", dir, type: "directory" }, { read: true, mutateDirectory: true }, true), p.guest]);
+
   return {
     imports: {
-      "wasi:filesystem/preopens": {
-        // Fresh descriptors of the instance's pre-opened directories each call: dropping one
-        // leaves the directory open for the next.
-        getDirectories: (): [Descriptor, string][] =>
-          preopens.map(([p, dir]) => [new Descriptor({ kind: "dir", dir, type: "directory" }, { read: true, mutateDirectory: true }, true), p.guest]),
-      },
+      "wasi:filesystem/preopens": { getDirectories: directories },
       "wasi:filesystem/types": {
         Descriptor,
         DirectoryEntryStream,
@@ -320,6 +356,7 @@ export function filesystemImports(ctx: P2Context, files: ComponentFiles | undefi
           err instanceof FileIoError && err.errno !== Errno.SUCCESS ? fsErrorCode(err.errno) : undefined,
       },
     },
+    directories,
     close() {
       if (ended) return;
       for (const d of open) d[Symbol.dispose]();

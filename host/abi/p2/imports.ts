@@ -7,7 +7,7 @@ import type { Files } from "../../wasi/files.js";
 import type { HostDir, Preopen } from "../../wasi/fs/handles.js";
 import { cliImports, type CliOptions } from "./cli.js";
 import { IoError, P2Context } from "./context.js";
-import { filesystemImports } from "./filesystem.js";
+import { filesystemImports, type FilesystemImports } from "./filesystem.js";
 import { networkImports } from "./network.js";
 import { poll, Pollable } from "./poll.js";
 import { InputStream, OutputStream } from "./streams.js";
@@ -32,6 +32,8 @@ export interface ComponentInstance {
   imports: ImportObject;
   close(): void;
   ctx: P2Context;
+  /** Its wasi:filesystem (0.3's is served over it: abi/p3/filesystem.ts). */
+  filesystem: FilesystemImports;
 }
 
 /**
@@ -63,6 +65,7 @@ export function componentInstance(kernel: Kernel, opts: CliOptions, inProcess: b
     },
     close: filesystem.close,
     ctx,
+    filesystem,
   };
 }
 

@@ -2,12 +2,14 @@
  * A WASI 0.3 component's imports: the 0.2 instance's (Rust's std in a wasip3 command still
  * imports wasi:io and wasi:cli 0.2) with the 0.3 interfaces merged in. jco keys imports by
  * interface name without its version, so `wasi:cli/stdout` is one object holding 0.2's
- * `getStdout` and 0.3's `writeViaStream`.
+ * `getStdout` and 0.3's `writeViaStream`; where both versions name a member alike (wasi:filesystem's
+ * `Descriptor` and `getDirectories`), the version the component imports is served.
  */
 import type { Kernel } from "../../sockets/api.js";
 import type { CliOptions } from "../p2/cli.js";
 import { componentInstance, type ComponentFilesOptions, type ComponentInstance, type ImportObject } from "../p2/imports.js";
 import { p3CliImports, resolveBoth } from "./cli.js";
+import { p3FilesystemImports } from "./filesystem.js";
 import { tcpSocketClass } from "./tcp.js";
 import { udpSocketClass } from "./udp.js";
 
@@ -27,10 +29,15 @@ function merge(into: ImportObject, more: ImportObject): ImportObject {
   return into;
 }
 
-/** A 0.3 component instance over `kernel`: its imports and what closes its files. */
-export function p3ComponentInstance(kernel: Kernel, opts: CliOptions, inProcess: boolean, fs?: ComponentFilesOptions): ComponentInstance {
+/**
+ * A 0.3 component instance over `kernel`: its imports and what closes its files. `filesystem03`:
+ * the component imports wasi:filesystem@0.3 (detect.ts: importsInterface), whose `descriptor` and
+ * `get-directories` then take the place of 0.2's under the same unversioned names.
+ */
+export function p3ComponentInstance(kernel: Kernel, opts: CliOptions, inProcess: boolean, fs?: ComponentFilesOptions, filesystem03 = false): ComponentInstance {
   const instance = componentInstance(kernel, opts, inProcess, fs);
   const { ctx, imports } = instance;
+  if (filesystem03) merge(imports, p3FilesystemImports(instance.filesystem));
   const lookup = imports["wasi:sockets/ip-name-lookup"]!;
   const seed = imports["wasi:random/insecure-seed"]!;
   merge(imports, p3CliImports(ctx));

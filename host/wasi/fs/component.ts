@@ -66,8 +66,9 @@ function openAt(d: HostDir, path: string, o: OpenRequest): Opened {
     if (st?.isSymbolicLink()) fail(Errno.LOOP);
     const isDir = r.name === undefined || st?.isDirectory() === true;
     if (o.directory && st && !isDir) fail(Errno.NOTDIR);
-    const write = o.write || o.truncate;
-    const read = o.read || !write;
+    // Creating or truncating is writing (wasmtime's rule); reading is the default unless writing was asked.
+    const write = o.write || o.truncate || o.create;
+    const read = o.read || !o.write;
     if (isDir) {
       if (write || o.create) fail(Errno.ISDIR);
       const held = r.name === undefined ? reopen(r.dir) : openSubdir(r.dir, r.name);
@@ -75,7 +76,9 @@ function openAt(d: HostDir, path: string, o: OpenRequest): Opened {
     }
     let flags = (read && write ? C.O_RDWR : write ? C.O_WRONLY : C.O_RDONLY) | C.O_NOFOLLOW;
     if (o.create) flags |= C.O_CREAT;
-    if (o.exclusive) flags |= C.O_EXCL;
+    // Exclusive means nothing without create (POSIX leaves O_EXCL alone undefined, and Deno's
+    // node:fs refuses it: EINVAL).
+    if (o.create && o.exclusive) flags |= C.O_EXCL;
     if (o.truncate) flags |= C.O_TRUNC;
     if (o.dsync) flags |= C.O_DSYNC;
     if (o.sync) flags |= C.O_SYNC;

@@ -63,6 +63,15 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: BigIntStats): v
 }
 
 /**
+ * Deno's node:fs keeps a time's whole milliseconds, floor(seconds × 1000) of the double it is
+ * given, so a time whose seconds the double holds a hair low lost its last ms (…712 ms, as
+ * 1796623025.712, was set as …711). There a time is passed as the middle of its millisecond:
+ * what Deno keeps is that millisecond.
+ */
+const WHOLE_MS = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+const seconds = (ns: bigint): number => (WHOLE_MS ? (Number(ns / 1_000_000n) + 0.5) / 1000 : Number(ns) / 1e9);
+
+/**
  * The (atime, mtime) pair, in seconds, that utimes needs for a *_set_times call: each time is the
  * given one, now, or (flag absent) the current one. Both X and X_NOW, or an undefined bit → EINVAL.
  */
@@ -72,7 +81,7 @@ export function newTimes(current: () => BigIntStats, atim: bigint, mtim: bigint,
   const nowS = Date.now() / 1000;
   const st = flags & (Fstflags.ATIM | Fstflags.ATIM_NOW) && flags & (Fstflags.MTIM | Fstflags.MTIM_NOW) ? undefined : current();
   const pick = (set: number, now: number, given: bigint, cur: bigint | undefined): number =>
-    flags & set ? Number(BigInt.asUintN(64, given)) / 1e9 : flags & now ? nowS : Number(cur!) / 1e9;
+    flags & set ? seconds(BigInt.asUintN(64, given)) : flags & now ? nowS : seconds(cur!);
   return [
     pick(Fstflags.ATIM, Fstflags.ATIM_NOW, atim, st?.atimeNs),
     pick(Fstflags.MTIM, Fstflags.MTIM_NOW, mtim, st?.mtimeNs),
