@@ -40,7 +40,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-13";
+export const WOKEN = "woken-ticks-14";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -108,7 +108,9 @@ function _wasockSplit(data, count) {
 }
 // A host stream's chunk now, when it has one (host/abi/p3/streams.ts, ByteSource's READ_NOW).
 const _wasockReadNow = Symbol.for("wasock.p3.readNow");
+// (What it waits for may be there already: jco's own wait first looked after a 1 ms interval.)
 function _wasockUntil(ready) {
+  if (ready()) { return Promise.resolve(); }
   return new Promise((resolve) => {
     const check = () => {
       if (!ready()) { return; }

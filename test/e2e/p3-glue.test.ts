@@ -46,6 +46,9 @@ describe("jco's 0.3 glue wakes on events (host/p2/p3-glue.ts)", () => {
     assert.match(out, /function _wasockWake\(\) \{[^}]*\{ return; \}\s*_wasockWaking = true;\s*queueMicrotask\(/);
     assert.doesNotMatch(out, /setInterval\(check\)|setTimeout\(done, ms\)/);
     assert.equal(out.match(/: _wasockIdle\(\)\);/g)?.length, 1);
+    // A host's wait on a guest stream looks first: the event may be there already (a wait that
+    // did not would sit until the fallback poll, as sockets-echo's first read did).
+    assert.match(out, /function _wasockUntil\(ready\) \{\s*if \(ready\(\)\) \{ return Promise\.resolve\(\); \}/);
     // An async-lowered call answers the guest on the next turn, not after a timer.
     assert.match(js, /\/\/ NOTE: whether the import settled before this timer fires/);
     assert.doesNotMatch(out, /setTimeout\(\(\) => \{\s*\/\/ NOTE: whether the import settled/);
