@@ -145,7 +145,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       tcp: flags.tcp !== false,
       udp: flags.udp !== false,
     },
-    stdin: process.stdin, // a terminal too: read only when the guest reads, in the line discipline's lines
+    // A terminal too: read only when the guest reads, in the line discipline's lines. process.stdin
+    // is made only then: making it loads the stream machinery for its kind (a file's, /dev/null's:
+    // node's fs streams), 1-4 ms of a start-up for a guest that may never read.
+    stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are
     stdout: guestStdout(() => {
       rt.stop();
