@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import nodeModule from "node:module";
 import { isatty } from "node:tty";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
@@ -160,6 +161,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     const listening = await rt.start();
     if (isClusterWorker()) reportListening(listening); // the primary prints them, once
     else for (const l of listening) process.stderr.write(listenLine(l));
+    // Node writes its compile cache (main.ts) when the process exits, and a server is often
+    // stopped by a signal it cannot handle (SIGKILL): then no launch would find the cache. Written
+    // now instead, once the listeners are open; nothing is written when every module came from it.
+    (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.();
   } catch (e) {
     rt.stop();
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
