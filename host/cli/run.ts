@@ -208,3 +208,16 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     return fail(`internal error: ${(e as Error)?.stack ?? String(e)}`, 70);
   }
 }
+
+/**
+ * What `wasock run` does with its command line, however it was read (quick-args.ts or commander):
+ * `given` holds the options given and their defaults. With --workers > 1 this process is the
+ * primary of that many (workers.ts). Exits with the run's status.
+ */
+export async function runAction(module: string, guestArgs: string[], given: Partial<RunFlags>): Promise<never> {
+  const flags: RunFlags = { listen: [], allowListen: [], allowConnect: [], env: [], dir: [], limit: [], bridge: "auto", ...given };
+  // `wasock run app.wasm -- a b`, the form before everything after the module was the guest's.
+  if (guestArgs[0] === "--") guestArgs = guestArgs.slice(1);
+  if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await (await import("./workers.js")).runPrimary(flags.workers!));
+  process.exit(await runCommand(module, guestArgs, flags));
+}
