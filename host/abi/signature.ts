@@ -35,14 +35,26 @@ export type ImportTable = Readonly<Record<string, Import>>;
 /** The functions that implement a table: exactly its names. */
 export type Implementation<T extends ImportTable> = { [K in keyof T]: (...a: never[]) => unknown };
 
+/** Each signature read, by its text: the ABI tables, built as their modules load (at every
+ *  start-up), spell a few dozen signatures some hundreds of times. */
+const signatures = new Map<string, Signature>();
+
 /** `sig("i32 i64 i32")` → (i32, i64, i32) -> i32; `sig("i32", "")` → (i32) -> (). `i32*4` repeats. */
 export function sig(params: string, results = "i32"): Signature {
-  const list = (s: string): ValType[] =>
-    s.split(" ").filter(Boolean).flatMap((t) => {
-      const [type, n = "1"] = t.split("*") as [ValType, string?];
-      return Array<ValType>(Number(n)).fill(type);
-    });
-  return Object.freeze({ params: Object.freeze(list(params)), results: Object.freeze(list(results)) });
+  const key = `${params}>${results}`;
+  let s = signatures.get(key);
+  if (s === undefined) {
+    s = Object.freeze({ params: Object.freeze(list(params)), results: Object.freeze(list(results)) });
+    signatures.set(key, s);
+  }
+  return s;
+}
+
+function list(s: string): ValType[] {
+  return s.split(" ").filter(Boolean).flatMap((t) => {
+    const [type, n = "1"] = t.split("*") as [ValType, string?];
+    return Array<ValType>(Number(n)).fill(type);
+  });
 }
 
 const entry = <N extends boolean>(waits: boolean, nosys: N) => (params: string, results = "i32", ...alternatives: Signature[]): Import & { readonly nosys: N } =>

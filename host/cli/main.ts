@@ -8,4 +8,4 @@
 import module from "node:module";
 
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-await import("./program.js");
+await import("./command-line.js");

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import nodeModule from "node:module";
 import { isatty } from "node:tty";
 import { AddressError } from "../addr.js";
 import { Core } from "../core/core.js";
@@ -145,7 +146,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
       tcp: flags.tcp !== false,
       udp: flags.udp !== false,
     },
-    stdin: process.stdin, // a terminal too: read only when the guest reads, in the line discipline's lines
+    // A terminal too: read only when the guest reads, in the line discipline's lines. process.stdin
+    // is made only then: making it loads the stream machinery for its kind (a file's, /dev/null's:
+    // node's fs streams), 1-4 ms of a start-up for a guest that may never read.
+    stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     terminals: ([0, 1, 2] as const).filter((fd) => isatty(fd)), // as the process's own fds are
     stdout: guestStdout(() => {
       rt.stop();
@@ -157,6 +161,10 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     const listening = await rt.start();
     if (isClusterWorker()) reportListening(listening); // the primary prints them, once
     else for (const l of listening) process.stderr.write(listenLine(l));
+    // Node writes its compile cache (main.ts) when the process exits, and a server is often
+    // stopped by a signal it cannot handle (SIGKILL): then no launch would find the cache. Written
+    // now instead, once the listeners are open; nothing is written when every module came from it.
+    (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.();
   } catch (e) {
     rt.stop();
     if (e instanceof AddressError) return fail(`--listen: ${e.message}`, 2);
@@ -199,4 +207,17 @@ export async function runCommand(path: string, guestArgs: string[], flags: RunFl
     if (e instanceof GuestError) return fail(`${path}: ${e.message}`);
     return fail(`internal error: ${(e as Error)?.stack ?? String(e)}`, 70);
   }
+}
+
+/**
+ * What `wasock run` does with its command line, however it was read (quick-args.ts or commander):
+ * `given` holds the options given and their defaults. With --workers > 1 this process is the
+ * primary of that many (workers.ts). Exits with the run's status.
+ */
+export async function runAction(module: string, guestArgs: string[], given: Partial<RunFlags>): Promise<never> {
+  const flags: RunFlags = { listen: [], allowListen: [], allowConnect: [], env: [], dir: [], limit: [], bridge: "auto", ...given };
+  // `wasock run app.wasm -- a b`, the form before everything after the module was the guest's.
+  if (guestArgs[0] === "--") guestArgs = guestArgs.slice(1);
+  if ((flags.workers ?? 1) > 1 && !isClusterWorker()) process.exit(await (await import("./workers.js")).runPrimary(flags.workers!));
+  process.exit(await runCommand(module, guestArgs, flags));
 }

@@ -31,7 +31,9 @@ export function guestStdout(closed: () => void): (bytes: Uint8Array) => Promise<
     gone = true;
     closed();
   };
-  process.stdout.on("error", onError);
+  // process.stdout is made at the guest's first write, not before: a guest that writes nothing
+  // leaves it unmade, and a start-up does not pay for it (~1 ms).
+  let attached = false;
   const drained = (): Promise<void> =>
     new Promise<void>((resolve) => {
       const done = (): void => {
@@ -43,6 +45,10 @@ export function guestStdout(closed: () => void): (bytes: Uint8Array) => Promise<
     });
   return (bytes) => {
     if (gone) return undefined;
+    if (!attached) {
+      attached = true;
+      process.stdout.on("error", onError);
+    }
     try {
       if (!process.stdout.write(bytes)) full ??= drained();
     } catch (e) {

@@ -1,6 +1,5 @@
 import * as net from "node:net";
 import { networkInterfaces } from "node:os";
-import * as dns from "node:dns/promises";
 import type { ConnectOptions, ListenOptions, NetBackend, NetListener, NetStream, NetUdp, SockAddr } from "../backend.js";
 import { bindUdp } from "./udp.js";
 import { addressOf, closing, NodeStream, uncorkAll } from "./stream.js";
@@ -56,6 +55,9 @@ export class NodeNetBackend implements NetBackend {
   }
 
   async resolve(name: string): Promise<string[]> {
+    // Loaded at the first look-up: node:dns/promises is not node:net's own resolver (node:dns),
+    // and a run that resolves no name need not load it before its listeners open.
+    const dns = await import("node:dns/promises");
     const all = await dns.lookup(name, { all: true, verbatim: true });
     return all.map((a) => a.address);
   }
