@@ -129,10 +129,12 @@ describe("the Bun adapter", { skip }, () => {
           maxRecvQ = Math.max(maxRecvQ, row.recvQ);
         }
       }, 5);
-      // Read at 16 MB/s (a pause after each chunk as long as the chunk takes at that rate): far
-      // slower than the guest echoes, so every buffer on the way fills.
+      // Nothing is read until the adapter's send queue is seen in use (every buffer on the way
+      // full: how fast a loaded machine lets the guest echo does not matter), then at 16 MB/s (a
+      // pause after each chunk as long as the chunk takes at that rate).
       const hash = createHash("sha256");
       let got = 0;
+      s.pause();
       const echoed = new Promise<void>((resolve, reject) => {
         s.on("data", (d: Buffer) => {
           hash.update(d);
@@ -143,6 +145,10 @@ describe("the Bun adapter", { skip }, () => {
         });
         s.once("error", reject);
       });
+      void (async () => {
+        for (const deadline = Date.now() + 20_000; maxSendQ <= 64 * 1024 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+        s.resume();
+      })();
       // Write as fast as the connection takes it (node:net's own buffer kept small by 'drain').
       for (let off = 0; off < total; off += 256 * 1024) {
         if (!s.write(payload.subarray(off, off + 256 * 1024))) await new Promise((r) => s.once("drain", r));
