@@ -40,7 +40,7 @@
  */
 
 /** Part of a p3 transpile's cache key: bindings made before this rewrite, or by another version of it, are made again. */
-export const WOKEN = "woken-ticks-14";
+export const WOKEN = "woken-ticks-15";
 
 /** Defined once at the top of the glue module (function declarations hoist into jco's scope). */
 const HELPERS = `// wasock (host/p2/p3-glue.ts): the scheduler wakes on events, not timers.
@@ -55,29 +55,23 @@ function _wasockWake() {
     for (const f of [..._wasockSleepers]) { f(); }
   });
 }
-// jco's own polling, kept as the fallback for readiness nothing announces: one timer per cadence,
-// running while anyone sleeps on it, so a sleep costs a set entry rather than a timer of its own.
-function _wasockFallback(ms) {
-  const sleepers = new Set();
-  let timer = null;
-  const poll = () => {
-    if (sleepers.size === 0) { clearInterval(timer); timer = null; return; }
-    for (const f of [...sleepers]) { f(); }
-  };
-  return {
-    add(f) { sleepers.add(f); _wasockSleepers.add(f); if (timer === null) { timer = setInterval(poll, ms); } },
-    delete(f) { sleepers.delete(f); _wasockSleepers.delete(f); },
-  };
+// jco's own polling, kept as the fallback for readiness nothing announces: one 10 ms timer that
+// runs while anyone sleeps and looks at every sleeper, so a sleep costs a set entry rather than
+// a timer of its own. (jco: 10 ms for an idle tick loop; 1 ms for a host's wait on a guest
+// stream or future, whose event setPendingEvent announces, and which looks before it sleeps.)
+let _wasockPoll = null;
+function _wasockSleep(f) {
+  _wasockSleepers.add(f);
+  if (_wasockPoll !== null) { return; }
+  _wasockPoll = setInterval(() => {
+    if (_wasockSleepers.size === 0) { clearInterval(_wasockPoll); _wasockPoll = null; return; }
+    for (const g of [..._wasockSleepers]) { g(); }
+  }, 10);
 }
-// An idle tick loop re-ticks within jco's 10 ms. A host's wait on a guest stream or future needs
-// no timer: what it waits for (Waitable's pending event) is set only by setPendingEvent, which
-// wakes it; jco's per-wait 1 ms interval is kept at the idle loop's cadence, shared, for safety.
-const _wasockIdlePoll = _wasockFallback(10);
-const _wasockWaitPoll = _wasockIdlePoll;
 function _wasockIdle() {
   return new Promise((resolve) => {
-    const done = () => { _wasockIdlePoll.delete(done); resolve(); };
-    _wasockIdlePoll.add(done);
+    const done = () => { _wasockSleepers.delete(done); resolve(); };
+    _wasockSleep(done);
   });
 }
 // A host-owned stream buffer's elements: a JS array, or (u8 from guest memory) one Uint8Array.
@@ -114,10 +108,10 @@ function _wasockUntil(ready) {
   return new Promise((resolve) => {
     const check = () => {
       if (!ready()) { return; }
-      _wasockWaitPoll.delete(check);
+      _wasockSleepers.delete(check);
       resolve();
     };
-    _wasockWaitPoll.add(check);
+    _wasockSleep(check);
   });
 }
 `;
